@@ -1,0 +1,989 @@
+/**
+ * The Transmission Control Block (RFC 9293 §3.3.1) and the pure functions that
+ * act on it: building segments, sending data, processing acknowledgments and
+ * text, retransmission and delayed ACKs.
+ *
+ * The endpoint machine (endpoint-machine.ts) decides *which* rule of RFC 9293
+ * §3.10 applies, by state and guard; the functions here carry the rule out.
+ * Each handler takes a TCB and returns a new one (a shallow copy, mutated
+ * while it is still private), collecting outgoing segments in `out`.
+ */
+import { ByteLog } from './byte-log';
+import { modelTimeout, type Profile } from './profile';
+import { backOff, currentRto, initialRto, resetBackoff, sampleRtt, type RtoState } from './rto';
+import {
+  ACK,
+  EMPTY,
+  FIN,
+  NO_OPTIONS,
+  PSH,
+  RST,
+  SYN,
+  segLen,
+  type Segment,
+  type TcpOptions,
+} from './segment';
+import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt } from './seq';
+
+export const STATES = [
+  'CLOSED',
+  'LISTEN',
+  'SYN_SENT',
+  'SYN_RECEIVED',
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+] as const;
+export type StateName = (typeof STATES)[number];
+
+/** States in which the connection is synchronized (RFC 9293 §3.5). */
+export const SYNCHRONIZED: ReadonlySet<StateName> = new Set([
+  'ESTABLISHED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'CLOSE_WAIT',
+  'CLOSING',
+  'LAST_ACK',
+  'TIME_WAIT',
+]);
+
+export type Errno = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EPIPE';
+export type TimerName = 'rtx' | 'delack' | 'finWait2' | 'timeWait';
+export const TIMER_NAMES: readonly TimerName[] = ['rtx', 'delack', 'finWait2', 'timeWait'];
+
+export interface Address {
+  readonly ip: number;
+  readonly port: number;
+}
+
+/** A segment waiting for acknowledgment (the retransmission queue, RFC 9293 §3.8.1). */
+export interface RtxEntry {
+  readonly seq: number;
+  /** Sequence space it occupies (payload plus SYN and FIN). */
+  readonly len: number;
+  /** SYN and FIN bits it carries. */
+  readonly ctl: number;
+  readonly sentAt: number;
+  readonly retransmitted: boolean;
+}
+
+/** Data received ahead of RCV.NXT, held until the gap before it fills. */
+export interface OooSegment {
+  readonly seq: number;
+  readonly data: Uint8Array;
+  readonly fin: boolean;
+}
+
+export interface Tcb {
+  readonly profile: Profile;
+  /** Virtual time of the event being processed (ms). */
+  readonly now: number;
+  readonly local: Address;
+  readonly remote: Address;
+  /** MUST-11: whether SYN_RECEIVED came from a passive OPEN (LISTEN) or an active one. */
+  readonly passiveOpen: boolean;
+
+  // Send sequence variables (RFC 9293 §3.3.1)
+  readonly iss: number;
+  readonly sndUna: number;
+  readonly sndNxt: number;
+  /** Send window in bytes (already scaled). */
+  readonly sndWnd: number;
+  readonly sndWl1: number;
+  readonly sndWl2: number;
+  /** Effective send MSS: the peer's MSS option, less the timestamp option when used. */
+  readonly sndMss: number;
+  /** Shift the peer applies to the windows it advertises (its window scale option). */
+  readonly sndWscale: number;
+
+  // Receive sequence variables
+  readonly irs: number;
+  readonly rcvNxt: number;
+  /** The window last advertised (bytes). */
+  readonly rcvWnd: number;
+  /** Shift we apply to windows we advertise (our window scale option, if the peer agreed). */
+  readonly rcvWscale: number;
+  /** Window scaling is offered (before the peer's SYN) or agreed (after it). */
+  readonly wsOk: boolean;
+
+  // RFC 7323 timestamps
+  readonly tsOk: boolean;
+  readonly tsOffset: number;
+  readonly tsRecent: number;
+
+  // Send buffer: byte i the application wrote has sequence number ISS + 1 + i.
+  readonly sndLog: ByteLog;
+  readonly sndWritten: number;
+  /** The application has no more to send (CLOSE, shutdown(SHUT_WR)): a FIN follows the data. */
+  readonly finQueued: boolean;
+
+  // Receive buffer: bytes delivered in order; the application has read `rcvRead` of them.
+  readonly rcvLog: ByteLog;
+  readonly rcvRead: number;
+  readonly ooo: readonly OooSegment[];
+  /** The peer's FIN has been received in order. */
+  readonly finRcvd: boolean;
+
+  readonly rtxQueue: readonly RtxEntry[];
+  readonly rto: RtoState;
+  /** The sequence number whose acknowledgment will give an RTT sample (Karn's rule: never a retransmitted one). */
+  readonly rttSeq: number | null;
+  readonly rttStart: number;
+  /** Consecutive retransmission timeouts of the oldest segment. */
+  readonly retransmits: number;
+  /** When the oldest unacknowledged segment was first sent, for giving up (Linux retrans_stamp). */
+  readonly retransStart: number;
+  /** A SYN was retransmitted: RFC 6298 §5.7 applies once data flows. */
+  readonly synRetransmitted: boolean;
+  readonly dupAcks: number;
+  /** The zero-window probe timer is running instead of the retransmission timer. */
+  readonly probing: boolean;
+
+  // Timer deadlines (virtual ms), null when not armed.
+  readonly timerRtx: number | null;
+  readonly timerDelack: number | null;
+  readonly timerFinWait2: number | null;
+  readonly timerTimeWait: number | null;
+  /** The timer whose expiry this snapshot processed, if any. */
+  readonly fired: TimerName | null;
+
+  // ACK policy (RFC 1122 §4.2.3.2; Linux quick-ACK and ping-pong modes)
+  readonly ackPending: boolean;
+  readonly ackUnackedBytes: number;
+  readonly ackQuick: number;
+  readonly ackPingpong: boolean;
+  readonly ackAto: number;
+  readonly ackLrcv: number;
+  /** Right edge (RCV.NXT + window) of the last window advertised. */
+  readonly rcvAdvRight: number;
+
+  readonly error: Errno | null;
+  /** The application has closed its descriptor; only the protocol keeps this connection alive. */
+  readonly orphan: boolean;
+}
+
+export type Draft = { -readonly [K in keyof Tcb]: Tcb[K] };
+
+export interface EmittedSegment {
+  readonly type: 'segment';
+  readonly seg: Segment;
+  /** True when this is a retransmission. */
+  readonly rtx: boolean;
+}
+export type Out = EmittedSegment[];
+
+export interface TcbInput {
+  readonly profile: Profile;
+  readonly local: Address;
+}
+
+export function initialTcb({ profile, local }: TcbInput): Tcb {
+  const none = { ip: 0, port: 0 };
+  return {
+    profile,
+    now: 0,
+    local,
+    remote: none,
+    passiveOpen: false,
+    iss: 0,
+    sndUna: 0,
+    sndNxt: 0,
+    sndWnd: 0,
+    sndWl1: 0,
+    sndWl2: 0,
+    sndMss: 536,
+    sndWscale: 0,
+    irs: 0,
+    rcvNxt: 0,
+    rcvWnd: profile.rcvBuf,
+    rcvWscale: 0,
+    wsOk: false,
+    tsOk: false,
+    tsOffset: 0,
+    tsRecent: 0,
+    sndLog: new ByteLog(),
+    sndWritten: 0,
+    finQueued: false,
+    rcvLog: new ByteLog(),
+    rcvRead: 0,
+    ooo: [],
+    finRcvd: false,
+    rtxQueue: [],
+    rto: initialRto(profile),
+    rttSeq: null,
+    rttStart: 0,
+    retransmits: 0,
+    retransStart: 0,
+    synRetransmitted: false,
+    dupAcks: 0,
+    probing: false,
+    timerRtx: null,
+    timerDelack: null,
+    timerFinWait2: null,
+    timerTimeWait: null,
+    fired: null,
+    ackPending: false,
+    ackUnackedBytes: 0,
+    ackQuick: 0,
+    ackPingpong: false,
+    ackAto: 0,
+    ackLrcv: 0,
+    rcvAdvRight: 0,
+    error: null,
+    orphan: false,
+  };
+}
+
+/** The deadlines of the armed timers, by name. */
+export function armedTimers(t: Tcb): Partial<Record<TimerName, number>> {
+  const r: Partial<Record<TimerName, number>> = {};
+  if (t.timerRtx !== null) r.rtx = t.timerRtx;
+  if (t.timerDelack !== null) r.delack = t.timerDelack;
+  if (t.timerFinWait2 !== null) r.finWait2 = t.timerFinWait2;
+  if (t.timerTimeWait !== null) r.timeWait = t.timerTimeWait;
+  return r;
+}
+
+// ---------------------------------------------------------------- derived values
+
+/** Sequence number of our FIN once queued: just past the last byte written. */
+export const finSeq = (t: Tcb): number => seqAdd(t.iss, 1 + t.sndWritten);
+/** Our FIN has been sent (at least once). */
+export const finSent = (t: Tcb): boolean => t.finQueued && t.sndNxt === seqAdd(finSeq(t), 1);
+/** Bytes written but not yet sent. */
+export const unsentBytes = (t: Tcb): number =>
+  t.sndWritten - Math.max(0, Math.min(t.sndWritten, seqDiff(t.sndNxt, seqAdd(t.iss, 1))));
+/** Bytes delivered in order that the application has not read yet. */
+export const unreadBytes = (t: Tcb): number => t.rcvLog.length - t.rcvRead;
+/** Bytes sent and not yet acknowledged, counted in sequence space. */
+export const inFlight = (t: Tcb): number => seqDiff(t.sndNxt, t.sndUna);
+
+/** The receive window we can offer now: free space in the receive buffer. */
+export function freeWindow(t: Tcb): number {
+  let held = unreadBytes(t);
+  for (const o of t.ooo) held += o.data.length;
+  return Math.max(0, t.profile.rcvBuf - held);
+}
+
+// ---------------------------------------------------------------- segments
+
+function options(d: Draft, syn: boolean): TcpOptions {
+  const ts = d.tsOk ? { val: tsVal(d), ecr: d.tsRecent } : undefined;
+  if (!syn) return ts ? { ts } : NO_OPTIONS;
+  // A SYN offers what the profile supports; a SYN,ACK echoes only what the peer offered (RFC 7323 §1.3).
+  const o: { mss: number; wscale?: number; ts?: { val: number; ecr: number } } = {
+    mss: d.profile.mss,
+  };
+  if (ts) o.ts = ts;
+  if (d.wsOk) o.wscale = d.rcvWscale;
+  return o;
+}
+
+/** TSval: a 1 kHz clock (Linux's tcp_time_stamp_ms) with a per-connection random offset. */
+const tsVal = (d: Draft): number => (Math.floor(d.now) + d.tsOffset) >>> 0;
+
+/** The 16-bit window field for a segment, and the advertised right edge it implies. */
+function windowField(d: Draft, syn: boolean): number {
+  const free = freeWindow(d);
+  if (syn) return Math.min(free, 65535);
+  const shift = d.rcvWscale;
+  // Never shrink the window already offered (RFC 9293 §3.8.6.2.2).
+  const right = seqAdd(d.rcvNxt, free);
+  const wnd = seqGt(d.rcvAdvRight, right) ? seqDiff(d.rcvAdvRight, d.rcvNxt) : free;
+  return Math.min(wnd >>> shift, 65535);
+}
+
+/** Build a segment from this TCB and account for it: window advertised, ACK owed cleared. */
+function segment(d: Draft, flags: number, seq: number, payload: Uint8Array): Segment {
+  const syn = (flags & SYN) !== 0;
+  const win = windowField(d, syn);
+  if (flags & ACK) {
+    const advertised = syn ? win : win << d.rcvWscale;
+    d.rcvWnd = advertised;
+    const right = seqAdd(d.rcvNxt, advertised);
+    if (seqGt(right, d.rcvAdvRight) || syn) d.rcvAdvRight = right;
+    if (d.ackPending) {
+      d.ackPending = false;
+      if (d.ackQuick > 0) d.ackQuick--;
+    }
+    d.ackUnackedBytes = 0;
+    d.timerDelack = null;
+  }
+  return {
+    srcIp: d.local.ip,
+    dstIp: d.remote.ip,
+    srcPort: d.local.port,
+    dstPort: d.remote.port,
+    seq,
+    ack: flags & ACK ? d.rcvNxt : 0,
+    flags,
+    window: win,
+    options: options(d, syn),
+    payload,
+  };
+}
+
+const push = (out: Out, seg: Segment, rtx = false): void => {
+  out.push({ type: 'segment', seg, rtx });
+};
+
+/** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+export function sendAck(d: Draft, out: Out): void {
+  push(out, segment(d, ACK, d.sndNxt, EMPTY));
+}
+
+/**
+ * RFC 5961 §3.2/§4.2 challenge ACK: same shape as an ordinary ACK; the point is
+ * that the peer, if it really lost its state, answers with an exact RST.
+ */
+export const sendChallengeAck = sendAck;
+
+/** The reset for a segment that has no connection to go to (RFC 9293 §3.10.7.1). */
+export function resetFor(seg: Segment): Segment | undefined {
+  if (seg.flags & RST) return undefined;
+  const base = {
+    srcIp: seg.dstIp,
+    dstIp: seg.srcIp,
+    srcPort: seg.dstPort,
+    dstPort: seg.srcPort,
+    window: 0,
+    options: NO_OPTIONS,
+    payload: EMPTY,
+  };
+  if (seg.flags & ACK) return { ...base, seq: seg.ack, ack: 0, flags: RST };
+  return { ...base, seq: 0, ack: seqAdd(seg.seq, segLen(seg)), flags: RST | ACK };
+}
+
+/** Queue a segment for retransmission and start the timer if it is not running (RFC 6298 §5.1). */
+function track(d: Draft, seq: number, len: number, ctl: number): void {
+  if (len === 0) return;
+  if (d.rtxQueue.length === 0) {
+    d.retransStart = d.now;
+    d.retransmits = 0;
+  }
+  d.rtxQueue = [...d.rtxQueue, { seq, len, ctl, sentAt: d.now, retransmitted: false }];
+  if (d.rttSeq === null) {
+    d.rttSeq = seqAdd(seq, len);
+    d.rttStart = d.now;
+  }
+  if (d.timerRtx === null || d.probing) armRtx(d);
+}
+
+function armRtx(d: Draft): void {
+  d.probing = false;
+  d.timerRtx = d.now + currentRto(d.rto, d.profile);
+}
+
+// ---------------------------------------------------------------- opening
+
+export interface OpenParams {
+  readonly now: number;
+  readonly iss: number;
+  readonly tsOffset: number;
+}
+
+/** Apply the peer's SYN options: MSS, window scale, timestamps (RFC 9293 §3.7.1, RFC 7323). */
+function takeSynOptions(d: Draft, seg: Segment): void {
+  const o = seg.options;
+  const p = d.profile;
+  d.tsOk = p.timestamps && o.ts !== undefined;
+  if (d.tsOk && o.ts) d.tsRecent = o.ts.val;
+  d.wsOk = p.wscale !== null && o.wscale !== undefined;
+  d.sndWscale = d.wsOk ? Math.min(o.wscale ?? 0, 14) : 0;
+  d.rcvWscale = d.wsOk ? (p.wscale ?? 0) : 0;
+  const peerMss = o.mss ?? 536; // RFC 9293 §3.7.1: 536 when no MSS option came
+  d.sndMss = Math.min(peerMss, p.mss) - (d.tsOk ? 12 : 0);
+}
+
+function startOpen(d: Draft, p: OpenParams): void {
+  d.now = p.now;
+  d.iss = p.iss;
+  d.tsOffset = p.tsOffset;
+  d.sndUna = p.iss;
+  d.sndNxt = seqAdd(p.iss, 1);
+}
+
+/** OPEN call, active (RFC 9293 §3.10.1): send <SEQ=ISS><CTL=SYN>, enter SYN_SENT. */
+export function activeOpen(t: Tcb, p: OpenParams & { remote: Address }, out: Out): Tcb {
+  const d: Draft = { ...t, remote: p.remote, passiveOpen: false, fired: null };
+  startOpen(d, p);
+  push(out, activeSyn(d));
+  track(d, d.iss, 1, SYN);
+  return d;
+}
+
+/** PASSIVE OPEN: remember the ISS to use (drawn by the host) and wait in LISTEN. */
+export function passiveOpen(t: Tcb, p: OpenParams): Tcb {
+  return { ...t, now: p.now, iss: p.iss, tsOffset: p.tsOffset, fired: null };
+}
+
+/** LISTEN, SYN arrives (RFC 9293 §3.10.7.2 third check): send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+export function listenSyn(t: Tcb, seg: Segment, now: number, out: Out): Tcb {
+  const d: Draft = {
+    ...t,
+    remote: { ip: seg.srcIp, port: seg.srcPort },
+    passiveOpen: true,
+    fired: null,
+  };
+  startOpen(d, { now, iss: t.iss, tsOffset: t.tsOffset });
+  receiveSyn(d, seg);
+  sendSynAck(d, out, false);
+  track(d, d.iss, 1, SYN);
+  return d;
+}
+
+/** Our SYN: it offers timestamps and window scaling when the profile has them. */
+function activeSyn(d: Draft): Segment {
+  const p = d.profile;
+  const seg = segment(d, SYN, d.iss, EMPTY);
+  const o: { mss: number; wscale?: number; ts?: { val: number; ecr: number } } = { mss: p.mss };
+  if (p.timestamps) o.ts = { val: tsVal(d), ecr: 0 };
+  if (p.wscale !== null) o.wscale = p.wscale;
+  return { ...seg, options: o };
+}
+
+function receiveSyn(d: Draft, seg: Segment): void {
+  d.irs = seg.seq;
+  d.rcvNxt = seqAdd(seg.seq, 1);
+  d.rcvAdvRight = d.rcvNxt;
+  takeSynOptions(d, seg);
+  // The window in a SYN is never scaled (RFC 7323 §2.2).
+  d.sndWnd = seg.window;
+  d.sndWl1 = seg.seq;
+  d.sndWl2 = seg.ack;
+}
+
+function sendSynAck(d: Draft, out: Out, rtx: boolean): void {
+  // Echo only the options the peer offered (RFC 7323 §1.3, §2.2).
+  const seg = segment(d, SYN | ACK, d.iss, EMPTY);
+  push(out, seg, rtx);
+}
+
+/** SYN_SENT, SYN arrives without ACK: simultaneous open (RFC 9293 §3.10.7.3, MUST-11 remembers it was active). */
+export function simultaneousSyn(t: Tcb, seg: Segment, out: Out): Tcb {
+  const d: Draft = { ...t, now: t.now, fired: null };
+  receiveSyn(d, seg);
+  sendSynAck(d, out, false);
+  return d;
+}
+
+/** SYN_SENT, acceptable SYN,ACK arrives: ESTABLISHED, send ACK (RFC 9293 §3.10.7.3). */
+export function synSentEstablish(t: Tcb, seg: Segment, out: Out): Tcb {
+  const d: Draft = { ...t, fired: null };
+  receiveSyn(d, seg);
+  ackAdvance(d, seg);
+  establishRto(d);
+  // Continue with the sixth step: text and FIN in the SYN,ACK itself.
+  const owed = text(d, seg);
+  sendAck(d, out);
+  if (owed === 'fin') finArrived(d, 'ESTABLISHED', out);
+  output(d, out);
+  return d;
+}
+
+/** RFC 6298 §5.7: after a retransmitted SYN with no RTT sample, data starts with RTO = 3 s. */
+function establishRto(d: Draft): void {
+  if (d.synRetransmitted && d.rto.srtt === undefined) {
+    d.rto = { ...d.rto, base: Math.max(d.rto.base, d.profile.rtoAfterSynLoss), backoff: 0 };
+  }
+}
+
+// ---------------------------------------------------------------- checks (RFC 9293 §3.10.7.4)
+
+/** Table 6: is the segment's sequence number acceptable? */
+export function acceptable(t: Tcb, seg: Segment): boolean {
+  const len = segLen(seg);
+  const wnd = t.rcvWnd;
+  const rcvEnd = seqAdd(t.rcvNxt, wnd);
+  if (len === 0) {
+    if (wnd === 0) return seg.seq === t.rcvNxt;
+    return seqInRange(seg.seq, t.rcvNxt, rcvEnd);
+  }
+  if (wnd === 0) return false;
+  return (
+    seqInRange(seg.seq, t.rcvNxt, rcvEnd) || seqInRange(seqAdd(seg.seq, len - 1), t.rcvNxt, rcvEnd)
+  );
+}
+
+/** SND.UNA < SEG.ACK =< SND.NXT. */
+export const ackNew = (t: Tcb, seg: Segment): boolean =>
+  seqLt(t.sndUna, seg.ack) && seqLe(seg.ack, t.sndNxt);
+
+/** The segment acknowledges our FIN (which must have been sent). */
+export const acksFin = (t: Tcb, seg: Segment): boolean =>
+  (seg.flags & ACK) !== 0 && finSent(t) && seg.ack === t.sndNxt;
+
+/**
+ * Will the peer's FIN be in order once this segment's text is taken? True when
+ * the segment carries a FIN right after contiguous data, or fills the gap in
+ * front of a FIN that arrived out of order.
+ */
+export function completesFin(t: Tcb, seg: Segment): boolean {
+  if (t.finRcvd) return false;
+  const oooFin = t.ooo.length > 0 && t.ooo[t.ooo.length - 1]!.fin;
+  if (!(seg.flags & FIN) && !oooFin) return false;
+  const start = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
+  const end = seqAdd(start, seg.payload.length);
+  if (seqGt(start, t.rcvNxt)) return false; // leaves a gap: nothing moves
+  let nxt = seqGt(end, t.rcvNxt) ? end : t.rcvNxt;
+  if (seg.flags & FIN && end === nxt) return true;
+  for (const o of t.ooo) {
+    if (seqGt(o.seq, nxt)) return false;
+    const oEnd = seqAdd(o.seq, o.data.length);
+    if (seqGt(oEnd, nxt)) nxt = oEnd;
+    if (o.fin && oEnd === nxt) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------- segment processing
+
+/** Step 5 (the ACK field) for a synchronized connection. */
+function ackAdvance(d: Draft, seg: Segment): void {
+  if (ackNew(d, seg)) {
+    d.sndUna = seg.ack;
+    // Drop what is now acknowledged from the retransmission queue.
+    let q = d.rtxQueue;
+    let i = 0;
+    while (i < q.length && seqLe(seqAdd(q[i]!.seq, q[i]!.len), seg.ack)) i++;
+    if (i > 0) q = q.slice(i);
+    if (q.length > 0 && seqLt(q[0]!.seq, seg.ack)) {
+      const h = q[0]!;
+      const cut = seqDiff(seg.ack, h.seq);
+      q = [{ ...h, seq: seg.ack, len: h.len - cut, ctl: h.ctl & ~SYN }, ...q.slice(1)];
+    }
+    d.rtxQueue = q;
+    // RFC 6298 §2 with Karn's rule: only a segment sent once gives a sample.
+    if (d.rttSeq !== null && seqGe(seg.ack, d.rttSeq)) {
+      d.rto = sampleRtt(d.rto, d.now - d.rttStart, d.profile);
+      d.rttSeq = null;
+    }
+    d.rto = resetBackoff(d.rto);
+    d.retransmits = 0;
+    d.retransStart = d.now;
+    d.dupAcks = 0;
+    // RFC 6298 §5.2 and §5.3.
+    if (d.sndUna === d.sndNxt) d.timerRtx = null;
+    else armRtx(d);
+  } else if (
+    seg.ack === d.sndUna &&
+    seg.payload.length === 0 &&
+    !(seg.flags & (SYN | FIN)) &&
+    d.sndUna !== d.sndNxt &&
+    seg.window << d.sndWscale === d.sndWnd
+  ) {
+    d.dupAcks++;
+  }
+  // Window update (RFC 9293 §3.10.7.4, fifth check).
+  if (seqLt(d.sndWl1, seg.seq) || (d.sndWl1 === seg.seq && seqLe(d.sndWl2, seg.ack))) {
+    d.sndWnd = seg.flags & SYN ? seg.window : seg.window << d.sndWscale;
+    d.sndWl1 = seg.seq;
+    d.sndWl2 = seg.ack;
+  }
+  if (d.tsOk && seg.options.ts && seqGe(seg.options.ts.val, d.tsRecent))
+    d.tsRecent = seg.options.ts.val;
+}
+
+type TextResult = 'none' | 'inorder' | 'ack-now' | 'fin';
+
+/**
+ * Steps 7 and 8's bookkeeping: take the segment's text into the receive buffer
+ * (trimmed to the window, out-of-order pieces held back) and note whether its
+ * FIN is now in order. Returns what the ACK policy needs to know.
+ */
+function text(d: Draft, seg: Segment): TextResult {
+  let start = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
+  let data = seg.payload;
+  let fin = (seg.flags & FIN) !== 0;
+  if (data.length === 0 && !fin) return 'none';
+  if (d.finRcvd) return 'ack-now'; // a retransmission of what we have
+  // Trim what we already have.
+  const old = seqDiff(d.rcvNxt, start);
+  if (old > 0) {
+    if (old >= data.length + (fin ? 1 : 0)) return 'ack-now'; // all old: a duplicate, ACK it
+    data = data.subarray(Math.min(old, data.length));
+    start = seqAdd(start, Math.min(old, seg.payload.length));
+  }
+  // Trim what lies beyond the window.
+  const room = seqDiff(seqAdd(d.rcvNxt, Math.max(d.rcvWnd, freeWindow(d))), start);
+  if (room < data.length) {
+    data = data.subarray(0, Math.max(0, room));
+    fin = false;
+  }
+  if (start !== d.rcvNxt) {
+    // Out of order: hold it, and ACK at once so the sender sees the gap (RFC 5681 §4.2).
+    if (data.length > 0 || fin) insertOoo(d, { seq: start, data: data.slice(), fin });
+    return 'ack-now';
+  }
+  let filled = false;
+  if (data.length > 0) {
+    d.rcvLog.append(data);
+    d.rcvNxt = seqAdd(d.rcvNxt, data.length);
+    d.ackUnackedBytes += data.length;
+  }
+  // Pull in held segments that are now contiguous.
+  while (d.ooo.length > 0 && seqLe(d.ooo[0]!.seq, d.rcvNxt)) {
+    const o = d.ooo[0]!;
+    d.ooo = d.ooo.slice(1);
+    filled = true;
+    const skip = seqDiff(d.rcvNxt, o.seq);
+    if (skip < o.data.length) {
+      d.rcvLog.append(o.data.subarray(skip));
+      d.rcvNxt = seqAdd(d.rcvNxt, o.data.length - skip);
+    }
+    if (o.fin && seqAdd(o.seq, o.data.length) === d.rcvNxt) fin = true;
+  }
+  if (fin) {
+    d.rcvNxt = seqAdd(d.rcvNxt, 1);
+    d.finRcvd = true;
+    d.ooo = [];
+    return 'fin';
+  }
+  noteDataReceived(d);
+  return filled ? 'ack-now' : 'inorder';
+}
+
+function insertOoo(d: Draft, s: OooSegment): void {
+  const q = d.ooo.filter((o) => !(o.seq === s.seq && o.data.length <= s.data.length));
+  if (q.some((o) => o.seq === s.seq)) return; // a longer copy is held already
+  let i = 0;
+  while (i < q.length && seqLt(q[i]!.seq, s.seq)) i++;
+  d.ooo = [...q.slice(0, i), s, ...q.slice(i)];
+}
+
+/** Linux tcp_event_data_recv(): the first data starts quick-ACK mode; a long silence restarts it. */
+function noteDataReceived(d: Draft): void {
+  const p = d.profile;
+  if (p.quickAck) {
+    if (d.ackAto === 0) {
+      d.ackQuick = Math.min(p.maxQuickAcks, Math.floor(d.rcvWnd / (2 * Math.max(1, p.mss))));
+      d.ackAto = p.delAckTimeout;
+    } else if (d.now - d.ackLrcv > currentRto(d.rto, p)) {
+      d.ackQuick = Math.min(p.maxQuickAcks, Math.floor(d.rcvWnd / (2 * Math.max(1, p.mss))));
+    }
+  } else {
+    d.ackAto = p.delAckTimeout;
+  }
+  d.ackLrcv = d.now;
+}
+
+/** Decide whether the data just taken is ACKed now or after the delayed-ACK timeout. */
+function ackPolicy(d: Draft, r: TextResult, out: Out): void {
+  if (r === 'none') return;
+  d.ackPending = true;
+  if (r === 'ack-now') return sendAck(d, out);
+  const p = d.profile;
+  const quick = p.quickAck && d.ackQuick > 0 && !d.ackPingpong;
+  // RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment.
+  if (quick || d.ackUnackedBytes > d.sndMss + (d.tsOk ? 12 : 0)) return sendAck(d, out);
+  if (d.timerDelack === null)
+    d.timerDelack = d.now + Math.min(d.ackAto || p.delAckTimeout, p.delAckMax);
+}
+
+/** The peer's FIN is in order: RFC 9293 eighth check, with Linux's choice of when to ACK it. */
+function finArrived(d: Draft, from: StateName, out: Out): void {
+  d.ackPending = true;
+  if (from === 'ESTABLISHED' && d.profile.quickAck) {
+    // Linux tcp_fin(): entering CLOSE_WAIT turns on ping-pong mode, so the ACK
+    // waits a little in the hope that the application's close() carries it.
+    d.ackPingpong = true;
+    if (d.ackAto === 0) d.ackAto = d.profile.delAckTimeout;
+    if (d.timerDelack === null) d.timerDelack = d.now + Math.min(d.ackAto, d.profile.delAckMax);
+    return;
+  }
+  sendAck(d, out);
+}
+
+/**
+ * Steps 5 to 8 for an acceptable segment with ACK in a synchronized state (or
+ * in SYN_RECEIVED once its ACK was found acceptable). `from` is the state the
+ * segment arrived in.
+ */
+export function processSegment(t: Tcb, seg: Segment, from: StateName, out: Out): Tcb {
+  const d: Draft = { ...t, fired: null };
+  if (from === 'SYN_RECEIVED') {
+    establishRto(d);
+    // The ACK that completes the handshake counts as a window update from the peer.
+    d.sndWl1 = seg.seq;
+    d.sndWl2 = seg.ack;
+    d.sndWnd = seg.window << d.sndWscale;
+  }
+  ackAdvance(d, seg);
+  if (d.dupAcks === 3) retransmitHead(d, from, out);
+  const takesText =
+    from === 'ESTABLISHED' ||
+    from === 'FIN_WAIT_1' ||
+    from === 'FIN_WAIT_2' ||
+    from === 'SYN_RECEIVED';
+  if (takesText) {
+    const r = text(d, seg);
+    if (r === 'fin') finArrived(d, from === 'SYN_RECEIVED' ? 'ESTABLISHED' : from, out);
+    else ackPolicy(d, r, out);
+  } else if (seg.flags & FIN || seg.payload.length > 0) {
+    // CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the FIN was had already;
+    // this is a retransmission: ACK it (eighth check).
+    sendAck(d, out);
+  }
+  output(d, out);
+  return d;
+}
+
+// ---------------------------------------------------------------- sending
+
+/** SEND call: queue the bytes (RFC 9293 §3.10.2) and send what the window allows. */
+export function queueData(t: Tcb, now: number, bytes: Uint8Array, out: Out): Tcb {
+  const d: Draft = { ...t, now, fired: null };
+  d.sndLog.append(bytes);
+  d.sndWritten += bytes.length;
+  output(d, out);
+  return d;
+}
+
+/** CLOSE / shutdown(SHUT_WR): queue a FIN after the data (RFC 9293 §3.10.4). */
+export function queueFin(t: Tcb, now: number, orphan: boolean, out: Out): Tcb {
+  const d: Draft = { ...t, now, fired: null, finQueued: true, orphan: t.orphan || orphan };
+  output(d, out);
+  return d;
+}
+
+/** RECEIVE call: the application read `n` bytes; reopen the window if it had shrunk. */
+export function consume(t: Tcb, now: number, n: number, mayUpdate: boolean, out: Out): Tcb {
+  const d: Draft = { ...t, now, fired: null, rcvRead: t.rcvRead + n };
+  // Linux tcp_cleanup_rbuf(): advertise at once when the window at least doubles
+  // from a remainder no more than half the buffer.
+  const remaining = Math.max(0, seqDiff(d.rcvAdvRight, d.rcvNxt));
+  const now2 = freeWindow(d);
+  if (
+    mayUpdate &&
+    2 * remaining <= d.profile.rcvBuf &&
+    now2 >= 2 * Math.max(remaining, 1) &&
+    now2 - remaining >= d.sndMss
+  ) {
+    sendAck(d, out);
+  }
+  return d;
+}
+
+/**
+ * Send whatever the window, Nagle's algorithm and the queue allow (RFC 9293
+ * §3.8.6, RFC 1122 §4.2.3.4), then the FIN once all data is out.
+ */
+export function output(d: Draft, out: Out): void {
+  const p = d.profile;
+  const dataStart = seqAdd(d.iss, 1);
+  const dataEnd = seqAdd(dataStart, d.sndWritten);
+  for (;;) {
+    const unsent = seqDiff(dataEnd, d.sndNxt);
+    if (unsent <= 0) break;
+    const usable = seqDiff(seqAdd(d.sndUna, d.sndWnd), d.sndNxt);
+    if (usable <= 0) break;
+    const len = Math.min(d.sndMss, unsent, usable);
+    const last = len === unsent;
+    // Nagle: hold a small segment while anything sent is unacknowledged.
+    if (p.nagle && len < d.sndMss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
+    // Sender-side silly window avoidance: do not send a sliver of a window.
+    if (len < d.sndMss && !last && len < d.sndWnd / 2) break;
+    const off = seqDiff(d.sndNxt, dataStart);
+    const payload = d.sndLog.slice(off, off + len);
+    let flags = ACK | (last ? PSH : 0);
+    const withFin = last && d.finQueued;
+    if (withFin) flags |= FIN;
+    const seq = d.sndNxt;
+    noteDataSent(d);
+    push(out, segment(d, flags, seq, payload));
+    d.sndNxt = seqAdd(seq, len + (withFin ? 1 : 0));
+    track(d, seq, len + (withFin ? 1 : 0), withFin ? FIN : 0);
+  }
+  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd) {
+    const seq = d.sndNxt;
+    push(out, segment(d, FIN | ACK, seq, EMPTY));
+    d.sndNxt = seqAdd(seq, 1);
+    track(d, seq, 1, FIN);
+  }
+  // Zero window with data waiting and nothing in flight: probe (RFC 9293 §3.8.6.1).
+  if (
+    d.sndNxt === d.sndUna &&
+    seqDiff(dataEnd, d.sndNxt) > 0 &&
+    d.sndWnd === 0 &&
+    d.timerRtx === null
+  ) {
+    d.probing = true;
+    d.timerRtx = d.now + currentRto(d.rto, p);
+  }
+}
+
+/** Linux tcp_event_data_sent(): a reply within ATO of the last data received means an interactive exchange. */
+function noteDataSent(d: Draft): void {
+  if (d.profile.quickAck && d.ackAto > 0 && d.now - d.ackLrcv < d.ackAto) d.ackPingpong = true;
+}
+
+// ---------------------------------------------------------------- timers
+
+/**
+ * Resend the oldest unacknowledged segment (RFC 6298 §5.4, RFC 9293 §3.8.1):
+ * the SYN (or SYN,ACK once the peer's SYN is in), or up to one MSS of data
+ * from SND.UNA, with the FIN if it fits.
+ */
+function retransmitHead(d: Draft, state: StateName, out: Out): void {
+  const h = d.rtxQueue[0];
+  if (!h) return;
+  d.rttSeq = null; // Karn: no sample from anything sent before this point
+  if (h.ctl & SYN) {
+    d.synRetransmitted = true;
+    push(out, state === 'SYN_SENT' ? activeSyn(d) : segment(d, SYN | ACK, d.iss, EMPTY), true);
+  } else {
+    const dataStart = seqAdd(d.iss, 1);
+    const dataEnd = seqAdd(dataStart, d.sndWritten);
+    const len = Math.max(
+      0,
+      Math.min(d.sndMss, seqDiff(dataEnd, d.sndUna), seqDiff(d.sndNxt, d.sndUna)),
+    );
+    const off = seqDiff(d.sndUna, dataStart);
+    const payload = len > 0 ? d.sndLog.slice(off, off + len) : EMPTY;
+    const withFin = finSent(d) && seqAdd(d.sndUna, len) === finSeq(d);
+    const end = seqAdd(d.sndUna, len) === dataEnd;
+    const flags = ACK | (withFin ? FIN : 0) | (len > 0 && end ? PSH : 0);
+    push(out, segment(d, flags, d.sndUna, payload), true);
+  }
+  d.rtxQueue = [{ ...h, retransmitted: true, sentAt: d.now }, ...d.rtxQueue.slice(1)];
+}
+
+/** Has the retransmission timer run out of retries (Linux tcp_write_timeout())? */
+export function rtxGiveUp(t: Tcb, state: StateName): boolean {
+  const p = t.profile;
+  if (t.probing) return false;
+  const now = t.timerRtx ?? t.now;
+  if (state === 'SYN_SENT') {
+    if (t.retransmits >= p.tcp_syn_retries + p.tcp_syn_linear_timeouts) return true;
+    return (
+      p.synGiveUpByTime &&
+      now - t.retransStart >= modelTimeout(p.tcp_syn_retries, p.rtoInitial, p.rtoMax)
+    );
+  }
+  if (state === 'SYN_RECEIVED') return t.retransmits >= p.tcp_synack_retries;
+  if (p.name === 'linux')
+    return now - t.retransStart >= modelTimeout(p.tcp_retries2, p.rtoMin, p.rtoMax);
+  return t.retransmits >= p.tcp_retries2;
+}
+
+/** The retransmission (or zero-window probe) timer expired and we go on (RFC 6298 §5.4–5.6). */
+export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
+  const d: Draft = { ...t, now: t.timerRtx ?? t.now, timerRtx: null, fired: 'rtx' };
+  const p = d.profile;
+  if (d.probing) {
+    // Zero-window probe: an old sequence number makes the peer answer with its window.
+    push(out, segment(d, ACK, seqAdd(d.sndUna, -1), EMPTY));
+    d.rto = backOff(d.rto);
+    d.probing = true;
+    d.timerRtx = d.now + currentRto(d.rto, p);
+    return d;
+  }
+  retransmitHead(d, state, out);
+  d.retransmits++;
+  // Linux keeps the SYN's RTO for the first tcp_syn_linear_timeouts retries, then doubles.
+  const linear = state === 'SYN_SENT' && d.retransmits <= p.tcp_syn_linear_timeouts;
+  if (!linear) d.rto = backOff(d.rto);
+  d.dupAcks = 0;
+  if (d.rtxQueue.length > 0) d.timerRtx = d.now + currentRto(d.rto, p);
+  return d;
+}
+
+/** The connection gives up: the timer expired once too often. */
+export function onRtxGiveUp(t: Tcb): Tcb {
+  return { ...t, now: t.timerRtx ?? t.now, fired: 'rtx', error: 'ETIMEDOUT', ...closedTimers };
+}
+
+/** Delayed-ACK timer (RFC 1122 §4.2.3.2; Linux tcp_delack_timer_handler()). */
+export function onDelackTimeout(t: Tcb, out: Out): Tcb {
+  const d: Draft = { ...t, now: t.timerDelack ?? t.now, timerDelack: null, fired: 'delack' };
+  if (!d.ackPending) return d;
+  if (d.profile.quickAck) {
+    if (d.ackPingpong) {
+      // The reply did not come in time: leave interactive mode.
+      d.ackPingpong = false;
+      d.ackAto = d.profile.delAckTimeout;
+    } else {
+      d.ackAto = Math.min(d.ackAto * 2, d.profile.delAckMax);
+    }
+  }
+  sendAck(d, out);
+  return d;
+}
+
+// ---------------------------------------------------------------- closing and resets
+
+const closedTimers = {
+  timerRtx: null,
+  timerDelack: null,
+  timerFinWait2: null,
+  timerTimeWait: null,
+  rtxQueue: [],
+  probing: false,
+} as const;
+
+/** Enter CLOSED after a reset (RFC 9293 second check), recording the error the application will see. */
+export function resetReceived(t: Tcb, now: number, error: Errno | null): Tcb {
+  return { ...t, now, fired: null, error, ...closedTimers };
+}
+
+/** RST in SYN_RECEIVED after a passive OPEN: back to LISTEN, forgetting the half-open connection. */
+export function backToListen(t: Tcb, now: number): Tcb {
+  return {
+    ...initialTcb({ profile: t.profile, local: t.local }),
+    now,
+    sndLog: t.sndLog,
+    rcvLog: t.rcvLog,
+  };
+}
+
+/** ABORT (RFC 9293 §3.10.5): send a reset where the state calls for one, then CLOSED. */
+export function abort(t: Tcb, now: number, sendRst: boolean, out: Out): Tcb {
+  const d: Draft = { ...t, now, fired: null, ...closedTimers };
+  if (sendRst) {
+    // RFC 9293: <SEQ=SND.NXT><CTL=RST>; Linux's active reset carries ACK as well.
+    const flags = d.profile.name === 'linux' ? RST | ACK : RST;
+    push(out, segment(d, flags, d.sndNxt, EMPTY));
+  }
+  return d;
+}
+
+/** Answer a segment with <SEQ=SEG.ACK><CTL=RST> (an unacceptable ACK in LISTEN, SYN_SENT or SYN_RECEIVED). */
+export function rstForAck(t: Tcb, seg: Segment, out: Out): Tcb {
+  const r = resetFor(seg);
+  if (r) push(out, r);
+  return { ...t, fired: null };
+}
+
+/** SYN_RECEIVED (Linux): a retransmitted SYN is answered with the SYN,ACK again. */
+export function resendSynAck(t: Tcb, out: Out): Tcb {
+  const d: Draft = { ...t, fired: null };
+  sendSynAck(d, out, true);
+  return d;
+}
+
+/** Enter TIME_WAIT, or restart its timer on a retransmitted FIN (RFC 9293 eighth check). */
+export function enterTimeWait(t: Tcb): Tcb {
+  return {
+    ...t,
+    timerRtx: null,
+    rtxQueue: [],
+    probing: false,
+    timerFinWait2: null,
+    timerTimeWait: t.now + t.profile.timeWait,
+  };
+}
+
+/** FIN_WAIT_2 of an orphaned socket: Linux gives the peer tcp_fin_timeout to send its FIN. */
+export function armFinWait2(t: Tcb): Tcb {
+  return t.orphan && t.timerFinWait2 === null
+    ? { ...t, timerFinWait2: t.now + t.profile.tcp_fin_timeout }
+    : t;
+}
+
+/** Time moves on without an event: stamp the TCB with the time of the event being handled. */
+export const at = (t: Tcb, now: number): Tcb =>
+  t.now === now && t.fired === null ? t : { ...t, now, fired: null };
