@@ -215,8 +215,11 @@ export class Host {
         return true;
       },
     };
+    // Try at once — unless an earlier call of the same kind is still waiting on this
+    // socket, which must complete first.
+    const queuedBehind = s.pending.some((q) => q.handle.call.name === h.call.name);
+    if (!queuedBehind && p.attempt()) return null;
     s.pending.push(p);
-    this.pump(s);
     return null;
   }
 

@@ -12,3 +12,4 @@ export * from './trace';
 export * from './host';
 export * from './world';
 export * from './format';
+export * from './conformance';
