@@ -127,6 +127,11 @@ const handlers = {
     const r = processSegment(t, s, 'LAST_ACK', out);
     return { ...r, timerRtx: null, rtxQueue: [], timerDelack: null };
   }),
+  /**
+   * RFC 1122 §4.2.2.13 (Linux TCPAbortOnData): new data for an application that
+   * has closed its socket is answered with RST and the connection ends.
+   */
+  abortOnData: onSeg((t, s, out) => resetReceived(rstForAck(t, s, out), t.now, null)),
   /** TIME_WAIT, the FIN again: our last ACK was lost. ACK it again and restart the timer. */
   timeWaitFin: onSeg((t, _s, out) => enterTimeWait(sendAckOnly(t, out))),
   send: ((t, e, out) =>
@@ -275,6 +280,10 @@ export const tcpMachine = setup({
     synAckGiveUp: ({ context }) => rtxGiveUp(context, 'SYN_RECEIVED'),
     dataGiveUp: ({ context }) => rtxGiveUp(context, 'ESTABLISHED'),
     orphaned: ({ context }) => context.orphan,
+    dataAfterClose: ({ context, event }) =>
+      context.orphan &&
+      s(event).payload.length > 0 &&
+      seqGt(seqAdd(s(event).seq, s(event).payload.length), context.rcvNxt),
   },
 }).createMachine({
   id: 'tcp',
@@ -438,6 +447,12 @@ export const tcpMachine = setup({
         SEGMENT: [
           ...synchronizedChecks('connReset'),
           {
+            guard: 'dataAfterClose',
+            target: 'CLOSED',
+            actions: 'abortOnData',
+            description: 'rcv data after close() / snd RST',
+          },
+          {
             guard: 'acksFinAndCompletesFin',
             target: 'TIME_WAIT',
             actions: 'finWait1ToTimeWait',
@@ -469,6 +484,12 @@ export const tcpMachine = setup({
       on: {
         SEGMENT: [
           ...synchronizedChecks('connReset'),
+          {
+            guard: 'dataAfterClose',
+            target: 'CLOSED',
+            actions: 'abortOnData',
+            description: 'rcv data after close() / snd RST',
+          },
           {
             guard: 'completesFin',
             target: 'TIME_WAIT',

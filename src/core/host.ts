@@ -105,6 +105,8 @@ export interface Conn {
   /** The connection reached a synchronized state at least once. */
   everConnected: boolean;
   done: boolean;
+  /** How much of the receive buffer the application has read since the connection closed. */
+  readAfterClose: number;
 }
 
 export interface Sock {
@@ -400,18 +402,24 @@ export class Host {
       if (s.listening || (!c && !s.dead)) return errno('ENOTCONN');
       if (c) {
         const t: Tcb = c.snap.context;
-        const avail = unreadBytes(t);
+        // A closed connection's machine is stopped: the host keeps reading its buffer.
+        const read = c.done ? c.readAfterClose : t.rcvRead;
+        const avail = t.rcvLog.length - read;
         if (avail > 0 && !s.shutRd) {
           const n = Math.min(avail, len);
-          const data = t.rcvLog.slice(t.rcvRead, t.rcvRead + n);
-          this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
+          const data = t.rcvLog.slice(read, read + n);
+          if (c.done) c.readAfterClose += n;
+          else this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
           return ok(n, data);
         }
       }
+      // Linux tcp_recvmsg(): end of stream (SOCK_DONE, the peer's FIN) is reported
+      // before a pending error, which stays for the next send().
+      if (c?.snap.context.finRcvd) return ok(0, new Uint8Array(0));
       const err = this.takeError(s);
       if (err) return errno(err);
       if (s.shutRd || s.dead || !c) return ok(0, new Uint8Array(0));
-      if (c.snap.context.finRcvd || c.done) return ok(0, new Uint8Array(0));
+      if (c.done) return ok(0, new Uint8Array(0));
       const st = stateOf(c.snap);
       if (st === 'CLOSED' && !c.everConnected) return errno('ENOTCONN');
       return null;
@@ -458,7 +466,7 @@ export class Host {
     const t = c.snap.context;
     if (s.linger?.onoff && s.linger.linger === 0) {
       this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
-    } else if (unreadBytes(t) > 0 && !s.shutRd) {
+    } else if (unreadBytes(t) > 0) {
       // RFC 2525 §2.17 and Linux tcp_close(): data thrown away unread means a RST, not a FIN.
       this.drive(c, { type: 'ABORT', now }, 'close() with unread data');
     } else if (!s.shutWr) {
@@ -510,6 +518,7 @@ export class Host {
       history: [{ t: sched.now, snap }],
       everConnected: false,
       done: false,
+      readAfterClose: 0,
     };
     this.conns.push(conn);
     return conn;
@@ -608,6 +617,7 @@ export class Host {
 
   private retire(conn: Conn): void {
     conn.done = true;
+    conn.readAfterClose = conn.snap.context.rcvRead;
     const t = conn.snap.context;
     const key = demuxKey(conn.localPort, t.remote.ip, t.remote.port);
     if (this.demux.get(key) === conn) this.demux.delete(key);
