@@ -13,3 +13,6 @@ export * from './host';
 export * from './world';
 export * from './format';
 export * from './conformance';
+export * from './checksum';
+export * from './wire';
+export * from './pcap';
