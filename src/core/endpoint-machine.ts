@@ -247,6 +247,8 @@ export const tcpMachine = setup({
       !(seqLt(context.iss, s(event).ack) && seqLe(s(event).ack, context.sndNxt)),
     rstWithGoodAck: ({ event }) => flag(event, RST) && flag(event, ACK),
     synWithGoodAck: ({ event }) => flag(event, SYN) && flag(event, ACK),
+    /** RFC 9293 §3.10.7.3: after the SYN,ACK, processing continues at the sixth step, FIN included. */
+    synAckWithFin: ({ event }) => flag(event, SYN) && flag(event, ACK) && flag(event, FIN),
     unacceptableRst: ({ context, event }) => flag(event, RST) && !acceptable(context, s(event)),
     unacceptable: ({ context, event }) => !acceptable(context, s(event)),
     /** RFC 5961 §3.2: only a RST exactly at RCV.NXT resets the connection. */
@@ -331,6 +333,12 @@ export const tcpMachine = setup({
             description: 'rcv RST,ACK / ECONNREFUSED',
           },
           { guard: 'isRst', description: 'rcv RST without ACK / (drop)' },
+          {
+            guard: 'synAckWithFin',
+            target: 'CLOSE_WAIT',
+            actions: 'synSentEstablish',
+            description: 'rcv SYN,ACK,FIN / snd ACK',
+          },
           {
             guard: 'synWithGoodAck',
             target: 'ESTABLISHED',

@@ -26,6 +26,7 @@ import {
   type Tcb,
   type TimerName,
 } from './tcb';
+import { seqAdd, seqDiff } from './seq';
 import type { CallName, CallRecord, Side, Trace } from './trace';
 
 export type ShutHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
@@ -386,7 +387,7 @@ export class Host {
       if (st === 'SYN_SENT' || st === 'SYN_RECEIVED') return null; // wait for the handshake
       if (st !== 'ESTABLISHED' && st !== 'CLOSE_WAIT') return errno('EPIPE');
       const t = c.snap.context;
-      const queued = t.sndWritten - Math.max(0, t.sndUna - t.iss - 1);
+      const queued = t.sndWritten - Math.max(0, seqDiff(t.sndUna, seqAdd(t.iss, 1)));
       const room = Math.max(0, t.profile.sndBuf - queued);
       if (room === 0) return null;
       const chunk = data.subarray(written, written + room);

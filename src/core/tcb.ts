@@ -478,9 +478,10 @@ export function synSentEstablish(t: Tcb, seg: Segment, out: Out): Tcb {
   ackAdvance(d, seg);
   establishRto(d);
   // Continue with the sixth step: text and FIN in the SYN,ACK itself.
-  const owed = text(d, seg);
+  // One ACK covers the SYN and whatever text or FIN came with it.
+  text(d, seg);
+  d.ackPending = true;
   sendAck(d, out);
-  if (owed === 'fin') finArrived(d, 'ESTABLISHED', out);
   output(d, out);
   return d;
 }
@@ -529,6 +530,9 @@ export function completesFin(t: Tcb, seg: Segment): boolean {
   const start = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
   const end = seqAdd(start, seg.payload.length);
   if (seqGt(start, t.rcvNxt)) return false; // leaves a gap: nothing moves
+  // A FIN past the window is trimmed away with the data beyond it (as text() does).
+  const room = seqDiff(seqAdd(t.rcvNxt, Math.max(t.rcvWnd, freeWindow(t))), start);
+  if (seg.flags & FIN && room < seg.payload.length) return false;
   let nxt = seqGt(end, t.rcvNxt) ? end : t.rcvNxt;
   if (seg.flags & FIN && end === nxt) return true;
   for (const o of t.ooo) {
@@ -558,11 +562,11 @@ function ackAdvance(d: Draft, seg: Segment): void {
     }
     d.rtxQueue = q;
     // RFC 6298 §2 with Karn's rule: only a segment sent once gives a sample.
+    // RFC 6298 §5 (after 5.7): a backed-off RTO stays until a valid sample replaces it.
     if (d.rttSeq !== null && seqGe(seg.ack, d.rttSeq)) {
-      d.rto = sampleRtt(d.rto, d.now - d.rttStart, d.profile);
+      d.rto = resetBackoff(sampleRtt(d.rto, d.now - d.rttStart, d.profile));
       d.rttSeq = null;
     }
-    d.rto = resetBackoff(d.rto);
     d.retransmits = 0;
     d.retransStart = d.now;
     d.dupAcks = 0;
