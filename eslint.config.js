@@ -8,7 +8,7 @@ const CORE_PURITY = 'src/core must stay pure (deterministic, runs in Node)';
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'coverage/'],
+    ignores: ['tmp/**', 'dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'coverage/'],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

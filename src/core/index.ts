@@ -16,3 +16,5 @@ export * from './conformance';
 export * from './checksum';
 export * from './wire';
 export * from './pcap';
+export * from './scenario';
+export * from './scenario-runner';

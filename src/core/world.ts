@@ -199,9 +199,11 @@ export class World {
 
   /** Run the next event. */
   step(): boolean {
-    const ran = this.sched.step();
-    if (ran) this.steps++;
-    return ran;
+    if (this.sched.peekTime() === undefined) return false;
+    // Count the step before running it: an action taken inside it (an application
+    // reacting to a call that just returned) is replayed right after it.
+    this.steps++;
+    return this.sched.step();
   }
 
   /** Run every event up to and including `t`. */

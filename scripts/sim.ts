@@ -1,0 +1,177 @@
+/**
+ * Run a scenario file headless and print what happened.
+ *
+ *     npm run sim -- FILE [--pcap OUT.pcap] [--json]
+ *
+ * Prints the trace one line per event (tcpdump style for segments), then the
+ * result of each `=> EXPECTED`. With --json the trace is printed as JSON lines
+ * instead (the expectation results go to stderr); --pcap also writes the
+ * segments as a pcap file.
+ *
+ * Exit status: 0 the scenario ran and every expectation held; 1 it ran but
+ * an expectation failed; 2 a bad scenario file (FILE:LINE:COL: message on
+ * stderr), a missing file or bad arguments; 3 the simulation itself failed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { formatTrace, seconds } from '../src/core/format';
+import {
+  ScenarioError,
+  formatDuration,
+  parseScenario,
+  scenarioSettings,
+} from '../src/core/scenario';
+import { DEFAULT_CAP_MS, runScenario, type ScenarioRun } from '../src/core/scenario-runner';
+import { recordToJson } from '../src/core/trace';
+
+export const USAGE = 'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json]';
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly readFile: (path: string) => string;
+  readonly writeFile: (path: string, data: Uint8Array) => void;
+}
+
+const nodeIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  readFile: (p) => readFileSync(p, 'utf8'),
+  writeFile: (p, d) => writeFileSync(p, d),
+};
+
+interface Args {
+  readonly file: string;
+  readonly pcap: string | null;
+  readonly json: boolean;
+}
+
+/** The arguments, or a message saying what is wrong with them. */
+export function parseArgs(argv: readonly string[]): Args | { readonly error: string } | 'help' {
+  let file: string | null = null;
+  let pcap: string | null = null;
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') return 'help';
+    if (a === '--json') json = true;
+    else if (a === '--pcap' || a.startsWith('--pcap=')) {
+      const v = a === '--pcap' ? argv[++i] : a.slice('--pcap='.length);
+      if (!v) return { error: '--pcap needs a file name' };
+      pcap = v;
+    } else if (a.startsWith('-') && a !== '-') return { error: `unknown option '${a}'` };
+    else if (file !== null)
+      return { error: `one scenario file at a time (got '${file}' and '${a}')` };
+    else file = a;
+  }
+  if (file === null) return { error: 'no scenario file given' };
+  return { file, pcap, json };
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** `FILE:LINE:COL: message`, then the line and a caret under the column. */
+export function describeScenarioError(e: ScenarioError): string {
+  const lines = [e.format()];
+  if (e.source.trim() !== '') {
+    const src = e.source.replace(/\t/g, ' ');
+    lines.push(`    ${src}`, `    ${' '.repeat(Math.max(0, e.column - 1))}^`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function expectationLines(run: ScenarioRun): { lines: string[]; failed: number } {
+  const lines: string[] = [];
+  let failed = 0;
+  for (const x of run.expectations) {
+    if (x.ok) lines.push(`line ${x.line}: ${x.call} returned ${x.actual} as expected`);
+    else {
+      failed++;
+      lines.push(`line ${x.line}: ${x.call} expected ${x.expected}, got ${x.actual}`);
+    }
+  }
+  const n = run.expectations.length;
+  if (n === 0) lines.push('no expectations');
+  else if (failed === 0) lines.push(n === 1 ? '1 expectation held' : `all ${n} expectations held`);
+  else lines.push(`FAILED: ${failed} of ${n} expectation${n === 1 ? '' : 's'} did not hold`);
+  return { lines, failed };
+}
+
+/** Run the CLI; resolves to the exit status. */
+export async function main(argv: readonly string[], io: Io = nodeIo): Promise<number> {
+  const args = parseArgs(argv);
+  if (args === 'help') {
+    io.out(`${USAGE}\n`);
+    return 0;
+  }
+  if ('error' in args) {
+    io.err(`sim: ${args.error}\n${USAGE}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = io.readFile(args.file);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : errorText(e);
+    io.err(`sim: cannot read '${args.file}': ${why}\n${USAGE}\n`);
+    return 2;
+  }
+
+  let run: ScenarioRun;
+  let endNote: string;
+  try {
+    const sc = parseScenario(text, args.file);
+    run = runScenario(sc);
+    const until = scenarioSettings(sc).run;
+    endNote =
+      until !== 'idle'
+        ? `run ended at ${seconds(run.world.now)} (run ${formatDuration(until)})`
+        : run.hitCap
+          ? `run stopped at ${seconds(run.world.now)}: the safety cap of ${DEFAULT_CAP_MS / 3_600_000} h was reached before the run went idle`
+          : `run ended at ${seconds(run.world.now)} (idle: nothing left to happen)`;
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      io.err(describeScenarioError(e));
+      return 2;
+    }
+    io.err(`sim: the simulation failed: ${errorText(e)}\n`);
+    return 3;
+  }
+
+  const records = run.world.trace.records;
+  const { lines, failed } = expectationLines(run);
+  if (args.json) {
+    io.out(records.map((r) => recordToJson(r) + '\n').join(''));
+    io.err([endNote, ...lines].join('\n') + '\n');
+  } else {
+    io.out([...formatTrace(records), '', endNote, ...lines].join('\n') + '\n');
+  }
+
+  if (args.pcap !== null) {
+    try {
+      const { writePcap } = await import('../src/core/pcap');
+      const bytes = writePcap(records);
+      io.writeFile(args.pcap, bytes);
+      io.err(`wrote ${bytes.length} bytes to ${args.pcap}\n`);
+    } catch (e) {
+      io.err(`sim: cannot write '${args.pcap}': ${errorText(e)}\n`);
+      return 2;
+    }
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && pathToFileURL(resolve(entry)).href === import.meta.url) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`sim: ${errorText(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}
