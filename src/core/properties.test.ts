@@ -27,7 +27,7 @@ import { recordToJson } from './trace';
 import { World, type WorldOptions } from './world';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
-const RUNS = Number(process.env.FC_RUNS ?? 600);
+const RUNS = Number(process.env.FC_RUNS ?? 500);
 /** Per-test time limit (ms): each property runs hundreds of simulations. */
 const LIMIT = 60_000;
 console.log(`properties.test.ts: fast-check seed ${FC_SEED}, ${RUNS} runs per property`);
@@ -161,6 +161,8 @@ interface App {
   shut: boolean;
   closed: boolean;
   aborted: boolean;
+  /** It closed its socket without reading to the end, after the connection had already closed. */
+  discarded: boolean;
   readonly recvs: CallHandle[];
   readonly sends: { readonly handle: CallHandle; readonly data: Uint8Array }[];
 }
@@ -186,8 +188,20 @@ function pattern(n: number, b: number): Uint8Array {
 }
 
 function newApp(side: Side): App {
-  return { side, fd: null, shut: false, closed: false, aborted: false, recvs: [], sends: [] };
+  return {
+    side,
+    fd: null,
+    shut: false,
+    closed: false,
+    aborted: false,
+    discarded: false,
+    recvs: [],
+    sends: [],
+  };
 }
+
+/** The application read to the end of the stream: a recv() returned 0. */
+const sawEof = (a: App): boolean => a.recvs.some((h) => h.result?.ret === 0);
 
 function run(sc: Scenario): Run {
   const options: WorldOptions = { seed: sc.seed, link: sc.link };
@@ -212,6 +226,7 @@ function run(sc: Scenario): Run {
   };
   const close = (a: App): void => {
     if (a.fd === null || a.closed) return;
+    if (!sawEof(a) && w.host(a.side).sockets.get(a.fd)?.conn?.done) a.discarded = true;
     w.call(a.side, { name: 'close', fd: a.fd });
     a.closed = true;
   };
@@ -334,20 +349,19 @@ const isPrefix = (p: Uint8Array, of: Uint8Array): boolean =>
 const hex = (b: Uint8Array): string =>
   b.length > 24 ? `${b.length} bytes` : [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-/** The application read to the end of the stream: a recv() returned 0. */
-const sawEof = (a: App): boolean => a.recvs.some((h) => h.result?.ret === 0);
-
 /**
- * Both ends closed gracefully: no RST was sent, no application aborted, and
- * each application read to the end of the stream before closing. (One that
- * closes without reading everything throws data away by its own choice; once
- * the connection is already CLOSED that draws no RST, in Linux as here.)
+ * Both ends closed gracefully: no RST was sent and no application aborted.
+ * Closing with data unread, or data arriving after close(), draws a RST
+ * (RFC 1122 §4.2.2.13), so such runs are not graceful either; the one silent
+ * way to throw data away is to close() without reading to the end once the
+ * connection is already CLOSED (Linux tcp_close() sends nothing then), which
+ * the application chose: such runs are left out too.
  */
 const graceful = (r: Run): boolean =>
   !r.apps.client.aborted &&
   !r.apps.server.aborted &&
-  sawEof(r.apps.client) &&
-  sawEof(r.apps.server) &&
+  !r.apps.client.discarded &&
+  !r.apps.server.discarded &&
   !r.w.trace.segments.some((s) => s.seg.flags & RST);
 
 const jsonLines = (records: readonly TraceRecord[]): string[] => records.map(recordToJson);
@@ -406,7 +420,7 @@ describe('random calls over a faulty link', () => {
   );
 
   it(
-    'when both ends close gracefully (no RST, no abort, each read to the end), each receives all the other sent',
+    'when both ends close gracefully (no RST, no abort), each receives all the other sent',
     () => {
       check((sc) => {
         const r = run(sc);
