@@ -59,7 +59,8 @@ export type TcpEvent =
   | { type: 'CLOSE'; now: number; orphan: boolean }
   /** close() after the FIN was already queued: the application lets go of the socket. */
   | { type: 'ORPHAN'; now: number }
-  | { type: 'ABORT'; now: number }
+  /** ABORT; `rst` forces a reset even where RFC 9293's ABORT sends none (Linux close() with unread data). */
+  | { type: 'ABORT'; now: number; rst?: boolean }
   | { type: 'RTX_TIMEOUT' }
   | { type: 'DELACK_TIMEOUT' }
   | { type: 'FIN_WAIT_2_TIMEOUT' };
@@ -282,6 +283,7 @@ export const tcpMachine = setup({
     synAckGiveUp: ({ context }) => rtxGiveUp(context, 'SYN_RECEIVED'),
     dataGiveUp: ({ context }) => rtxGiveUp(context, 'ESTABLISHED'),
     orphaned: ({ context }) => context.orphan,
+    forcedRst: ({ event }) => (event as { rst?: boolean }).rst === true,
     dataAfterClose: ({ context, event }) =>
       context.orphan &&
       s(event).payload.length > 0 &&
@@ -547,7 +549,15 @@ export const tcpMachine = setup({
         RECEIVE: { actions: 'receiveLate', description: 'recv()' },
         CLOSE: { actions: 'orphan', description: 'close()' },
         ORPHAN: { actions: 'orphan', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        ABORT: [
+          {
+            guard: 'forcedRst',
+            target: 'CLOSED',
+            actions: 'abortWithRst',
+            description: 'close() with unread data / snd RST',
+          },
+          { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        ],
         RTX_TIMEOUT: rtxTimeout(),
         DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
       },
@@ -567,7 +577,15 @@ export const tcpMachine = setup({
         RECEIVE: { actions: 'receiveLate', description: 'recv()' },
         CLOSE: { actions: 'orphan', description: 'close()' },
         ORPHAN: { actions: 'orphan', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        ABORT: [
+          {
+            guard: 'forcedRst',
+            target: 'CLOSED',
+            actions: 'abortWithRst',
+            description: 'close() with unread data / snd RST',
+          },
+          { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        ],
         RTX_TIMEOUT: rtxTimeout(),
         DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
       },

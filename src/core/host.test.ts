@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatTrace } from './format';
+import type { CallHandle } from './host';
 import { ACK, FIN, RST, SYN, flagString } from './segment';
 import { seqAdd } from './seq';
 import {
@@ -16,6 +17,7 @@ import {
   okRet,
   readAll,
   result,
+  SERVER_IP,
   segmentsFrom,
   stateNow,
   statePath,
@@ -93,7 +95,7 @@ describe('connect()', () => {
 
   it('on a connected socket fails with EISCONN', () => {
     const { w, cfd } = connected(3);
-    const again = w.call('client', { name: 'connect', fd: cfd, ip: 0xc0000201, port: 9821 });
+    const again = w.call('client', { name: 'connect', fd: cfd, ip: SERVER_IP, port: 9821 });
     expect(result(again)).toEqual({ ret: -1, errno: 'EISCONN', data: null });
   });
 });
@@ -128,6 +130,29 @@ describe('accept()', () => {
     });
     const { w: w2, cfd } = connected(5);
     expect(result(w2.call('client', { name: 'accept', fd: cfd })).errno).toBe('EINVAL');
+  });
+
+  it('a half-open connection reset in SYN_RECEIVED is forgotten: a new SYN from the same address and port is served', () => {
+    const w = makeWorld(32, DELAY);
+    const lfd = listenOn(w);
+    const acc = w.call('server', { name: 'accept', fd: lfd });
+    const c1 = okRet(w.call('client', { name: 'socket' }));
+    okRet(w.call('client', { name: 'bind', fd: c1, port: 40000 }));
+    // The SYN,ACK is lost; the client gives up; the SYN,ACK's retransmission draws a RST.
+    w.act({ kind: 'rule', rule: { kind: 'dropNext', from: 'server', flags: 'S.' } });
+    w.call('client', { name: 'connect', fd: c1, ip: SERVER_IP, port: 9821 });
+    w.runUntil(500);
+    w.call('client', { name: 'close', fd: c1 });
+    w.runUntil(2000);
+    expect(statePath(w, 'server:2')).toEqual(['CLOSED', 'LISTEN', 'SYN_RECEIVED', 'LISTEN']);
+    expect(acc.done).toBe(false);
+    // A new connection from the same port.
+    const c2 = okRet(w.call('client', { name: 'socket' }));
+    okRet(w.call('client', { name: 'bind', fd: c2, port: 40000 }));
+    const connect = w.call('client', { name: 'connect', fd: c2, ip: SERVER_IP, port: 9821 });
+    w.runUntil(2000 + 3 * DELAY);
+    expect(connect.result, dump(w)).toEqual({ ret: 0, errno: null, data: null });
+    expect(acc.result?.ret).toBeGreaterThan(0);
   });
 
   it('serves several connections on one port, each with its own data', () => {
@@ -423,6 +448,48 @@ describe('resets', () => {
   });
 });
 
+describe('close() with unread data late in the connection (Linux __tcp_close)', () => {
+  it('in LAST_ACK it still sends RST (Linux TCPAbortOnClose)', () => {
+    const { w, cfd, sfd } = connected(30);
+    w.call('client', { name: 'send', fd: cfd, data: bytes('never read') });
+    w.call('client', { name: 'close', fd: cfd });
+    w.runUntil(200);
+    expect(stateNow(w, 'server:2')).toBe('CLOSE_WAIT');
+    // The client's ACK of the server's FIN is lost, so the server stays in LAST_ACK.
+    w.act({ kind: 'rule', rule: { kind: 'dropNext', from: 'client', flags: '.' } });
+    w.call('server', { name: 'shutdown', fd: sfd, how: 'SHUT_WR' });
+    w.runUntil(300);
+    expect(stateNow(w, 'server:2')).toBe('LAST_ACK');
+    const before = segmentsFrom(w, 'server').length;
+    w.call('server', { name: 'close', fd: sfd });
+    const after = segmentsFrom(w, 'server').slice(before);
+    expect(
+      after.map((s) => flagString(s.seg.flags)),
+      dump(w),
+    ).toEqual(['R.']);
+    expect(stateNow(w, 'server:2')).toBe('CLOSED');
+  });
+
+  it('in TIME_WAIT it sends nothing and the TIME_WAIT runs its full 60 s (the socket is already closed)', () => {
+    const { w, cfd, sfd } = connected(31);
+    w.call('server', { name: 'shutdown', fd: sfd, how: 'SHUT_WR' });
+    w.runUntil(200);
+    expect(stateNow(w, 'server:2')).toBe('FIN_WAIT_2');
+    w.call('client', { name: 'send', fd: cfd, data: bytes('never read') });
+    w.call('client', { name: 'close', fd: cfd });
+    w.runUntil(300);
+    expect(stateNow(w, 'server:2')).toBe('TIME_WAIT');
+    const entered = stateRecords(w).find((r) => r.conn === 'server:2' && r.to === 'TIME_WAIT')!.t;
+    const before = segmentsFrom(w, 'server').length;
+    expect(result(w.call('server', { name: 'close', fd: sfd })).ret).toBe(0);
+    expect(segmentsFrom(w, 'server').slice(before)).toEqual([]);
+    w.runUntil(entered + 59_000);
+    expect(stateNow(w, 'server:2'), dump(w)).toBe('TIME_WAIT');
+    w.runUntil(entered + 61_000);
+    expect(stateNow(w, 'server:2')).toBe('CLOSED');
+  });
+});
+
 describe('bind()', () => {
   /**
    * The server closes first, so its accepted socket ends in TIME_WAIT on port
@@ -510,5 +577,35 @@ describe('bad descriptors', () => {
     expect(result(pending).errno).toBe('EBADF');
     // Nothing was unread, so the close was orderly.
     expect(segmentsFrom(w, 'server').at(-1)!.seg.flags).toBe(FIN | ACK);
+  });
+});
+
+describe('calls made from completion callbacks', () => {
+  it('a send() made when connect() returns does not overtake an earlier send() still blocked', () => {
+    const w = makeWorld(28, DELAY);
+    const lfd = listenOn(w);
+    const acc = w.call('server', { name: 'accept', fd: lfd });
+    const { fd, connect } = connectTo(w);
+    const first = w.call('client', { name: 'send', fd, data: bytes('first,') });
+    expect(first.done).toBe(false); // waits for the handshake
+    const later: CallHandle[] = [];
+    connect.onDone(() => later.push(w.call('client', { name: 'send', fd, data: bytes('second') })));
+    w.runUntil(200);
+    expect(result(first).ret).toBe(6);
+    expect(result(later[0]!).ret).toBe(6);
+    const got = result(w.call('server', { name: 'recv', fd: okRet(acc) }));
+    expect(text(got.data!), dump(w)).toBe('first,second');
+  });
+
+  it('close() made when connect() returns ends the other calls blocked on that socket with EBADF', () => {
+    const w = makeWorld(29, DELAY);
+    listenOn(w);
+    const { fd, connect } = connectTo(w);
+    const pending = w.call('client', { name: 'recv', fd });
+    connect.onDone(() => w.call('client', { name: 'close', fd }));
+    w.runUntil(200);
+    expect(result(connect).ret).toBe(0);
+    expect(pending.result, dump(w)).toEqual({ ret: -1, errno: 'EBADF', data: null });
+    expect(callRecords(w, 'client', 'recv')).toHaveLength(1);
   });
 });

@@ -61,27 +61,41 @@ export interface CallResult {
   readonly data: Uint8Array | null;
 }
 
-/** A call in progress: `result` is set when it returns. */
+/**
+ * A call in progress: `result` is set when it returns.
+ *
+ * The application hears of the return (`onDone`) in an event of its own, right
+ * after the one in which the kernel completed the call, at the same instant —
+ * as a thread blocked in a call wakes only once the kernel is done. So whatever
+ * an application does in response happens between scheduler steps, which is
+ * what lets a run be replayed exactly from its recorded inputs.
+ */
 export class CallHandle {
   result: CallResult | null = null;
   private waiters: ((r: CallResult) => void)[] = [];
+  private notified = false;
   constructor(
     readonly side: Side,
     readonly call: Call,
     readonly start: number,
+    private readonly defer: (fn: () => void) => void,
   ) {}
   get done(): boolean {
     return this.result !== null;
   }
   onDone(fn: (r: CallResult) => void): void {
-    if (this.result) fn(this.result);
+    if (this.result && this.notified) fn(this.result);
     else this.waiters.push(fn);
   }
   /** @internal */
   finish(r: CallResult): void {
     this.result = r;
-    for (const w of this.waiters) w(r);
-    this.waiters = [];
+    this.defer(() => {
+      this.notified = true;
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w(r);
+    });
   }
 }
 
@@ -108,6 +122,8 @@ export interface Conn {
   done: boolean;
   /** How much of the receive buffer the application has read since the connection closed. */
   readAfterClose: number;
+  /** Its demultiplexing key, once it has a peer. */
+  key: string | null;
 }
 
 export interface Sock {
@@ -186,7 +202,9 @@ export class Host {
 
   /** Make a socket call now. Blocking calls return a handle that completes later. */
   call(c: Call): CallHandle {
-    const h = new CallHandle(this.env.side, c, this.env.sched.now);
+    const h = new CallHandle(this.env.side, c, this.env.sched.now, (fn) => {
+      this.env.sched.after(0, fn);
+    });
     const r = this.dispatch(c, h);
     if (r) this.finish(h, r);
     return h;
@@ -214,6 +232,7 @@ export class Host {
       attempt: () => {
         const r = attempt();
         if (!r) return false;
+        s.pending = s.pending.filter((q) => q !== p);
         this.finish(h, r);
         return true;
       },
@@ -361,6 +380,7 @@ export class Host {
     s.conn = conn;
     conn.sock = s;
     this.demux.set(key, conn);
+    conn.key = key;
     const iss = this.env.prng.u32();
     const tsOffset = this.env.prng.u32();
     this.drive(
@@ -446,8 +466,9 @@ export class Host {
   private close(s: Sock): CallResult {
     const now = this.env.sched.now;
     this.sockets.delete(s.fd);
-    for (const p of s.pending) this.finish(p.handle, errno('EBADF'));
+    const waiting = s.pending;
     s.pending = [];
+    for (const p of waiting) if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
     if (s.listening) {
       this.listeners.delete(s.port ?? -1);
       // Connections nobody accepted are reset (Linux inet_csk_listen_stop()).
@@ -465,11 +486,17 @@ export class Host {
     if (!c || c.done) return ok();
     c.sock = null;
     const t = c.snap.context;
-    if (s.linger?.onoff && s.linger.linger === 0) {
-      this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
+    const st = stateOf(c.snap);
+    if (st === 'TIME_WAIT') {
+      // Linux hands TIME_WAIT to a timewait socket of its own: closing the
+      // descriptor does not cut the 2MSL wait short, and sends nothing.
+      this.drive(c, { type: 'ORPHAN', now }, 'close()');
     } else if (unreadBytes(t) > 0) {
-      // RFC 2525 §2.17 and Linux tcp_close(): data thrown away unread means a RST, not a FIN.
-      this.drive(c, { type: 'ABORT', now }, 'close() with unread data');
+      // RFC 2525 §2.17 and Linux __tcp_close(): data thrown away unread means a RST,
+      // not a FIN — in every state that still has a connection.
+      this.drive(c, { type: 'ABORT', now, rst: true }, 'close() with unread data');
+    } else if (s.linger?.onoff && s.linger.linger === 0) {
+      this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
     } else if (!s.shutWr) {
       this.drive(c, { type: 'CLOSE', now, orphan: true }, 'close()');
     } else {
@@ -520,6 +547,7 @@ export class Host {
       everConnected: false,
       done: false,
       readAfterClose: 0,
+      key: null,
     };
     this.conns.push(conn);
     return conn;
@@ -619,9 +647,8 @@ export class Host {
   private retire(conn: Conn): void {
     conn.done = true;
     conn.readAfterClose = conn.snap.context.rcvRead;
-    const t = conn.snap.context;
-    const key = demuxKey(conn.localPort, t.remote.ip, t.remote.port);
-    if (this.demux.get(key) === conn) this.demux.delete(key);
+    // The key it was filed under: a machine back in LISTEN has forgotten its peer.
+    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
     conn.listener = null;
     conn.actor.stop();
   }
@@ -640,11 +667,8 @@ export class Host {
     s.pumping = true;
     do {
       s.pumpAgain = false;
-      const todo = s.pending;
-      s.pending = [];
-      const keep: Pending[] = [];
-      for (const p of todo) if (!p.attempt()) keep.push(p);
-      s.pending = [...keep, ...s.pending];
+      // A completed call takes itself off the list; one failed by close() is gone too.
+      for (const p of [...s.pending]) if (s.pending.includes(p)) p.attempt();
     } while (s.pumpAgain && s.pending.length > 0);
     s.pumping = false;
   }
@@ -671,7 +695,8 @@ export class Host {
         }
         const child = this.newConn(seg.dstPort, l.reuseAddr);
         child.listener = l;
-        this.demux.set(demuxKey(seg.dstPort, seg.srcIp, seg.srcPort), child);
+        child.key = demuxKey(seg.dstPort, seg.srcIp, seg.srcPort);
+        this.demux.set(child.key, child);
         const iss = this.env.prng.u32();
         const tsOffset = this.env.prng.u32();
         this.drive(

@@ -9,6 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stateOf } from './endpoint-machine';
 import type { CallHandle } from './host';
 import type { DirectionConfig, LinkRule } from './link';
 import { RST } from './segment';
@@ -203,7 +204,13 @@ function newApp(side: Side): App {
 /** The application read to the end of the stream: a recv() returned 0. */
 const sawEof = (a: App): boolean => a.recvs.some((h) => h.result?.ret === 0);
 
-function run(sc: Scenario): Run {
+/**
+ * Run a scenario. With `reactive`, each application's final reading loop is
+ * driven from CallHandle.onDone (the next recv() or the close() is made inside
+ * the completion of the previous recv()), as an event-driven application
+ * would; otherwise every call is made between scheduler steps.
+ */
+function run(sc: Scenario, reactive = false): Run {
   const options: WorldOptions = { seed: sc.seed, link: sc.link };
   const w = new World(options);
   const apps: Record<Side, App> = { client: newApp('client'), server: newApp('server') };
@@ -226,9 +233,12 @@ function run(sc: Scenario): Run {
   };
   const close = (a: App): void => {
     if (a.fd === null || a.closed) return;
-    if (!sawEof(a) && w.host(a.side).sockets.get(a.fd)?.conn?.done) a.discarded = true;
+    // Linux: once in TIME_WAIT the socket itself is closed (a timewait socket
+    // carries on), so close() then throws unread data away silently too.
+    const conn = w.host(a.side).sockets.get(a.fd)?.conn;
+    if (!sawEof(a) && conn && (conn.done || stateOf(conn.snap) === 'TIME_WAIT')) a.discarded = true;
+    a.closed = true; // first: close() may complete a pending recv() whose callback looks
     w.call(a.side, { name: 'close', fd: a.fd });
-    a.closed = true;
   };
 
   const apply = (o: Op): void => {
@@ -299,6 +309,11 @@ function run(sc: Scenario): Run {
   // that only the application can end, as in Linux without keepalive.
   const patience = scriptEnd + PATIENCE;
   const finished = (a: App): boolean => a.recvs.some((h) => h.result !== null && h.result.ret <= 0);
+  // Reading more than the peer wrote means recv() returns bytes never sent
+  // (the prefix property reports it): stop reading rather than loop forever.
+  const overread = (a: App): boolean =>
+    a.recvs.reduce((n, h) => n + Math.max(0, h.result?.ret ?? 0), 0) >
+    written(apps[a.side === 'client' ? 'server' : 'client']).length;
   const endStep = (a: App): void => {
     if (a.fd === null || a.closed) return;
     if (a.side === 'client' && !connect.done && w.now < patience) return;
@@ -306,16 +321,21 @@ function run(sc: Scenario): Run {
       w.call(a.side, { name: 'shutdown', fd: a.fd, how: 'SHUT_WR' });
       a.shut = true;
     }
-    // Reading more than the peer wrote means recv() returns bytes never sent
-    // (the prefix property reports it): stop reading rather than loop forever.
-    const got = a.recvs.reduce((n, h) => n + Math.max(0, h.result?.ret ?? 0), 0);
-    if (
-      finished(a) ||
-      w.now >= patience ||
-      got > written(apps[a.side === 'client' ? 'server' : 'client']).length
-    )
-      return close(a);
-    if (a.recvs.every((h) => h.done)) a.recvs.push(w.call(a.side, { name: 'recv', fd: a.fd }));
+    if (finished(a) || w.now >= patience || overread(a)) return close(a);
+    if (a.recvs.every((h) => h.done)) {
+      const fd = a.fd;
+      const next = (): void => {
+        const h = w.call(a.side, { name: 'recv', fd });
+        a.recvs.push(h);
+        if (reactive)
+          h.onDone((r) => {
+            if (a.closed) return;
+            if (r.ret > 0 && !overread(a)) next();
+            else close(a);
+          });
+      };
+      next();
+    }
   };
   while (w.now < deadline) {
     adopt();
@@ -354,8 +374,8 @@ const hex = (b: Uint8Array): string =>
  * Closing with data unread, or data arriving after close(), draws a RST
  * (RFC 1122 §4.2.2.13), so such runs are not graceful either; the one silent
  * way to throw data away is to close() without reading to the end once the
- * connection is already CLOSED (Linux tcp_close() sends nothing then), which
- * the application chose: such runs are left out too.
+ * connection is already CLOSED or in TIME_WAIT (Linux tcp_close() sends
+ * nothing then), which the application chose: such runs are left out too.
  */
 const graceful = (r: Run): boolean =>
   !r.apps.client.aborted &&
@@ -539,6 +559,49 @@ describe('random calls over a faulty link', () => {
           expect(fork.now, where(sc)).toBe(t);
         }),
         { seed: FC_SEED, numRuns: Math.ceil(RUNS / 2) },
+      );
+    },
+    LIMIT,
+  );
+  it(
+    'World.replay reproduces runs whose applications react in onDone callbacks',
+    () => {
+      check(
+        (sc) => {
+          const r = run(sc, true);
+          const again = World.replay(r.options, r.w.inputs);
+          again.runUntilIdle(r.scriptEnd + SETTLE);
+          const a = jsonLines(r.w.trace.records);
+          const b = jsonLines(again.trace.records);
+          const i = a.findIndex((l, k) => l !== b[k]);
+          expect(
+            i === -1 && a.length === b.length,
+            `${where(sc)}: first difference at record ${i}: ${a[i]} | ${b[i]}`,
+          ).toBe(true);
+        },
+        Math.ceil(RUNS / 4),
+      );
+    },
+    LIMIT,
+  );
+
+  it(
+    'w.fork(t) rebuilds runs whose applications react in onDone callbacks',
+    () => {
+      fc.assert(
+        fc.property(scenario, fc.double({ min: 0, max: 1, noNaN: true }), (sc, f) => {
+          const r = run(sc, true);
+          const t = f * r.w.now;
+          const fork = r.w.fork(t);
+          const a = jsonLines(r.w.trace.records.filter((x) => x.t <= t));
+          const b = jsonLines(fork.trace.records);
+          const i = a.findIndex((l, k) => l !== b[k]);
+          expect(
+            i === -1 && a.length === b.length,
+            `${where(sc)}: fork at ${t}, first difference at record ${i}: ${a[i]} | ${b[i]}`,
+          ).toBe(true);
+        }),
+        { seed: FC_SEED, numRuns: Math.ceil(RUNS / 4) },
       );
     },
     LIMIT,

@@ -11,11 +11,10 @@ import type { CallHandle, CallResult } from './host';
 import { parseIp } from './segment';
 import type { StateName } from './tcb';
 import type { CallRecord, SegmentRecord, Side, StateRecord, TimerRecord } from './trace';
-import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP, DEFAULT_SERVER_PORT, World } from './world';
+import { DEFAULT_SERVER_IP, DEFAULT_SERVER_PORT, World } from './world';
 import type { WorldOptions } from './world';
 
 export const SERVER_IP = parseIp(DEFAULT_SERVER_IP)!;
-export const CLIENT_IP = parseIp(DEFAULT_CLIENT_IP)!;
 export const PORT = DEFAULT_SERVER_PORT;
 
 const encoder = new TextEncoder();
@@ -186,21 +185,6 @@ export function stateNow(w: World, conn: string): StateName {
 }
 
 // ------------------------------------------------------------------ RFC 9293 transitions
-
-/** The eleven states of RFC 9293 §3.3.2. */
-export const RFC_STATES: readonly StateName[] = [
-  'CLOSED',
-  'LISTEN',
-  'SYN_SENT',
-  'SYN_RECEIVED',
-  'ESTABLISHED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'CLOSE_WAIT',
-  'CLOSING',
-  'LAST_ACK',
-  'TIME_WAIT',
-];
 
 /**
  * Every change of state RFC 9293 permits (Figure 5 and §3.10), as "FROM>TO".

@@ -212,6 +212,34 @@ describe('replay and fork', () => {
     }
   });
 
+  it('World.replay reproduces a run where a callback closes a socket that has another call blocked', () => {
+    const w = makeWorld(7, DELAY);
+    listenOn(w);
+    const { fd, connect } = connectTo(w);
+    w.call('client', { name: 'send', fd, data: bytes('queued during the handshake') });
+    connect.onDone(() => w.call('client', { name: 'close', fd }));
+    w.runUntilIdle(600_000);
+    const again = World.replay(w.options, w.inputs);
+    again.runUntilIdle(600_000);
+    expect(formatTrace(again.trace.records)).toEqual(formatTrace(w.trace.records));
+  });
+
+  it('World.replay reproduces a run where a call is made inside another call (close() ends a recv() whose callback acts)', () => {
+    const w = makeWorld(8, DELAY);
+    listenOn(w);
+    const { fd } = connectTo(w);
+    w.runUntil(100);
+    w.call('client', { name: 'recv', fd }).onDone(() => {
+      w.call('client', { name: 'socket' });
+    });
+    w.runUntil(200);
+    w.call('client', { name: 'close', fd });
+    w.runUntilIdle(600_000);
+    const again = World.replay(w.options, w.inputs);
+    again.runUntilIdle(600_000);
+    expect(formatTrace(again.trace.records)).toEqual(formatTrace(w.trace.records));
+  });
+
   it('World.replay reproduces a run driven only by calls made between steps', () => {
     const w = makeWorld(6, DELAY, { link: { client: { loss: 0.2, jitter: 5 } } });
     const lfd = listenOn(w);
