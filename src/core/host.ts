@@ -570,7 +570,10 @@ export class Host {
     const to = stateOf(snap);
     const fired = snap.context.fired;
     if (from !== to || cause === 'timer') {
-      if (from !== to) {
+      // A connection a listener starts for a SYN begins as a copy of the listener, in
+      // LISTEN: its own CLOSED -> LISTEN step is bookkeeping, not a state change to show.
+      const forked = conn.listener !== null && from === 'CLOSED' && to === 'LISTEN';
+      if (from !== to && !forked) {
         this.env.trace.push({
           kind: 'state',
           t: now,

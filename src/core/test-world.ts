@@ -172,8 +172,10 @@ export const callRecords = (w: World, side?: Side, name?: CallRecord['call']): C
 
 /** The states one connection went through, starting from CLOSED. */
 export function statePath(w: World, conn: string): StateName[] {
-  const path: StateName[] = ['CLOSED'];
-  for (const r of stateRecords(w)) if (r.conn === conn) path.push(r.to);
+  const recs = stateRecords(w).filter((r) => r.conn === conn);
+  // A connection starts where its first record starts: CLOSED, or LISTEN when a listener started it.
+  const path: StateName[] = [recs[0]?.from ?? 'CLOSED'];
+  for (const r of recs) path.push(r.to);
   return path;
 }
 
