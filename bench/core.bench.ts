@@ -7,7 +7,14 @@
  * seek: rebuilding the state of the world at random instants of (b).
  */
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_SERVER_IP, DEFAULT_SERVER_PORT, Prng, World, parseIp, type CallHandle } from '../src/core';
+import {
+  DEFAULT_SERVER_IP,
+  DEFAULT_SERVER_PORT,
+  Prng,
+  World,
+  parseIp,
+  type CallHandle,
+} from '../src/core';
 
 const SERVER = parseIp(DEFAULT_SERVER_IP)!;
 const KB = new Uint8Array(1024).fill(0x61);
@@ -21,7 +28,13 @@ function listen(w: World): number {
 }
 
 /** recv() until `want` bytes (or EOF), then `then`. */
-function recvAll(w: World, side: 'client' | 'server', fd: number, want: number, then: () => void): void {
+function recvAll(
+  w: World,
+  side: 'client' | 'server',
+  fd: number,
+  want: number,
+  then: () => void,
+): void {
   let got = 0;
   const loop = (): void => {
     w.call(side, { name: 'recv', fd, len: 65536 }).onDone((r) => {
@@ -50,7 +63,12 @@ function lifecycles(n: number): { seconds: number; segments: number; done: numbe
   serve();
   const client = (): void => {
     const fd = w.call('client', { name: 'socket' }).result!.ret;
-    const c: CallHandle = w.call('client', { name: 'connect', fd, ip: SERVER, port: DEFAULT_SERVER_PORT });
+    const c: CallHandle = w.call('client', {
+      name: 'connect',
+      fd,
+      ip: SERVER,
+      port: DEFAULT_SERVER_PORT,
+    });
     c.onDone(() => {
       w.call('client', { name: 'send', fd, data: KB });
       recvAll(w, 'client', fd, 1024, () => {
@@ -66,7 +84,12 @@ function lifecycles(n: number): { seconds: number; segments: number; done: numbe
   return { seconds, segments: w.trace.segments.length, done };
 }
 
-function bulk(targetSegments: number): { seconds: number; segments: number; world: World; bytes: number } {
+function bulk(targetSegments: number): {
+  seconds: number;
+  segments: number;
+  world: World;
+  bytes: number;
+} {
   const w = new World({
     seed: 2,
     link: { client: { delay: 5, loss: 0.05 }, server: { delay: 5, loss: 0.05 } },
@@ -81,7 +104,9 @@ function bulk(targetSegments: number): { seconds: number; segments: number; worl
   });
   const fd = w.call('client', { name: 'socket' }).result!.ret;
   w.call('client', { name: 'connect', fd, ip: SERVER, port: DEFAULT_SERVER_PORT }).onDone(() => {
-    w.call('client', { name: 'send', fd, data }).onDone(() => w.call('client', { name: 'close', fd }));
+    w.call('client', { name: 'send', fd, data }).onDone(() =>
+      w.call('client', { name: 'close', fd }),
+    );
   });
   const t0 = performance.now();
   w.runUntilIdle();
@@ -115,7 +140,9 @@ console.log(
   `(b) bulk ${b.bytes} bytes at 5% loss: ${b.segments} segments in ${b.seconds.toFixed(2)} s, virtual ${(b.world.now / 1000).toFixed(1)} s`,
 );
 const s = seek(b.world, 200);
-console.log(`seek: mean ${s.mean.toFixed(3)} ms, max ${s.max.toFixed(3)} ms over 200 random instants`);
+console.log(
+  `seek: mean ${s.mean.toFixed(3)} ms, max ${s.max.toFixed(3)} ms over 200 random instants`,
+);
 const f0 = performance.now();
 b.world.fork(b.world.now / 2);
 const forkMs = performance.now() - f0;

@@ -21,9 +21,12 @@ const PORT = 4311;
 
 function initialJsGzipKb(): number {
   const html = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
-  const srcs = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const srcs = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+\.js)"/g)].map(
+    (m) => m[1]!,
+  );
   let total = 0;
-  for (const src of srcs) total += gzipSync(readFileSync(join(root, 'dist', src.replace(/^\//, '')))).length;
+  for (const src of srcs)
+    total += gzipSync(readFileSync(join(root, 'dist', src.replace(/^\//, '')))).length;
   return Math.round((total / 1024) * 10) / 10;
 }
 
@@ -50,6 +53,9 @@ async function main(): Promise<void> {
       ],
     });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // tsx compiles this file keeping function names through a __name() helper, which
+    // the functions passed to page.evaluate carry into the page: give the page one.
+    await page.addInitScript('window.__name = (f) => f;');
     await page.goto(`http://localhost:${PORT}/`);
     await page.getByRole('button', { name: 'listen()' }).waitFor({ state: 'visible' });
     const interactive = await page.evaluate(() => {
@@ -67,7 +73,8 @@ async function main(): Promise<void> {
       s.seek(200);
       s.send('client', 'x'.repeat(7_000_000));
       const w = s.world;
-      while (w.trace.segments.length < 10_000 && w.sched.peekTime() !== undefined) s.seek(w.now + 200);
+      while (w.trace.segments.length < 10_000 && w.sched.peekTime() !== undefined)
+        s.seek(w.now + 200);
       s.pause();
       return w.trace.segments.length;
     });
@@ -115,7 +122,9 @@ async function main(): Promise<void> {
     });
     seeks.sort((a, b) => a - b);
     await browser.close();
-    console.log(`run: ${segments} segments; ${frames.length} frames measured; ${seeks.length} seeks`);
+    console.log(
+      `run: ${segments} segments; ${frames.length} frames measured; ${seeks.length} seeks`,
+    );
     console.log(
       JSON.stringify({
         frame_p95_ms: Number(p95.toFixed(1)),

@@ -97,7 +97,8 @@ export const test = base.extend<{ app: Playground }>({
     });
     page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
     page.on('request', (r) => {
-      if (!r.url().startsWith('http://localhost')) problems.push(`request to another host: ${r.url()}`);
+      if (!r.url().startsWith('http://localhost'))
+        problems.push(`request to another host: ${r.url()}`);
     });
     await use(new Playground(page));
     expect(problems).toEqual([]);

@@ -77,7 +77,9 @@ describe.each(names)('linux conformance: %s', (name) => {
 });
 
 describe('the comparison itself', () => {
-  const ref = parseReference('0.0 1000 9821 ··········S· 0 0 0\n1.0 1000 9821 ··········S· 0 0 0\n');
+  const ref = parseReference(
+    '0.0 1000 9821 ··········S· 0 0 0\n1.0 1000 9821 ··········S· 0 0 0\n',
+  );
   it('notices a wrong time, a wrong flag and a missing segment', () => {
     const ok = [
       { time: 0, dir: 'c>s', flags: 'S', seq: 0, ack: 0, len: 0 },

@@ -1,0 +1,974 @@
+/**
+ * The ladder (sequence) timeline: client and server lifelines, virtual time
+ * flowing down, one arrow per segment sent at or before the cursor. D3 computes
+ * (the time scale, zoom transforms); React renders the SVG. Geometry and text
+ * live in geometry.ts.
+ *
+ * Per frame the work is proportional to what is in view: segments and timers
+ * are culled by binary search on their (sorted) start times, relative numbers
+ * and busy intervals come from an incremental index of the trace, label and
+ * accessible-name strings are cached per segment and status, and arrows are
+ * drawn in coordinates measured from an origin that only moves in big steps,
+ * so while the view scrolls a delivered arrow's props do not change and its
+ * memoized element is not re-rendered. When more than CANVAS_THRESHOLD arrows
+ * are in view, the plain ones are painted on a canvas under the SVG, and the
+ * SVG keeps only those in flight, the selected one and the focused one.
+ */
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import {
+  scaleLinear,
+  select,
+  zoom,
+  zoomIdentity,
+  zoomTransform,
+  type D3ZoomEvent,
+  type ZoomBehavior,
+  type ZoomTransform,
+} from 'd3';
+import { SIDES, type Side } from '../../core';
+import { useT, type Translate } from '../i18n';
+import { useSession } from '../use-session';
+import {
+  CANVAS_THRESHOLD,
+  LabelPicker,
+  MIN_SPAN,
+  TimeMap,
+  accessibleName,
+  arrowHead,
+  arrowHeadPoints,
+  crossPath,
+  fitDomain,
+  followDomain,
+  formatNow,
+  formatGap,
+  indexFor,
+  labelPlacement,
+  ladderLayout,
+  lowerBound,
+  numbersOf,
+  originFor,
+  segmentGeometry,
+  segmentLabel,
+  stackLabels,
+  timeTicks,
+  timerLabel,
+  timerSpan,
+  upperBound,
+  visibleRange,
+  type LabelPlace,
+  type SegStatus,
+  type TraceIndex,
+} from './geometry';
+import { messages, type LadderKey } from './messages';
+import './ladder.css';
+
+type Mode = 'follow' | 'fit' | 'manual';
+type Kind = 'plain' | 'rtx' | 'dup';
+
+const r1 = (v: number): number => Math.round(v * 10) / 10;
+
+const NO_PLACE: LabelPlace = { x: 0, y: 0, angle: 0, anchor: 'start' };
+
+/** Minimum vertical distance between two arrow labels of the same direction, px. */
+const LABEL_GAP = 13;
+/**
+ * Labels sit just under their arrow, near the sender: above it, near the
+ * sender, is where the arrow that caused this one comes in.
+ */
+const LABEL_DY = 11;
+const TIMER_LABEL_GAP = 24;
+/** Timer and state labels start this far outside the lifeline (past the timer bars). */
+const OUTER_TEXT = 21;
+const STATE_GAP = 11;
+/** Pixels a link duplicate is drawn below its original. */
+const DUP_NUDGE = 4;
+
+// ------------------------------------------------------------------ one arrow
+
+interface MarkProps {
+  readonly id: number;
+  readonly from: Side;
+  readonly kind: Kind;
+  readonly status: SegStatus;
+  readonly x0: number;
+  readonly y0: number;
+  readonly hx: number;
+  readonly hy: number;
+  readonly head: string | null;
+  readonly cross: boolean;
+  readonly label: string | null;
+  readonly lx: number;
+  readonly ly: number;
+  readonly la: number;
+  readonly anchor: 'start' | 'end';
+  readonly marker: string | null;
+  readonly droppedText: string;
+  readonly aria: string;
+  readonly selected: boolean;
+  readonly onActivate: (id: number) => void;
+  readonly onKey: (id: number, status: SegStatus, e: KeyboardEvent<SVGGElement>) => void;
+  readonly onFocusChange: (id: number | null) => void;
+}
+
+const SegmentMark = memo(function SegmentMark(p: MarkProps) {
+  const { id, status } = p;
+  const mx = (p.x0 + p.hx) / 2;
+  const my = (p.y0 + p.hy) / 2;
+  const showMarker = p.marker !== null && Math.hypot(p.hx - p.x0, p.hy - p.y0) > 40;
+  return (
+    <g
+      className={`lad-seg lad-${p.from} lad-${p.kind} lad-${status}${p.selected ? ' is-selected' : ''}`}
+      tabIndex={0}
+      role="button"
+      aria-label={p.aria}
+      aria-pressed={p.selected}
+      data-seg-id={id}
+      onClick={() => p.onActivate(id)}
+      onKeyDown={(e) => p.onKey(id, status, e)}
+      onFocus={() => p.onFocusChange(id)}
+      onBlur={() => p.onFocusChange(null)}
+    >
+      <line className="lad-hit" x1={p.x0} y1={p.y0} x2={p.hx} y2={p.hy} />
+      {p.selected && <line className="lad-outline" x1={p.x0} y1={p.y0} x2={p.hx} y2={p.hy} />}
+      <line className="lad-line" x1={p.x0} y1={p.y0} x2={p.hx} y2={p.hy} />
+      {!p.cross && p.head && <polygon className="lad-headmark" points={p.head} />}
+      {p.cross && (
+        <>
+          <path className="lad-cross" d={crossPath(p.hx, p.hy)} />
+          <text
+            className="lad-cross-text"
+            x={p.from === 'client' ? p.hx + 8 : p.hx - 8}
+            y={p.hy - 6}
+            textAnchor={p.from === 'client' ? 'start' : 'end'}
+          >
+            {p.droppedText}
+          </text>
+        </>
+      )}
+      {p.label !== null && (
+        <text
+          className="lad-label"
+          transform={`translate(${p.lx},${p.ly}) rotate(${p.la})`}
+          textAnchor={p.anchor}
+          dy={LABEL_DY}
+        >
+          {p.label}
+        </text>
+      )}
+      {showMarker && (
+        <text className="lad-marker" x={r1(mx)} y={r1(my - 6)} textAnchor="middle">
+          {p.marker}
+        </text>
+      )}
+    </g>
+  );
+});
+
+// ------------------------------------------------------------------ canvas
+
+interface CanvasItem {
+  readonly from: Side;
+  readonly kind: Kind;
+  readonly x0: number;
+  readonly y0: number;
+  readonly hx: number;
+  readonly hy: number;
+  readonly cross: boolean;
+  readonly label: string | null;
+  readonly lx: number;
+  readonly ly: number;
+  readonly la: number;
+  readonly anchor: 'start' | 'end';
+}
+
+/** A theme variable's value; the element's text colour when the variable is missing. */
+function cssVar(style: CSSStyleDeclaration, name: string): string {
+  const v = style.getPropertyValue(name).trim();
+  return v === '' ? style.color : v;
+}
+
+interface Colours {
+  readonly colour: Record<Side, string>;
+  readonly danger: string;
+  readonly fg: string;
+  readonly bg: string;
+  readonly mono: string;
+}
+
+let colourCache: { at: number; el: Element; value: Colours } | null = null;
+
+/** The theme's colours for the canvas (read from CSS at most a few times a second: the theme can change under us). */
+function canvasColours(el: Element): Colours {
+  const now = performance.now();
+  if (colourCache && colourCache.el === el && now - colourCache.at < 300) return colourCache.value;
+  const style = getComputedStyle(el);
+  const value: Colours = {
+    colour: {
+      client: cssVar(style, '--client'),
+      server: cssVar(style, '--server'),
+    },
+    danger: cssVar(style, '--danger'),
+    fg: cssVar(style, '--fg'),
+    bg: cssVar(style, '--panel-bg'),
+    mono: style.getPropertyValue('--mono').trim() || 'monospace',
+  };
+  colourCache = { at: now, el, value };
+  return value;
+}
+
+/** Paint the plain arrows (many of them) on the canvas under the SVG. */
+function paintCanvas(
+  cv: HTMLCanvasElement,
+  items: readonly CanvasItem[],
+  w: number,
+  h: number,
+  clipTop: number,
+  offsetY: number,
+): void {
+  const dpr = window.devicePixelRatio || 1;
+  const W = Math.round(w * dpr);
+  const H = Math.round(h * dpr);
+  if (cv.width !== W) cv.width = W;
+  if (cv.height !== H) cv.height = H;
+  const ctx = cv.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  if (items.length === 0) return;
+  const { colour, danger, fg, bg, mono } = canvasColours(cv);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, clipTop, w, h - clipTop);
+  ctx.clip();
+  ctx.translate(0, offsetY);
+  ctx.lineWidth = 1.25;
+  const dashes: Record<Kind, number[]> = { plain: [], rtx: [6, 3], dup: [1.5, 3] };
+  // One path per (side, kind): a few stroke calls for thousands of lines.
+  for (const side of SIDES) {
+    ctx.strokeStyle = colour[side];
+    ctx.fillStyle = colour[side];
+    for (const kind of ['plain', 'rtx', 'dup'] as const) {
+      ctx.setLineDash(dashes[kind]);
+      ctx.beginPath();
+      for (const it of items) {
+        if (it.from !== side || it.kind !== kind) continue;
+        ctx.moveTo(it.x0, it.y0);
+        ctx.lineTo(it.hx, it.hy);
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    for (const it of items) {
+      if (it.from !== side || it.cross) continue;
+      const p = arrowHeadPoints(it.x0, it.y0, it.hx, it.hy, 6);
+      if (!p) continue;
+      // fill() closes each triangle itself; closePath() per subpath is quadratic in Chromium.
+      ctx.moveTo(p[0], p[1]);
+      ctx.lineTo(p[2], p[3]);
+      ctx.lineTo(p[4], p[5]);
+    }
+    ctx.fill();
+  }
+  ctx.strokeStyle = danger;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (const it of items) {
+    if (!it.cross) continue;
+    ctx.moveTo(it.hx - 4, it.hy - 4);
+    ctx.lineTo(it.hx + 4, it.hy + 4);
+    ctx.moveTo(it.hx + 4, it.hy - 4);
+    ctx.lineTo(it.hx - 4, it.hy + 4);
+  }
+  ctx.stroke();
+  ctx.font = `10px ${mono}`;
+  ctx.lineWidth = 3;
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = bg;
+  ctx.fillStyle = fg;
+  for (const it of items) {
+    if (it.label === null) continue;
+    ctx.save();
+    ctx.translate(it.lx, it.ly);
+    ctx.rotate((it.la * Math.PI) / 180);
+    ctx.textAlign = it.anchor === 'start' ? 'left' : 'right';
+    ctx.strokeText(it.label, 0, LABEL_DY);
+    ctx.fillText(it.label, 0, LABEL_DY);
+    ctx.restore();
+  }
+  ctx.restore();
+}
+
+// ------------------------------------------------------------------ text cache
+
+interface SegText {
+  readonly key: string;
+  readonly label: string;
+  readonly aria: string;
+}
+
+/** Label and accessible name of each segment, per (status, numbering), for one trace and one language. */
+class TextCache {
+  private map = new Map<number, SegText>();
+  private owner: { idx: TraceIndex; t: Translate<LadderKey> } | null = null;
+
+  get(
+    idx: TraceIndex,
+    t: Translate<LadderKey>,
+    pos: number,
+    status: SegStatus,
+    absolute: boolean,
+  ): SegText {
+    if (!this.owner || this.owner.idx !== idx || this.owner.t !== t) {
+      this.map = new Map();
+      this.owner = { idx, t };
+    }
+    const r = idx.segs[pos]!;
+    const key = `${status}${absolute ? 'a' : 'r'}`;
+    const hit = this.map.get(r.id);
+    if (hit && hit.key === key) return hit;
+    const n = numbersOf(r.seg, idx.rel[pos]!, absolute);
+    const v = { key, label: segmentLabel(r.seg, n), aria: accessibleName(r, n, status, t) };
+    this.map.set(r.id, v);
+    return v;
+  }
+}
+
+function zigzag(x0: number, x1: number, y: number): string {
+  let d = `M${x0},${r1(y)}`;
+  let up = true;
+  for (let x = x0 + 4; x <= x1; x += 4) {
+    d += `L${x},${r1(y + (up ? -2.5 : 2.5))}`;
+    up = !up;
+  }
+  return d;
+}
+
+const prefersReducedMotion = (): boolean =>
+  typeof window !== 'undefined' &&
+  typeof window.matchMedia === 'function' &&
+  window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+// ------------------------------------------------------------------ the view
+
+export function Ladder() {
+  const session = useSession();
+  const t = useT(messages);
+  const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const [absolute, setAbsolute] = useState(false);
+  const [mode, setMode] = useState<Mode>('follow');
+  const [zt, setZt] = useState<ZoomTransform>(zoomIdentity);
+  const [base, setBase] = useState<[number, number]>([0, MIN_SPAN]);
+  const [size, setSize] = useState({ w: 496, h: 460 });
+  const [focusedId, setFocusedId] = useState<number | null>(null);
+  const plotRef = useRef<HTMLDivElement>(null);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const modeRef = useRef<Mode>('follow');
+  const autoRef = useRef<[number, number]>([0, MIN_SPAN]);
+  const ignoreRef = useRef(false);
+  const startRef = useRef<ZoomTransform>(zoomIdentity);
+  const textCache = useRef<TextCache | null>(null);
+  textCache.current ??= new TextCache();
+
+  // ---- size
+  useLayoutEffect(() => {
+    const el = plotRef.current;
+    if (!el) return;
+    const measure = () => {
+      const w = Math.max(260, Math.floor(el.clientWidth));
+      const h = Math.max(240, Math.floor(el.clientHeight));
+      setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // ---- zoom and pan (d3-zoom on the SVG; the transform applies to display time)
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const sel = select(svg);
+    const z = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([1 / 100, 400])
+      .clickDistance(4)
+      // The page scrolls with the wheel; zooming the timeline takes Ctrl (or ⌘) + wheel
+      // (or the zoom buttons), so scrolling past it does not take over its view.
+      .filter((e: Event) => {
+        if (e.type === 'wheel') return (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey;
+        return !(e as MouseEvent).button;
+      })
+      .on('start', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        startRef.current = e.transform;
+      })
+      .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        if (ignoreRef.current) return;
+        if (modeRef.current !== 'manual') {
+          // A click with a wobble, or a sideways drag, is not a request to stop following.
+          const src = e.sourceEvent as Event | null;
+          const s = startRef.current;
+          if (
+            src &&
+            src.type !== 'wheel' &&
+            e.transform.k === s.k &&
+            Math.abs(e.transform.y - s.y) < 4
+          )
+            return;
+          // Take over from auto-follow: the transform from now on applies to the domain shown now.
+          modeRef.current = 'manual';
+          setBase(autoRef.current);
+          setMode('manual');
+        }
+        setZt(e.transform);
+      })
+      .on('end', () => {
+        // Still following: keep d3's transform at identity, so the next gesture starts from the view shown.
+        if (modeRef.current !== 'manual') {
+          const cur = zoomTransform(svg);
+          if (cur.k !== 1 || cur.x !== 0 || cur.y !== 0) {
+            ignoreRef.current = true;
+            z.transform(sel, zoomIdentity);
+            ignoreRef.current = false;
+          }
+        }
+      });
+    sel.call(z).on('dblclick.zoom', null);
+    zoomRef.current = z;
+    return () => {
+      sel.on('.zoom', null);
+      zoomRef.current = null;
+    };
+  }, []);
+
+  const goAuto = useCallback((m: 'follow' | 'fit') => {
+    const svg = svgRef.current;
+    const z = zoomRef.current;
+    if (svg && z) {
+      ignoreRef.current = true;
+      z.transform(select(svg), zoomIdentity);
+      ignoreRef.current = false;
+    }
+    modeRef.current = m;
+    setMode(m);
+    setZt(zoomIdentity);
+  }, []);
+
+  const zoomBy = useCallback((factor: number, y: number) => {
+    const svg = svgRef.current;
+    const z = zoomRef.current;
+    if (!svg || !z) return;
+    if (modeRef.current !== 'manual') {
+      modeRef.current = 'manual';
+      setBase(autoRef.current);
+      setMode('manual');
+    }
+    const sel = select(svg);
+    const w = svg.clientWidth || 400;
+    if (prefersReducedMotion()) z.scaleBy(sel, factor, [w / 2, y]);
+    else z.scaleBy(sel.transition().duration(180), factor, [w / 2, y]);
+  }, []);
+
+  // ---- segment actions (stable, so memoized arrows do not re-render)
+  const onActivate = useCallback((id: number) => session.select(id), [session]);
+  const onKey = useCallback(
+    (id: number, status: SegStatus, e: KeyboardEvent<SVGGElement>) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        session.select(id);
+      } else if ((e.key === 'd' || e.key === 'D') && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        if (status === 'inflight') session.dropSegment(id);
+      }
+    },
+    [session],
+  );
+  const onFocusChange = useCallback((id: number | null) => setFocusedId(id), []);
+
+  // ------------------------------------------------------------ the frame
+  const records = session.world.trace.records;
+  const idx = indexFor(records);
+  const cursor = session.cursor;
+  const map = new TimeMap(idx, cursor);
+  const dc = map.toDisplay(cursor);
+  const L = ladderLayout(size.w, size.h);
+  const auto = mode === 'fit' ? fitDomain(dc) : followDomain(dc);
+  let domain: [number, number] = auto;
+  if (mode === 'manual') {
+    const d = zt.rescaleY(scaleLinear().domain(base).range([L.top, L.bottom])).domain();
+    domain = [d[0]!, d[1]!];
+  }
+  useEffect(() => {
+    autoRef.current = auto;
+  });
+  const k = (L.bottom - L.top) / (domain[1] - domain[0]);
+  const originD = originFor(domain[0], k);
+  const offsetY = r1(L.top + (originD - domain[0]) * k);
+  const yAbs = (time: number): number => (map.toDisplay(time) - originD) * k;
+  const yDup = (time: number): number => yAbs(time) + DUP_NUDGE;
+  const margin = 40 / k;
+  const tA = map.fromDisplay(domain[0] - margin);
+  const tB = Math.min(map.fromDisplay(domain[1] + margin), cursor);
+  const tOrigin = map.fromDisplay(originD);
+  const selected = session.selected;
+
+  // Segments in view.
+  const [lo, hi] = visibleRange(idx.segT, idx.segMaxEnd, tA, tB);
+  const visible: number[] = [];
+  for (let i = lo; i < hi; i++) if (idx.segs[i]!.arriveAt >= tA) visible.push(i);
+  const canvasMode = visible.length > CANVAS_THRESHOLD;
+  // Labels: thinned greedily from the origin, so the same ones stay while the view scrolls.
+  const labelled = new Set<number>();
+  {
+    // One picker for both directions: long labels of opposite arrows cross in the middle.
+    const pick = new LabelPicker(LABEL_GAP);
+    for (let i = lowerBound(idx.segT, tOrigin); i < hi; i++)
+      if (pick.take(yAbs(idx.segT[i]!))) labelled.add(i);
+  }
+  const extra: number[] = [];
+  for (const id of [selected, focusedId]) {
+    if (id === null) continue;
+    const p = idx.pos(id);
+    if (p === undefined || idx.segs[p]!.t > cursor || (p >= lo && p < hi && visible.includes(p)))
+      continue;
+    if (!extra.includes(p)) extra.push(p);
+  }
+  const marks: MarkProps[] = [];
+  const canvasItems: CanvasItem[] = [];
+  let selectedMark: MarkProps | null = null;
+  const cache = textCache.current;
+  for (const i of [...visible, ...extra]) {
+    const r = idx.segs[i]!;
+    const kind: Kind = r.dupOf !== null ? 'dup' : r.rtx ? 'rtx' : 'plain';
+    // A link duplicate leaves with its original and arrives a hair later: drawn a few
+    // pixels lower so it does not hide under it.
+    const g = segmentGeometry(r, idx.dropAt.get(r.id), cursor, L.x, kind === 'dup' ? yDup : yAbs);
+    const isSel = r.id === selected;
+    const showLabel = labelled.has(i) || isSel;
+    const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
+    if (canvasMode && !isSel && r.id !== focusedId && g.status !== 'inflight') {
+      canvasItems.push({
+        from: r.from,
+        kind,
+        x0: g.x0,
+        y0: g.y0,
+        hx: g.hx,
+        hy: g.hy,
+        cross: g.cross,
+        label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
+        lx: lp.x,
+        ly: lp.y,
+        la: lp.angle,
+        anchor: lp.anchor,
+      });
+      continue;
+    }
+    const text = cache.get(idx, t, i, g.status, absolute);
+    const m: MarkProps = {
+      id: r.id,
+      from: r.from,
+      kind,
+      status: g.status,
+      x0: r1(g.x0),
+      y0: r1(g.y0),
+      hx: r1(g.hx),
+      hy: r1(g.hy),
+      head: g.cross ? null : arrowHead(g.x0, g.y0, g.hx, g.hy),
+      cross: g.cross,
+      label: showLabel ? text.label : null,
+      lx: r1(lp.x),
+      ly: r1(lp.y),
+      la: r1(lp.angle),
+      anchor: lp.anchor,
+      marker: kind === 'rtx' ? t('rtx') : kind === 'dup' ? t('dup') : null,
+      droppedText: t('dropped'),
+      aria: text.aria,
+      selected: isSel,
+      onActivate,
+      onKey,
+      onFocusChange,
+    };
+    if (isSel) selectedMark = m;
+    marks.push(m);
+  }
+
+  // Timers.
+  const [tlo, thi] = visibleRange(idx.timerT, idx.timerMaxEnd, tA, tB);
+  const hatchId = `${uid}-hatch`;
+  const timerEls: ReactNode[] = [];
+  {
+    const pick: Record<Side, LabelPicker> = {
+      client: new LabelPicker(TIMER_LABEL_GAP),
+      server: new LabelPicker(TIMER_LABEL_GAP),
+    };
+    const labelledT = new Set<number>();
+    for (let i = Math.min(tlo, lowerBound(idx.timerT, tOrigin)); i < thi; i++) {
+      const bar = idx.timers[i]!;
+      if (i >= lowerBound(idx.timerT, tOrigin) && pick[bar.side].take(yAbs(bar.t)))
+        labelledT.add(i);
+    }
+    const topAbs = (domain[0] - originD) * k;
+    // Bars of one timer that follow each other with no visible gap (an RTO timer
+    // re-armed by every ACK of a bulk transfer) are drawn as one rectangle.
+    interface Run {
+      readonly key: number;
+      readonly side: Side;
+      readonly timer: string;
+      readonly x: number;
+      readonly y0: number;
+      y1: number;
+    }
+    const open = new Map<string, Run>();
+    const runs: Run[] = [];
+    const caps: ReactNode[] = [];
+    const labels: ReactNode[] = [];
+    for (let i = tlo; i < thi; i++) {
+      const bar = idx.timers[i]!;
+      const span = timerSpan(bar, cursor);
+      if (!span || span.t1 < tA) continue;
+      const lane = bar.timer === 'delack' ? 1 : 0;
+      const dir = bar.side === 'client' ? -1 : 1;
+      const xl = L.x[bar.side] + dir * (5 + lane * 8);
+      const bx = r1(dir < 0 ? xl - 5 : xl);
+      const y0 = r1(yAbs(span.t0));
+      const y1 = r1(Math.max(yAbs(span.t1), y0 + 1));
+      const rk = `${bar.side}|${bar.timer}`;
+      const run = open.get(rk);
+      if (run && y0 <= run.y1 + 1.5) run.y1 = Math.max(run.y1, y1);
+      else {
+        const fresh: Run = { key: i, side: bar.side, timer: bar.timer, x: bx, y0, y1 };
+        open.set(rk, fresh);
+        runs.push(fresh);
+      }
+      if (span.fired)
+        caps.push(<line key={`c${i}`} x1={r1(bx - 2)} x2={r1(bx + 7)} y1={y1} y2={y1} />);
+      let label: { main: string; sub: string | null } | null = null;
+      let ly = y0 + 10;
+      if (labelledT.has(i)) label = timerLabel(bar, cursor, t);
+      else if (span.running && y0 < topAbs && y1 > topAbs + 20) {
+        // A long timer whose start scrolled away keeps its label at the top of the view.
+        label = timerLabel(bar, cursor, t);
+        ly = topAbs + 10;
+      }
+      if (label) {
+        const tx = r1(L.x[bar.side] + dir * OUTER_TEXT);
+        labels.push(
+          <text key={`l${i}`} x={tx} y={r1(ly)} textAnchor={dir < 0 ? 'end' : 'start'}>
+            {label.main}
+            {label.sub && (
+              <tspan x={tx} dy={11} className="lad-tm-sub">
+                {label.sub}
+              </tspan>
+            )}
+          </text>,
+        );
+      }
+    }
+    for (const run of runs)
+      timerEls.push(
+        <rect
+          key={`r${run.key}`}
+          className={`lad-timer lad-tm-${run.timer} lad-tm-${run.side}`}
+          x={run.x}
+          y={run.y0}
+          width={5}
+          height={r1(run.y1 - run.y0)}
+          fill={run.timer === 'timeWait' ? `url(#${hatchId})` : undefined}
+        />,
+      );
+    timerEls.push(
+      <g key="caps" className="lad-tm-caps">
+        {caps}
+      </g>,
+      <g key="labels" className="lad-tm-labels">
+        {labels}
+      </g>,
+    );
+  }
+
+  // State names where they change.
+  const stateEls: ReactNode[] = [];
+  {
+    const s0 = lowerBound(idx.stateT, Math.min(tA, tOrigin));
+    const s1 = upperBound(idx.stateT, tB);
+    for (const side of SIDES) {
+      const list: number[] = [];
+      for (let i = s0; i < s1; i++) if (idx.states[i]!.side === side) list.push(i);
+      const ys = stackLabels(
+        list.map((i) => yAbs(idx.stateT[i]!)),
+        STATE_GAP,
+      );
+      const dir = side === 'client' ? -1 : 1;
+      list.forEach((i, j) => {
+        const r = idx.states[i]!;
+        const y = r1(yAbs(r.t));
+        stateEls.push(
+          <g key={`st${i}`} className={`lad-state lad-state-${side}`}>
+            <line x1={L.x[side] - 4} x2={L.x[side] + 4} y1={y} y2={y} />
+            <text
+              x={r1(L.x[side] + dir * OUTER_TEXT)}
+              y={r1(ys[j]! - 3)}
+              textAnchor={dir < 0 ? 'end' : 'start'}
+            >
+              {r.to}
+            </text>
+          </g>,
+        );
+      });
+    }
+  }
+
+  // Compressed idle stretches.
+  // Compressed idle stretches: a cut through the picture, with its length when there is room.
+  const gapEls: ReactNode[] = [];
+  {
+    let lastText = -Infinity;
+    for (const g of map.gapsBetween(tA, tB)) {
+      const y0 = r1(yAbs(g.midStart));
+      const y1 = r1(yAbs(g.midEnd));
+      const hgt = y1 - y0;
+      const mid = (y0 + y1) / 2;
+      const showText = hgt >= 12 && mid - lastText >= 14;
+      if (showText) lastText = mid;
+      const d = formatGap(g.b - g.a);
+      gapEls.push(
+        <g key={`gap${g.a}`} className="lad-gap">
+          <title>{t('gapTitle', { d })}</title>
+          <rect x={L.gutter} y={y0} width={L.width - L.gutter} height={Math.max(1, hgt)} />
+          {hgt >= 6 ? (
+            <>
+              <path d={zigzag(L.gutter, L.width, y0)} />
+              <path d={zigzag(L.gutter, L.width, y1)} />
+            </>
+          ) : (
+            <line x1={L.gutter} x2={L.width} y1={r1(mid)} y2={r1(mid)} />
+          )}
+          {showText && (
+            <text x={(L.x.client + L.x.server) / 2} y={r1(mid + 4)} textAnchor="middle">
+              {t('gap', { d })}
+            </text>
+          )}
+        </g>,
+      );
+    }
+  }
+
+  const ticks = timeTicks(map, domain[0], domain[1], k);
+  const yNow = r1(yAbs(cursor));
+  const yNowScreen = yNow + offsetY;
+  const nowBelow = yNowScreen + 16 <= L.height;
+
+  // The drop affordance next to the selected segment while it is in flight.
+  const dropAt =
+    selectedMark && selectedMark.status === 'inflight'
+      ? { x: selectedMark.hx, y: selectedMark.hy + offsetY, left: selectedMark.from === 'server' }
+      : null;
+  const dropVisible = dropAt !== null && dropAt.y >= L.plotTop && dropAt.y <= L.height;
+
+  // Paint the canvas layer after each render (cleared when not needed).
+  useLayoutEffect(() => {
+    const cv = canvasRef.current;
+    if (cv) paintCanvas(cv, canvasItems, L.width, L.height, L.plotTop, offsetY);
+  });
+
+  const sent = idx.segs.length > 0 && idx.segT[0]! <= cursor;
+  const titleId = `${uid}-title`;
+  const hintId = `${uid}-hint`;
+  const clipId = `${uid}-clip`;
+
+  return (
+    <section className="ladder" aria-labelledby={titleId}>
+      <div className="ladder-bar">
+        <h2 id={titleId}>{t('title')}</h2>
+        <div className="ladder-tools">
+          <button
+            type="button"
+            aria-label={t('zoomIn')}
+            title={t('zoomIn')}
+            onClick={() => zoomBy(1.6, yNowScreen)}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            aria-label={t('zoomOut')}
+            title={t('zoomOut')}
+            onClick={() => zoomBy(1 / 1.6, yNowScreen)}
+          >
+            −
+          </button>
+          <button
+            type="button"
+            aria-pressed={mode === 'fit'}
+            title={t('fitTitle')}
+            onClick={() => goAuto('fit')}
+          >
+            {t('fit')}
+          </button>
+          <button
+            type="button"
+            aria-pressed={mode === 'follow'}
+            title={t('followTitle')}
+            onClick={() => goAuto('follow')}
+          >
+            {t('follow')}
+          </button>
+          <label className="ladder-abs">
+            <input
+              type="checkbox"
+              checked={absolute}
+              onChange={(e) => setAbsolute(e.currentTarget.checked)}
+            />
+            {t('absolute')}
+          </label>
+        </div>
+      </div>
+      <p id={hintId} className="visually-hidden">
+        {t('keyHint')}
+      </p>
+      <div className="ladder-plot" ref={plotRef}>
+        <canvas ref={canvasRef} className="ladder-canvas" aria-hidden="true" />
+        <svg
+          ref={svgRef}
+          className="ladder-svg"
+          width={L.width}
+          height={L.height}
+          role="group"
+          aria-label={t('plotLabel')}
+          aria-describedby={hintId}
+        >
+          <defs>
+            <pattern
+              id={hatchId}
+              width={4}
+              height={4}
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
+              <line className="lad-hatch" x1={0} y1={0} x2={0} y2={4} />
+            </pattern>
+            <clipPath id={clipId}>
+              <rect
+                x={0}
+                y={L.plotTop}
+                width={L.width}
+                height={Math.max(0, L.height - L.plotTop)}
+              />
+            </clipPath>
+          </defs>
+          <g clipPath={`url(#${clipId})`}>
+            <g transform={`translate(0,${offsetY})`} className="lad-ticks" aria-hidden="true">
+              {ticks.map((tk) => {
+                const y = r1(yAbs(tk.t));
+                return (
+                  <g key={tk.t}>
+                    <line x1={L.gutter} x2={L.width} y1={y} y2={y} />
+                    <text x={2} y={y + 3}>
+                      {tk.label}
+                    </text>
+                  </g>
+                );
+              })}
+            </g>
+            <line
+              className="lad-life lad-life-client"
+              x1={L.x.client}
+              x2={L.x.client}
+              y1={L.plotTop}
+              y2={L.height}
+            />
+            <line
+              className="lad-life lad-life-server"
+              x1={L.x.server}
+              x2={L.x.server}
+              y1={L.plotTop}
+              y2={L.height}
+            />
+            <g transform={`translate(0,${offsetY})`}>
+              <g aria-hidden="true">{timerEls}</g>
+              <g aria-hidden="true">{gapEls}</g>
+              <g aria-hidden="true">{stateEls}</g>
+              <g className="lad-now" aria-hidden="true">
+                <line x1={L.gutter} x2={L.width} y1={yNow} y2={yNow} />
+                <text x={L.width - 4} y={nowBelow ? yNow + 13 : yNow - 5} textAnchor="end">
+                  {`${t('now')} ${formatNow(cursor)}`}
+                </text>
+              </g>
+              <g role="group" aria-label={t('segments')}>
+                {marks.map((m) => (
+                  <SegmentMark key={m.id} {...m} />
+                ))}
+              </g>
+              {selectedMark && (
+                // The selected arrow again on top of the others (its element keeps its
+                // place in the list: moving a focused element would blur it).
+                <g
+                  className={`lad-sel-top lad-${selectedMark.from} lad-${selectedMark.kind}`}
+                  aria-hidden="true"
+                >
+                  <line
+                    className="lad-line"
+                    x1={selectedMark.x0}
+                    y1={selectedMark.y0}
+                    x2={selectedMark.hx}
+                    y2={selectedMark.hy}
+                  />
+                  {!selectedMark.cross && selectedMark.head && (
+                    <polygon className="lad-headmark" points={selectedMark.head} />
+                  )}
+                </g>
+              )}
+            </g>
+          </g>
+          <g className="lad-header" aria-hidden="true">
+            <rect x={0} y={0} width={L.width} height={L.plotTop} />
+            {SIDES.map((side) => (
+              <g key={side} className={`lad-hdr-${side}`}>
+                <text className="lad-hdr-name" x={L.x[side]} y={15} textAnchor="middle">
+                  <tspan className="lad-hdr-glyph">{side === 'client' ? '● ' : '■ '}</tspan>
+                  {t(side)}
+                </text>
+                <text className="lad-hdr-state" x={L.x[side]} y={30} textAnchor="middle">
+                  {session.connOf(side)?.state ?? 'CLOSED'}
+                </text>
+              </g>
+            ))}
+          </g>
+          {!sent && (
+            <text className="lad-empty" x={L.width / 2} y={L.top + 70} textAnchor="middle">
+              {t('empty')}
+            </text>
+          )}
+        </svg>
+        {dropAt && dropVisible && (
+          <button
+            type="button"
+            className="ladder-drop"
+            title={t('dropButtonTitle')}
+            style={{
+              left: `${dropAt.left ? dropAt.x - 10 : dropAt.x + 10}px`,
+              top: `${dropAt.y}px`,
+              transform: dropAt.left ? 'translate(-100%, -50%)' : 'translate(0, -50%)',
+            }}
+            onClick={() => selected !== null && session.dropSegment(selected)}
+          >
+            {t('dropButton')}
+          </button>
+        )}
+        {canvasMode && <p className="ladder-dense">{t('dense', { n: visible.length })}</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * The link, one direction at a time: one-way delay, loss, duplication and
+ * reordering, and a button that drops the next segment sent that way.
+ * Probabilities are shown in percent and given to the session as 0..1.
+ */
+import { useId, useState } from 'react';
+import type { Side } from '../../core';
+import { useT, type Translate } from '../i18n';
+import { useSession } from '../use-session';
+import type { MsgKey } from './log';
+import { messages } from './messages';
+import './panels.css';
+
+type Field = 'delay' | 'loss' | 'duplicate' | 'reorder';
+
+interface FieldSpec {
+  readonly label: MsgKey;
+  readonly max: number;
+  readonly sliderMax: number;
+  readonly step: number;
+  /** From the config's unit (ms, probability) to the one shown (ms, %). */
+  readonly show: (v: number) => number;
+  readonly store: (v: number) => number;
+}
+
+const round = (v: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+};
+
+const FIELDS: Readonly<Record<Field, FieldSpec>> = {
+  delay: {
+    label: 'delay',
+    max: 60_000,
+    sliderMax: 1000,
+    step: 1,
+    show: (v) => round(v, 3),
+    store: (v) => v,
+  },
+  loss: percent('loss'),
+  duplicate: percent('duplicate'),
+  reorder: percent('reorder'),
+};
+
+function percent(label: MsgKey): FieldSpec {
+  return {
+    label,
+    max: 100,
+    sliderMax: 100,
+    step: 1,
+    show: (p) => round(p * 100, 2),
+    store: (v) => v / 100,
+  };
+}
+
+export function LinkPanel() {
+  const t = useT(messages);
+  return (
+    <section className="link" aria-labelledby="link-title">
+      <h2 id="link-title">{t('link')}</h2>
+      <div className="link-dirs">
+        <Direction from="client" t={t} />
+        <Direction from="server" t={t} />
+      </div>
+      <p className="link-hint">
+        <span aria-hidden="true">✂ </span>
+        {t('linkHint')}
+      </p>
+    </section>
+  );
+}
+
+function Direction({ from, t }: { from: Side; t: Translate<MsgKey> }) {
+  const session = useSession();
+  const id = useId();
+  const config = session.world.link.config[from];
+  const dir = t(from === 'client' ? 'dirClient' : 'dirServer');
+  const armed = session.world.link.pendingRules.filter(
+    (r) => r.kind === 'dropNext' && r.from === from,
+  ).length;
+  const legendId = `${id}-legend`;
+  return (
+    <fieldset className={`link-dir link-dir--${from}`}>
+      <legend id={legendId}>
+        <span className="side-mark" aria-hidden="true">
+          {from === 'client' ? 'C' : 'S'}
+        </span>
+        {dir}
+      </legend>
+      {(Object.keys(FIELDS) as Field[]).map((f) => (
+        <NumberField
+          key={f}
+          id={`${id}-${f}`}
+          legendId={legendId}
+          spec={FIELDS[f]}
+          value={config[f]}
+          t={t}
+          onChange={(v) => session.setLink(from, { [f]: v })}
+        />
+      ))}
+      <div className="link-drop">
+        <button
+          type="button"
+          onClick={() => session.dropNext(from)}
+          aria-describedby={armed > 0 ? `${id}-armed` : undefined}
+        >
+          <span aria-hidden="true">✂ </span>
+          {t('dropNext')}
+        </button>
+        {armed > 0 && (
+          <span id={`${id}-armed`} className="link-armed" role="status">
+            {armed === 1 ? t('dropArmed', { dir }) : t('dropArmedMany', { dir, n: armed })}
+          </span>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
+/**
+ * A number box with a slider beside it. The box keeps what is being typed
+ * until it is a valid number, so clearing it to type anew does not snap back.
+ */
+function NumberField({
+  id,
+  legendId,
+  spec,
+  value,
+  t,
+  onChange,
+}: {
+  id: string;
+  legendId: string;
+  spec: FieldSpec;
+  value: number;
+  t: Translate<MsgKey>;
+  onChange: (stored: number) => void;
+}) {
+  const shown = spec.show(value);
+  const [draft, setDraft] = useState<string | null>(null);
+  const labelId = `${id}-label`;
+  const commit = (text: string): void => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) return;
+    const clamped = Math.min(spec.max, Math.max(0, v));
+    if (clamped !== shown) onChange(spec.store(clamped));
+  };
+  return (
+    <div className="link-field">
+      <label id={labelId} htmlFor={id}>
+        {t(spec.label)}
+      </label>
+      <input
+        id={id}
+        className="link-num mono"
+        type="number"
+        inputMode="decimal"
+        min={0}
+        max={spec.max}
+        step={spec.step}
+        aria-labelledby={`${legendId} ${labelId}`}
+        value={draft ?? String(shown)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          commit(e.target.value);
+        }}
+        onBlur={() => setDraft(null)}
+      />
+      <input
+        className="link-range"
+        type="range"
+        min={0}
+        max={Math.max(spec.sliderMax, shown)}
+        step={spec.step}
+        aria-labelledby={`${legendId} ${labelId}`}
+        value={shown}
+        onChange={(e) => commit(e.target.value)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,386 @@
+/**
+ * The session: what the browser app holds between the simulation core and the
+ * views. It owns the World, a cursor (the instant on screen), playback, the
+ * selected segment, and the few sockets the buttons act on. Views read it
+ * through `useSession()` and re-render when `version` changes.
+ *
+ * Time travel: the cursor may stand anywhere in [0, world.now]. The views read
+ * the world *at the cursor* (`view`), from its recorded history. Acting while
+ * the cursor is in the past forks a new world from that instant (the recorded
+ * future is discarded), then acts.
+ */
+import {
+  DEFAULT_SERVER_IP,
+  DEFAULT_SERVER_PORT,
+  World,
+  parseIp,
+  type Call,
+  type CallHandle,
+  type DirectionConfig,
+  type Side,
+  type WorldOptions,
+  type WorldView,
+} from '../core';
+
+/** The sockets a side's buttons act on. */
+export interface SideSockets {
+  /** The listening socket (server). */
+  readonly listenFd: number | null;
+  /** The connected socket: the client's, or the server's accepted one. */
+  readonly connFd: number | null;
+  /** setsockopt(SO_REUSEADDR, 1) on the sockets this side makes from now on. */
+  readonly reuseAddr: boolean;
+}
+
+const NO_SOCKETS: SideSockets = { listenFd: null, connFd: null, reuseAddr: false };
+
+/** Playback speeds: virtual milliseconds per wall-clock second. */
+export const SPEEDS = [10, 50, 250, 1000, 10_000] as const;
+export const DEFAULT_SPEED = 50;
+/** Wall-clock time after an action during which idle stretches are not skipped. */
+export const SKIP_GRACE_MS = 3000;
+
+export const DEFAULT_OPTIONS: WorldOptions = {
+  seed: 1,
+  profile: 'linux',
+  link: { client: { delay: 50 }, server: { delay: 50 } },
+};
+
+type Listener = () => void;
+
+export class Session {
+  world: World;
+  cursor = 0;
+  playing = false;
+  speed: number = DEFAULT_SPEED;
+  /** Jump over stretches where nothing is on the link (TIME_WAIT's 60 s). */
+  skipIdle = true;
+  selected: number | null = null;
+  /** Bumped on every change; views subscribe to it. */
+  version = 0;
+  private sockets: Record<Side, SideSockets> = { client: NO_SOCKETS, server: NO_SOCKETS };
+  /** Socket bookkeeping over time, so a fork can restore it. */
+  private socketHistory: { t: number; side: Side; s: SideSockets }[] = [];
+  private listeners = new Set<Listener>();
+  /** Wall-clock ms of playback since the user last acted: no idle skipping right after an action. */
+  private sinceAction = Number.POSITIVE_INFINITY;
+  private cachedView: { t: number; version: number; view: WorldView } | null = null;
+
+  constructor(readonly options: WorldOptions = DEFAULT_OPTIONS) {
+    this.world = new World(options);
+  }
+
+  // ------------------------------------------------------------ subscription
+
+  subscribe = (fn: Listener): (() => void) => {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  };
+
+  getVersion = (): number => this.version;
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  // ------------------------------------------------------------ reading
+
+  /** The state of the world at the cursor. */
+  get view(): WorldView {
+    const c = this.cachedView;
+    if (c && c.t === this.cursor && c.version === this.version) return c.view;
+    const view = this.world.at(this.cursor);
+    this.cachedView = { t: this.cursor, version: this.version, view };
+    return view;
+  }
+
+  /** The cursor stands at the newest instant of the run (acting does not fork). */
+  get live(): boolean {
+    return this.cursor >= this.world.now;
+  }
+
+  socketsOf(side: Side): SideSockets {
+    return this.sockets[side];
+  }
+
+  /**
+   * The connection machine a side's panel shows: the one behind the side's
+   * connected socket; else the newest live connection (an old one may linger in
+   * TIME_WAIT beside it); else the listener; else the last one there was.
+   */
+  connOf(side: Side): WorldView['conns'][number] | undefined {
+    const conns = this.view.conns.filter((c) => c.side === side);
+    const fd = this.sockets[side].connFd;
+    const id = fd === null ? undefined : this.world.host(side).sockets.get(fd)?.conn?.id;
+    const mine = id === undefined ? undefined : conns.find((c) => c.id === id);
+    if (mine) return mine;
+    const live = conns.filter((c) => c.state !== 'CLOSED');
+    for (let i = live.length - 1; i >= 0; i--) if (live[i]!.state !== 'LISTEN') return live[i];
+    return live.find((c) => c.state === 'LISTEN') ?? conns[conns.length - 1];
+  }
+
+  // ------------------------------------------------------------ acting
+
+  /** Bring the world to the cursor before acting: fork if the cursor is in the past. */
+  private prepareToAct(): void {
+    if (this.cursor < this.world.now) {
+      const t = this.cursor;
+      this.world = this.world.fork(t);
+      this.socketHistory = this.socketHistory.filter((h) => h.t <= t);
+      this.sockets = { client: NO_SOCKETS, server: NO_SOCKETS };
+      for (const h of this.socketHistory) this.sockets[h.side] = h.s;
+    } else {
+      this.world.runUntil(this.cursor);
+    }
+  }
+
+  private setSockets(side: Side, change: Partial<SideSockets>): void {
+    const s = { ...this.sockets[side], ...change };
+    this.sockets[side] = s;
+    this.socketHistory.push({ t: this.world.now, side, s });
+  }
+
+  /** Make one socket call now, as the event log will show it. */
+  call(side: Side, call: Call): CallHandle {
+    this.prepareToAct();
+    const h = this.world.call(side, call);
+    this.startPlaying();
+    return h;
+  }
+
+  /** socket(), with SO_REUSEADDR when the side asked for it. */
+  private newSocket(side: Side): number {
+    const fd = this.world.call(side, { name: 'socket' }).result!.ret;
+    if (this.sockets[side].reuseAddr)
+      this.world.call(side, { name: 'setsockopt', fd, opt: 'SO_REUSEADDR', value: true });
+    return fd;
+  }
+
+  /** The server's listen(): socket, bind to 9821, listen, then block in accept() as the tutorial's server does. */
+  listen(): void {
+    this.prepareToAct();
+    const fd = this.newSocket('server');
+    const b = this.world.call('server', { name: 'bind', fd, port: DEFAULT_SERVER_PORT });
+    if (b.result?.ret !== 0) {
+      this.world.call('server', { name: 'close', fd });
+      return this.startPlaying();
+    }
+    this.world.call('server', { name: 'listen', fd, backlog: 128 });
+    this.setSockets('server', { listenFd: fd });
+    this.acceptOn(fd);
+    this.startPlaying();
+  }
+
+  /** accept() on the listening socket; the connection it returns becomes the server's. */
+  accept(): void {
+    const l = this.sockets.server.listenFd;
+    if (l === null) return;
+    this.prepareToAct();
+    this.acceptOn(l);
+    this.startPlaying();
+  }
+
+  private acceptOn(fd: number): void {
+    const world = this.world;
+    world.call('server', { name: 'accept', fd }).onDone((r) => {
+      if (this.world !== world || r.ret < 0) return;
+      this.setSockets('server', { connFd: r.ret });
+      this.changed();
+    });
+  }
+
+  /** The client's connect(): socket, then connect to the server's port 9821. */
+  connect(): void {
+    this.prepareToAct();
+    const fd = this.newSocket('client');
+    this.setSockets('client', { connFd: fd });
+    this.world.call('client', {
+      name: 'connect',
+      fd,
+      ip: parseIp(DEFAULT_SERVER_IP)!,
+      port: DEFAULT_SERVER_PORT,
+    });
+    this.startPlaying();
+  }
+
+  send(side: Side, text: string): void {
+    const fd = this.sockets[side].connFd;
+    if (fd === null) return;
+    this.call(side, { name: 'send', fd, data: new TextEncoder().encode(text) });
+  }
+
+  recv(side: Side): void {
+    const fd = this.sockets[side].connFd;
+    if (fd === null) return;
+    this.call(side, { name: 'recv', fd, len: 1024 });
+  }
+
+  shutdown(side: Side): void {
+    const fd = this.sockets[side].connFd;
+    if (fd === null) return;
+    this.call(side, { name: 'shutdown', fd, how: 'SHUT_WR' });
+  }
+
+  /** close() the connected socket; with none, the listener. */
+  close(side: Side): void {
+    const s = this.sockets[side];
+    const fd = s.connFd ?? s.listenFd;
+    if (fd === null) return;
+    this.call(side, { name: 'close', fd });
+    this.setSockets(side, fd === s.connFd ? { connFd: null } : { listenFd: null });
+  }
+
+  /** Abort: SO_LINGER {1, 0} and close(), which resets the connection. */
+  abort(side: Side): void {
+    const fd = this.sockets[side].connFd;
+    if (fd === null) return;
+    this.prepareToAct();
+    this.world.call(side, { name: 'setsockopt', fd, opt: 'SO_LINGER', onoff: true, linger: 0 });
+    this.world.call(side, { name: 'close', fd });
+    this.setSockets(side, { connFd: null });
+    this.startPlaying();
+  }
+
+  setReuseAddr(side: Side, on: boolean): void {
+    this.setSockets(side, { reuseAddr: on });
+    this.changed();
+  }
+
+  setLink(from: Side, change: Partial<DirectionConfig>): void {
+    this.prepareToAct();
+    this.world.act({ kind: 'link', from, change });
+    this.changed();
+  }
+
+  /** Drop the next segment `from` sends. */
+  dropNext(from: Side): void {
+    this.prepareToAct();
+    this.world.act({ kind: 'rule', rule: { kind: 'dropNext', from, flags: null } });
+    this.changed();
+  }
+
+  /** Drop a segment that is on the link at the cursor. */
+  dropSegment(id: number): void {
+    const inFlight = this.view.inFlight.some((s) => s.id === id);
+    if (!inFlight) return;
+    this.prepareToAct();
+    this.world.act({ kind: 'drop', id });
+    this.startPlaying();
+  }
+
+  select(id: number | null): void {
+    this.selected = id;
+    this.changed();
+  }
+
+  /** Start over with two CLOSED endpoints. */
+  reset(options: WorldOptions = this.options): void {
+    this.world = new World(options);
+    this.cursor = 0;
+    this.playing = false;
+    this.selected = null;
+    this.sockets = { client: NO_SOCKETS, server: NO_SOCKETS };
+    this.socketHistory = [];
+    this.changed();
+  }
+
+  // ------------------------------------------------------------ time
+
+  /** Something will still happen: events are queued. */
+  get busy(): boolean {
+    return this.world.sched.peekTime() !== undefined;
+  }
+
+  private startPlaying(): void {
+    this.sinceAction = 0;
+    this.playing = true;
+    this.changed();
+  }
+
+  play(): void {
+    this.playing = true;
+    this.changed();
+  }
+
+  pause(): void {
+    this.playing = false;
+    this.changed();
+  }
+
+  setSpeed(speed: number): void {
+    this.speed = speed;
+    this.changed();
+  }
+
+  setSkipIdle(on: boolean): void {
+    this.skipIdle = on;
+    this.changed();
+  }
+
+  /** Move the cursor to `t` (running the world forward when `t` is past its newest instant). */
+  seek(t: number): void {
+    const target = Math.max(0, t);
+    if (target > this.world.now) this.world.runUntil(target);
+    this.cursor = Math.min(target, this.world.now);
+    this.changed();
+  }
+
+  /** Instants at which something happened (or is scheduled), sorted. */
+  private eventTimes(): number[] {
+    const ts: number[] = [];
+    for (const r of this.world.trace.records) {
+      if (r.kind === 'segment') ts.push(r.t, r.arriveAt);
+      else ts.push(r.t);
+    }
+    return ts;
+  }
+
+  /** Step to the next instant at which something happens. */
+  stepForward(): void {
+    const recorded = this.eventTimes().filter((x) => x > this.cursor);
+    const next = recorded.length ? Math.min(...recorded) : this.world.sched.peekTime();
+    if (next === undefined) return;
+    this.playing = false;
+    this.seek(next);
+  }
+
+  /** Step back to the previous instant at which something happened. */
+  stepBack(): void {
+    const prev = this.eventTimes().filter((x) => x < this.cursor);
+    this.playing = false;
+    this.seek(prev.length ? Math.max(...prev) : 0);
+  }
+
+  /**
+   * Advance playback by `wallMs` of wall-clock time. Returns false when there
+   * is nothing left to play (and stops playing).
+   */
+  tick(wallMs: number): boolean {
+    if (!this.playing) return false;
+    this.sinceAction += wallMs;
+    let target = this.cursor + (wallMs / 1000) * this.speed;
+    if (this.live) {
+      const next = this.world.sched.peekTime();
+      if (next === undefined) {
+        this.playing = false;
+        this.changed();
+        return false;
+      }
+      // Nothing on the link and the next event far away: jump to just before it.
+      const lead = Math.max(this.speed * 0.5, 1);
+      // Not right after the user acted, though: they may be about to act again.
+      if (
+        this.skipIdle &&
+        this.sinceAction > SKIP_GRACE_MS &&
+        this.view.inFlight.length === 0 &&
+        next - target > lead
+      )
+        target = next - lead;
+      this.world.runUntil(target);
+    }
+    this.cursor = Math.min(target, this.world.now);
+    this.changed();
+    return true;
+  }
+}
