@@ -156,10 +156,29 @@ test('no serious or critical accessibility violations, in both languages and the
       lang === 'en' ? app : new Playground(app.page, { client: '客户端', server: '服务器' });
     await p.open(lang);
     await handshake(p);
+    // With a segment selected, so the header inspector is audited too.
+    await app.page.evaluate(() => window.tcpPlayground!.session.select(1));
+    await expect(app.page.locator('.hi-body')).toBeVisible();
     const results = await new AxeBuilder({ page: app.page }).analyze();
     const bad = results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id}: ${v.help} (${v.nodes.length}) ${v.nodes[0]?.target.join(' ')}`);
     expect(bad, `${lang}/${theme}`).toEqual([]);
   }
+});
+
+test('the production page carries a Content-Security-Policy and no inline script', async ({
+  app,
+}) => {
+  await app.open();
+  const csp = await app.page
+    .locator('meta[http-equiv="Content-Security-Policy"]')
+    .getAttribute('content');
+  expect(csp).toContain("script-src 'self'");
+  expect(csp).toContain("default-src 'self'");
+  expect(csp).not.toContain('unsafe-inline');
+  const inline = await app.page.evaluate(
+    () => [...document.scripts].filter((s) => !s.src && s.textContent?.trim()).length,
+  );
+  expect(inline).toBe(0);
 });
