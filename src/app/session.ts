@@ -11,6 +11,8 @@
  */
 import {
   DEFAULT_SERVER_IP,
+  parseScenario,
+  runScenario,
   DEFAULT_SERVER_PORT,
   World,
   parseIp,
@@ -31,8 +33,6 @@ export interface SideSockets {
   /** setsockopt(SO_REUSEADDR, 1) on the sockets this side makes from now on. */
   readonly reuseAddr: boolean;
 }
-
-const NO_SOCKETS: SideSockets = { listenFd: null, connFd: null, reuseAddr: false };
 
 /** Playback speeds: virtual milliseconds per wall-clock second. */
 export const SPEEDS = [10, 50, 250, 1000, 10_000] as const;
@@ -58,9 +58,8 @@ export class Session {
   selected: number | null = null;
   /** Bumped on every change; views subscribe to it. */
   version = 0;
-  private sockets: Record<Side, SideSockets> = { client: NO_SOCKETS, server: NO_SOCKETS };
-  /** Socket bookkeeping over time, so a fork can restore it. */
-  private socketHistory: { t: number; side: Side; s: SideSockets }[] = [];
+  private reuse: Record<Side, boolean> = { client: false, server: false };
+  private cachedSockets: { t: number; version: number; s: Record<Side, SideSockets> } | null = null;
   private listeners = new Set<Listener>();
   /** Wall-clock ms of playback since the user last acted: no idle skipping right after an action. */
   private sinceAction = Number.POSITIVE_INFINITY;
@@ -100,8 +99,59 @@ export class Session {
     return this.cursor >= this.world.now;
   }
 
+  /** The sockets a side's buttons act on, at the cursor. */
   socketsOf(side: Side): SideSockets {
-    return this.sockets[side];
+    return this.socketsAt(this.cursor)[side];
+  }
+
+  /**
+   * Which sockets each side had at instant `t`, read from the run itself: the
+   * calls as they were made (inputs) and as they returned (trace). This holds
+   * for clicks, for scenario scripts, and after scrubbing or forking alike.
+   */
+  private socketsAt(t: number): Record<Side, SideSockets> {
+    const c = this.cachedSockets;
+    if (c && c.t === t && c.version === this.version) return c.s;
+    const state = {
+      client: { listenFd: null as number | null, connFd: null as number | null },
+      server: { listenFd: null as number | null, connFd: null as number | null },
+    };
+    const events: { t: number; order: number; apply: () => void }[] = [];
+    this.world.inputs.forEach((i, n) => {
+      const a = i.action;
+      if (a.kind !== 'call' || i.t > t) return;
+      const st = state[a.side];
+      const call = a.call;
+      if (call.name === 'connect')
+        events.push({ t: i.t, order: n, apply: () => void (st.connFd = call.fd) });
+      if (call.name === 'close')
+        events.push({
+          t: i.t,
+          order: n,
+          apply: () => {
+            if (st.connFd === call.fd) st.connFd = null;
+            if (st.listenFd === call.fd) st.listenFd = null;
+          },
+        });
+    });
+    this.world.trace.records.forEach((r, n) => {
+      if (r.kind !== 'call' || r.t > t || r.ret < 0) return;
+      const st = state[r.side];
+      const fd = Number.parseInt(r.args, 10);
+      if (r.call === 'listen')
+        events.push({ t: r.t, order: n, apply: () => void (st.listenFd = fd) });
+      if (r.call === 'accept')
+        events.push({ t: r.t, order: n, apply: () => void (st.connFd = r.ret) });
+    });
+    // Calls are issued (inputs) before they return (trace) at one instant.
+    events.sort((a, b) => a.t - b.t);
+    for (const e of events) e.apply();
+    const s = {
+      client: { ...state.client, reuseAddr: this.reuse.client },
+      server: { ...state.server, reuseAddr: this.reuse.server },
+    };
+    this.cachedSockets = { t, version: this.version, s };
+    return s;
   }
 
   /**
@@ -111,7 +161,7 @@ export class Session {
    */
   connOf(side: Side): WorldView['conns'][number] | undefined {
     const conns = this.view.conns.filter((c) => c.side === side);
-    const fd = this.sockets[side].connFd;
+    const fd = this.socketsOf(side).connFd;
     const id = fd === null ? undefined : this.world.host(side).sockets.get(fd)?.conn?.id;
     const mine = id === undefined ? undefined : conns.find((c) => c.id === id);
     if (mine) return mine;
@@ -127,18 +177,9 @@ export class Session {
     if (this.cursor < this.world.now) {
       const t = this.cursor;
       this.world = this.world.fork(t);
-      this.socketHistory = this.socketHistory.filter((h) => h.t <= t);
-      this.sockets = { client: NO_SOCKETS, server: NO_SOCKETS };
-      for (const h of this.socketHistory) this.sockets[h.side] = h.s;
     } else {
       this.world.runUntil(this.cursor);
     }
-  }
-
-  private setSockets(side: Side, change: Partial<SideSockets>): void {
-    const s = { ...this.sockets[side], ...change };
-    this.sockets[side] = s;
-    this.socketHistory.push({ t: this.world.now, side, s });
   }
 
   /** Make one socket call now, as the event log will show it. */
@@ -152,7 +193,7 @@ export class Session {
   /** socket(), with SO_REUSEADDR when the side asked for it. */
   private newSocket(side: Side): number {
     const fd = this.world.call(side, { name: 'socket' }).result!.ret;
-    if (this.sockets[side].reuseAddr)
+    if (this.reuse[side])
       this.world.call(side, { name: 'setsockopt', fd, opt: 'SO_REUSEADDR', value: true });
     return fd;
   }
@@ -167,14 +208,13 @@ export class Session {
       return this.startPlaying();
     }
     this.world.call('server', { name: 'listen', fd, backlog: 128 });
-    this.setSockets('server', { listenFd: fd });
     this.acceptOn(fd);
     this.startPlaying();
   }
 
   /** accept() on the listening socket; the connection it returns becomes the server's. */
   accept(): void {
-    const l = this.sockets.server.listenFd;
+    const l = this.socketsOf('server').listenFd;
     if (l === null) return;
     this.prepareToAct();
     this.acceptOn(l);
@@ -185,7 +225,6 @@ export class Session {
     const world = this.world;
     world.call('server', { name: 'accept', fd }).onDone((r) => {
       if (this.world !== world || r.ret < 0) return;
-      this.setSockets('server', { connFd: r.ret });
       this.changed();
     });
   }
@@ -194,7 +233,6 @@ export class Session {
   connect(): void {
     this.prepareToAct();
     const fd = this.newSocket('client');
-    this.setSockets('client', { connFd: fd });
     this.world.call('client', {
       name: 'connect',
       fd,
@@ -205,45 +243,43 @@ export class Session {
   }
 
   send(side: Side, text: string): void {
-    const fd = this.sockets[side].connFd;
+    const fd = this.socketsOf(side).connFd;
     if (fd === null) return;
     this.call(side, { name: 'send', fd, data: new TextEncoder().encode(text) });
   }
 
   recv(side: Side): void {
-    const fd = this.sockets[side].connFd;
+    const fd = this.socketsOf(side).connFd;
     if (fd === null) return;
     this.call(side, { name: 'recv', fd, len: 1024 });
   }
 
   shutdown(side: Side): void {
-    const fd = this.sockets[side].connFd;
+    const fd = this.socketsOf(side).connFd;
     if (fd === null) return;
     this.call(side, { name: 'shutdown', fd, how: 'SHUT_WR' });
   }
 
   /** close() the connected socket; with none, the listener. */
   close(side: Side): void {
-    const s = this.sockets[side];
+    const s = this.socketsOf(side);
     const fd = s.connFd ?? s.listenFd;
     if (fd === null) return;
     this.call(side, { name: 'close', fd });
-    this.setSockets(side, fd === s.connFd ? { connFd: null } : { listenFd: null });
   }
 
   /** Abort: SO_LINGER {1, 0} and close(), which resets the connection. */
   abort(side: Side): void {
-    const fd = this.sockets[side].connFd;
+    const fd = this.socketsOf(side).connFd;
     if (fd === null) return;
     this.prepareToAct();
     this.world.call(side, { name: 'setsockopt', fd, opt: 'SO_LINGER', onoff: true, linger: 0 });
     this.world.call(side, { name: 'close', fd });
-    this.setSockets(side, { connFd: null });
     this.startPlaying();
   }
 
   setReuseAddr(side: Side, on: boolean): void {
-    this.setSockets(side, { reuseAddr: on });
+    this.reuse[side] = on;
     this.changed();
   }
 
@@ -274,14 +310,28 @@ export class Session {
     this.changed();
   }
 
+  /**
+   * Open a scenario: it runs to its end at once (virtual time is cheap), and
+   * the cursor goes back to its start, so playing it replays the recorded run.
+   * Acting part-way through forks at that instant, leaving the rest of the
+   * script behind. Throws ScenarioError (line and column) for a bad file,
+   * before anything on screen changes.
+   */
+  loadScenario(text: string, fileName = 'scenario'): void {
+    const run = runScenario(parseScenario(text, fileName));
+    this.world = run.world;
+    this.cursor = 0;
+    this.playing = false;
+    this.selected = null;
+    this.changed();
+  }
+
   /** Start over with two CLOSED endpoints. */
   reset(options: WorldOptions = this.options): void {
     this.world = new World(options);
     this.cursor = 0;
     this.playing = false;
     this.selected = null;
-    this.sockets = { client: NO_SOCKETS, server: NO_SOCKETS };
-    this.socketHistory = [];
     this.changed();
   }
 
