@@ -174,6 +174,9 @@ export class Session {
 
   /** Bring the world to the cursor before acting: fork if the cursor is in the past. */
   private prepareToAct(): void {
+    // Act on whole microseconds, the resolution of scenario files, so a session
+    // saved as a file replays at the same instants.
+    this.cursor = Math.round(this.cursor * 1000) / 1000;
     if (this.cursor < this.world.now) {
       const t = this.cursor;
       this.world = this.world.fork(t);

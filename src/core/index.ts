@@ -18,3 +18,4 @@ export * from './wire';
 export * from './pcap';
 export * from './scenario';
 export * from './scenario-runner';
+export * from './scenario-export';

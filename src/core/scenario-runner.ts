@@ -146,6 +146,7 @@ export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
       world.act({ kind: 'rule', rule: { kind: 'dropNext', from: a.from, flags: a.flags } });
     else if (a.kind === 'dropNth')
       world.act({ kind: 'rule', rule: { kind: 'dropNth', from: a.from, n: a.n } });
+    else if (a.kind === 'dropSegment') world.act({ kind: 'drop', id: a.id });
     else
       for (const from of dirSides(a.dir))
         world.act({ kind: 'link', from, change: linkChange(a.settings) });

@@ -155,10 +155,16 @@ const BROKEN: readonly { name: string; text: string; at: string; message: string
     message: "bad flags 'SYN'",
   },
   {
-    name: 'drop without next or nth',
+    name: 'drop without next, nth or segment',
     text: '0 link drop later client',
     at: 'later',
-    message: "expected 'next' or 'nth' after drop",
+    message: "expected 'next', 'nth' or 'segment' after drop",
+  },
+  {
+    name: 'drop segment without a number',
+    text: '0 link drop segment first',
+    at: 'first',
+    message: 'expected a segment number',
   },
   {
     name: 'link header with an unknown direction',

@@ -118,6 +118,8 @@ export type Expect =
 export type LinkAction =
   | { readonly kind: 'dropNext'; readonly from: Side; readonly flags: string | null }
   | { readonly kind: 'dropNth'; readonly from: Side; readonly n: number }
+  /** Drop segment #id (as the trace numbers them) if it is on the link at that instant. */
+  | { readonly kind: 'dropSegment'; readonly id: number }
   | { readonly kind: 'set'; readonly dir: LinkDir; readonly settings: readonly LinkSetting[] };
 
 interface Base {
@@ -256,7 +258,7 @@ export const ERRNO_NAMES: readonly string[] = [
 ];
 
 /** Profile constants given in ms, written as durations (`30s`, `200ms`; bare numbers are seconds). */
-const DURATION_KEYS: ReadonlySet<string> = new Set([
+export const DURATION_KEYS: ReadonlySet<string> = new Set([
   'rtoInitial',
   'rtoMin',
   'rtoMax',
@@ -880,9 +882,16 @@ const FLAG_BITS: Readonly<Record<string, number>> = {
 function parseLinkAction(p: LineParser): LinkAction {
   const t = p.word("'drop' or a link direction (client, server or both) after link");
   if (t.text === 'drop') {
-    const which = p.word("'next' or 'nth' after drop");
+    const which = p.word("'next', 'nth' or 'segment' after drop");
+    if (which.text === 'segment') {
+      const n = p.word("a segment number: 'drop segment N' drops segment #N if it is in flight");
+      const k = parseUint(n.text);
+      if (k === undefined) p.fail(n.col, `expected a segment number, got '${n.text}'`);
+      p.end('the segment number');
+      return { kind: 'dropSegment', id: k };
+    }
     if (which.text !== 'next' && which.text !== 'nth')
-      p.fail(which.col, `expected 'next' or 'nth' after drop, got '${which.text}'`);
+      p.fail(which.col, `expected 'next', 'nth' or 'segment' after drop, got '${which.text}'`);
     const d = p.word('a direction (client or server): whose segments to drop');
     if (d.text === 'both')
       p.fail(d.col, 'a drop rule watches one direction: write client or server, not both');
@@ -1342,6 +1351,8 @@ function formatLinkAction(a: LinkAction): string {
       return `drop next ${a.from}${a.flags === null ? '' : ` ${a.flags}`}`;
     case 'dropNth':
       return `drop nth ${a.from} ${a.n}`;
+    case 'dropSegment':
+      return `drop segment ${a.id}`;
     case 'set':
       return `${a.dir} ${formatSettings(a.settings)}`;
   }
