@@ -3,6 +3,7 @@ import { StateDiagram } from './diagram/StateDiagram';
 import { LANGS, LangProvider, useLang, useT, type Lang } from './i18n';
 import { HeaderInspector } from './inspector/HeaderInspector';
 import { Ladder } from './ladder/Ladder';
+import { Toolbar } from './lessons/Toolbar';
 import { messages } from './messages';
 import { EndpointPanel } from './panels/EndpointPanel';
 import { EventLog } from './panels/EventLog';
@@ -102,6 +103,7 @@ function Layout() {
   return (
     <>
       <Header theme={theme} setTheme={setTheme} />
+      <Toolbar />
       <main className="app-main">
         <div className="row-top">
           <EndpointPanel side="client" />

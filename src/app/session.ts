@@ -13,6 +13,8 @@ import {
   DEFAULT_SERVER_IP,
   parseScenario,
   runScenario,
+  scenarioFromRun,
+  type SharedRun,
   DEFAULT_SERVER_PORT,
   World,
   parseIp,
@@ -56,6 +58,8 @@ export class Session {
   /** Jump over stretches where nothing is on the link (TIME_WAIT's 60 s). */
   skipIdle = true;
   selected: number | null = null;
+  /** The scenario file this run was opened from, while nobody has acted on it since. */
+  source: { text: string; name: string; id?: string; inputs: number } | null = null;
   /** Bumped on every change; views subscribe to it. */
   version = 0;
   private reuse: Record<Side, boolean> = { client: false, server: false };
@@ -320,18 +324,53 @@ export class Session {
    * script behind. Throws ScenarioError (line and column) for a bad file,
    * before anything on screen changes.
    */
-  loadScenario(text: string, fileName = 'scenario'): void {
+  loadScenario(text: string, fileName = 'scenario', id?: string): void {
     const run = runScenario(parseScenario(text, fileName));
     this.world = run.world;
+    this.source = { text, name: fileName, id, inputs: run.world.inputs.length };
     this.cursor = 0;
     this.playing = false;
     this.selected = null;
     this.changed();
   }
 
+  /** The run as data, for a share link or a saved session. */
+  exportRun(): SharedRun {
+    return {
+      v: 1,
+      options: this.world.options,
+      inputs: [...this.world.inputs],
+      cursor: this.cursor,
+      ...(this.source?.id ? { scenario: this.source.id } : {}),
+    };
+  }
+
+  /**
+   * Rebuild a run from its inputs (a share link, a saved session): the same
+   * seed and the same inputs give the same trace; then stand at its cursor.
+   */
+  importRun(run: SharedRun): void {
+    const world = World.replay(run.options, run.inputs);
+    world.runUntil(run.cursor);
+    this.world = world;
+    this.cursor = run.cursor;
+    this.playing = false;
+    this.selected = null;
+    this.source = null;
+    this.changed();
+  }
+
+  /** The run as a scenario file: the file it was opened from if untouched, else every input at its instant. */
+  scenarioText(): { name: string; text: string } {
+    const src = this.source;
+    if (src && src.inputs === this.world.inputs.length) return { name: src.name, text: src.text };
+    return { name: 'session.scenario', text: scenarioFromRun(this.world) };
+  }
+
   /** Start over with two CLOSED endpoints. */
   reset(options: WorldOptions = this.options): void {
     this.world = new World(options);
+    this.source = null;
     this.cursor = 0;
     this.playing = false;
     this.selected = null;

@@ -19,3 +19,6 @@ export * from './pcap';
 export * from './scenario';
 export * from './scenario-runner';
 export * from './scenario-export';
+export * from './run-codec';
+export * from './c-program';
+export * from './scenario-meta';

@@ -1,0 +1,113 @@
+/**
+ * Lessons and files in a real browser: every gallery scenario opens and plays
+ * to the final states its file documents; a share link reproduces the run;
+ * broken files and links are refused with a message and change nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+
+const dir = join(import.meta.dirname, '..', 'public', 'scenarios');
+const gallery = JSON.parse(readFileSync(join(dir, 'gallery.json'), 'utf8')) as {
+  id: string;
+  file: string;
+}[];
+
+/** The documented final states (`# @final client=... server=...`) of a scenario file. */
+function finalOf(file: string): Record<string, string> {
+  const text = readFileSync(join(dir, file), 'utf8');
+  const m = /^#\s*@final\s+(.*)$/m.exec(text);
+  const out: Record<string, string> = {};
+  for (const kv of (m?.[1] ?? '').trim().split(/\s+/)) {
+    const [k, v] = kv.split('=');
+    if (k && v) out[k] = v;
+  }
+  return out;
+}
+
+test('every gallery scenario opens from the gallery and plays to its documented end', async ({
+  app,
+}, info) => {
+  test.setTimeout(120_000);
+  await app.open();
+  for (const g of gallery) {
+    await app.page.getByRole('button', { name: 'Gallery' }).click();
+    const dialog = app.page.getByRole('dialog', { name: 'Scenarios' });
+    await dialog.locator('.ls-gallery button').nth(gallery.indexOf(g)).click();
+    await expect(app.page.locator('.ls-notice')).toContainText(`Opened ${g.file}`);
+    // Play it to its end through the app's own controls: fast, then step to the end.
+    const end = await app.page.evaluate(() => window.tcpPlayground!.session.world.now);
+    await app.seek(end);
+    const finals = await app.page.evaluate(() => {
+      const s = window.tcpPlayground!.session;
+      const last = (side: 'client' | 'server') => {
+        const conns = s.view.conns.filter((c) => c.side === side);
+        return conns[conns.length - 1]?.state ?? null;
+      };
+      return { client: last('client'), server: last('server') };
+    });
+    const want = finalOf(g.file);
+    for (const side of ['client', 'server'] as const)
+      expect(finals[side], `${g.id}: ${side}`).toBe(want[side] ?? null);
+  }
+  await app.shot(info, 'gallery-last');
+});
+
+test('a share link reproduces the identical run', async ({ app, browser }) => {
+  await app.open();
+  await app.press('server', 'listen()');
+  await app.press('client', 'connect()');
+  await app.seek(30);
+  await app.segment(/^client to server \[S\].*in flight/).focus();
+  await app.page.keyboard.press('d');
+  await app.seek(2500);
+  await app.press('client', 'close()');
+  await app.seek(4000);
+  const trace = await app.page.evaluate(() =>
+    window.tcpPlayground!.session.world.trace.toJsonLines(),
+  );
+  await app.page.getByRole('button', { name: 'Share link' }).click();
+  const link = await app.page.locator('.ls-link input').inputValue();
+  expect(link).toContain('#run=');
+  const other = await browser.newPage();
+  await other.goto(link);
+  await expect(other.getByRole('region', { name: 'Client', exact: true })).toBeVisible();
+  const again = await other.evaluate(() => {
+    const s = window.tcpPlayground!.session;
+    s.seek(4000);
+    return s.world.trace.toJsonLines();
+  });
+  expect(again).toBe(trace);
+  await other.close();
+});
+
+test('a broken file is refused with its line, and the screen stays as it was', async ({ app }) => {
+  await app.open();
+  await app.press('server', 'listen()');
+  await app.press('client', 'connect()');
+  await app.seek(1000);
+  const before = await app.page.evaluate(() =>
+    window.tcpPlayground!.session.world.trace.toJsonLines(),
+  );
+  await app.page.locator('input[type=file]').setInputFiles({
+    name: 'bad.scenario',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('seed 1\n0 clint s = socket()\n'),
+  });
+  await expect(app.page.locator('.ls-notice')).toContainText('bad.scenario:2:3');
+  const after = await app.page.evaluate(() =>
+    window.tcpPlayground!.session.world.trace.toJsonLines(),
+  );
+  expect(after).toBe(before);
+  expect(await app.state('client')).toBe('ESTABLISHED');
+});
+
+test('a broken share link is refused with a message, and the app opens as usual', async ({
+  app,
+}) => {
+  await app.page.goto('/#run=not-valid-base64-%%%');
+  await expect(app.page.locator('.ls-notice')).toContainText('This link could not be opened');
+  await expect(
+    app.region('server').getByRole('button', { name: 'listen()', exact: true }),
+  ).toBeEnabled();
+});

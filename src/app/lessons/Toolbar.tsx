@@ -1,0 +1,327 @@
+/**
+ * Lessons and files: the scenario gallery, opening and saving scenario files
+ * (picker or drag-and-drop), share links, exports (SVG, PNG, pcap) and the
+ * session as C programs. Bad input is refused with a message that names the
+ * problem, and the work on screen stays as it was: a file is parsed, a link
+ * decoded, before anything is replaced.
+ */
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { ScenarioError, cPrograms, readLink, readMeta, runLink, writePcap } from '../../core';
+import { useLang, useT } from '../i18n';
+import { useSession } from '../use-session';
+import { download, standaloneSvg, svgToPng } from './download';
+import { messages } from './messages';
+import './lessons.css';
+
+interface GalleryEntry {
+  readonly id: string;
+  readonly file: string;
+  readonly title: { en: string; zh: string };
+  readonly summary: { en: string; zh: string };
+}
+
+type Notice = { kind: 'ok' | 'error'; text: string } | null;
+
+/** Why opening failed, in words that name the line for a scenario file. */
+function problem(e: unknown): string {
+  if (e instanceof ScenarioError) return e.format();
+  return e instanceof Error ? e.message : String(e);
+}
+
+function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  closeLabel,
+}: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  closeLabel: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} className="ls-dialog" aria-label={title} onClose={onClose}>
+      <div className="ls-dialog-head">
+        <h2>{title}</h2>
+        <button type="button" onClick={onClose}>
+          {closeLabel}
+        </button>
+      </div>
+      {open ? children : null}
+    </dialog>
+  );
+}
+
+export function Toolbar() {
+  const session = useSession();
+  const t = useT(messages);
+  const { lang } = useLang();
+  const [notice, setNotice] = useState<Notice>(null);
+  const [gallery, setGallery] = useState<GalleryEntry[] | null>(null);
+  const [galleryOpen, setGalleryOpen] = useState(false);
+  const [cOpen, setCOpen] = useState(false);
+  const [link, setLink] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  const openText = useCallback(
+    (text: string, name: string, id?: string) => {
+      try {
+        session.loadScenario(text, name, id);
+        setNotice({ kind: 'ok', text: t('opened', { name }) });
+      } catch (e) {
+        setNotice({ kind: 'error', text: t('errorFile', { name, message: problem(e) }) });
+      }
+    },
+    [session, t],
+  );
+
+  // A share link in the address opens that run; a broken one is named and ignored.
+  useEffect(() => {
+    if (!location.hash.startsWith('#run=')) return;
+    const r = readLink(location.href);
+    if (r.ok) session.importRun(r.run);
+    else setNotice({ kind: 'error', text: t('errorLink', { message: r.error }) });
+    // Only at start-up.
+  }, []);
+
+  // Drag-and-drop a scenario file anywhere on the page.
+  useEffect(() => {
+    const over = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      const f = e.dataTransfer?.files[0];
+      setDragging(false);
+      if (!f) return;
+      e.preventDefault();
+      void f.text().then((text) => openText(text, f.name));
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, [openText]);
+
+  const showGallery = async () => {
+    setGalleryOpen(true);
+    if (gallery) return;
+    try {
+      const res = await fetch('/scenarios/gallery.json');
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const list = (await res.json()) as { id: string; file: string }[];
+      const entries = await Promise.all(
+        list.map(async (g) => {
+          const text = await (await fetch(`/scenarios/${g.file}`)).text();
+          const m = readMeta(text, g.file);
+          return { id: g.id, file: g.file, title: m.title, summary: m.summary };
+        }),
+      );
+      setGallery(entries);
+    } catch (e) {
+      setNotice({ kind: 'error', text: t('errorFetch', { name: 'gallery', message: problem(e) }) });
+    }
+  };
+
+  const openEntry = async (g: GalleryEntry) => {
+    try {
+      const res = await fetch(`/scenarios/${g.file}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      openText(await res.text(), g.file, g.id);
+      setGalleryOpen(false);
+    } catch (e) {
+      setNotice({ kind: 'error', text: t('errorFetch', { name: g.file, message: problem(e) }) });
+    }
+  };
+
+  const share = async () => {
+    const url = runLink(session.exportRun(), location.href.split('#')[0]!);
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      setNotice({ kind: 'ok', text: t('shareCopied') });
+    } catch {
+      setNotice({ kind: 'ok', text: t('shareReady') });
+    }
+  };
+
+  const exportSvg = async (selector: string, base: string, png: boolean) => {
+    try {
+      const svg = document.querySelector<SVGSVGElement>(selector);
+      if (!svg) throw new Error(`${base} is not on the page`);
+      const text = standaloneSvg(svg);
+      if (!png) return download(`${base}.svg`, text, 'image/svg+xml');
+      const box = svg.getBoundingClientRect();
+      download(`${base}.png`, await svgToPng(text, box.width, box.height), 'image/png');
+    } catch (e) {
+      setNotice({ kind: 'error', text: t('exportFailed', { message: problem(e) }) });
+    }
+  };
+
+  // The calls made so far: up to the cursor, which may stand in the past.
+  const programs = cOpen
+    ? cPrograms(session.live ? session.world : session.world.fork(session.cursor))
+    : null;
+  const saveFile = () => {
+    const f = session.scenarioText();
+    download(f.name, f.text, 'text/plain');
+  };
+
+  return (
+    <div className="ls-bar" role="toolbar" aria-label={t('toolbar')}>
+      <button type="button" onClick={() => void showGallery()}>
+        {t('gallery')}
+      </button>
+      <button type="button" onClick={() => fileRef.current?.click()}>
+        {t('openFile')}
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept=".scenario,.txt,text/plain"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(e) => {
+          const f = e.target.files?.[0];
+          e.target.value = '';
+          if (f) void f.text().then((text) => openText(text, f.name));
+        }}
+      />
+      <button type="button" onClick={saveFile}>
+        {t('saveFile')}
+      </button>
+      <button type="button" onClick={() => void share()}>
+        {t('share')}
+      </button>
+      <button type="button" onClick={() => setCOpen(true)}>
+        {t('cCode')}
+      </button>
+      <details className="ls-menu">
+        <summary>{t('exportLabel')}</summary>
+        <div className="ls-menu-items">
+          <button type="button" onClick={() => void exportSvg('.ladder-svg', 'timeline', false)}>
+            {t('exportLadderSvg')}
+          </button>
+          <button type="button" onClick={() => void exportSvg('.ladder-svg', 'timeline', true)}>
+            {t('exportLadderPng')}
+          </button>
+          <button type="button" onClick={() => void exportSvg('.dg-svg', 'state-diagram', false)}>
+            {t('exportDiagramSvg')}
+          </button>
+          <button type="button" onClick={() => void exportSvg('.dg-svg', 'state-diagram', true)}>
+            {t('exportDiagramPng')}
+          </button>
+          <button
+            type="button"
+            onClick={() =>
+              download(
+                'tcp-playground.pcap',
+                new Uint8Array(writePcap(session.world.trace.records)),
+                'application/vnd.tcpdump.pcap',
+              )
+            }
+          >
+            {t('exportPcap')}
+          </button>
+        </div>
+      </details>
+
+      {link ? (
+        <label className="ls-link">
+          {t('shareReady')}{' '}
+          <input readOnly value={link} onFocus={(e) => e.currentTarget.select()} />
+        </label>
+      ) : null}
+
+      <div className="ls-notice" role="status" aria-live="polite">
+        {notice ? (
+          <p className={notice.kind === 'error' ? 'ls-error' : 'ls-ok'}>
+            {notice.text}{' '}
+            <button type="button" onClick={() => setNotice(null)}>
+              {t('dismiss')}
+            </button>
+          </p>
+        ) : null}
+      </div>
+
+      {dragging ? (
+        <div className="ls-drop" aria-hidden="true">
+          {t('dropHere')}
+        </div>
+      ) : null}
+
+      <Dialog
+        open={galleryOpen}
+        title={t('galleryTitle')}
+        onClose={() => setGalleryOpen(false)}
+        closeLabel={t('close')}
+      >
+        <p>{t('galleryIntro')}</p>
+        {gallery ? (
+          <ul className="ls-gallery">
+            {gallery.map((g) => (
+              <li key={g.id}>
+                <button type="button" onClick={() => void openEntry(g)}>
+                  {g.title[lang]}
+                </button>
+                <p>{g.summary[lang]}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>{t('loading')}</p>
+        )}
+      </Dialog>
+
+      <Dialog
+        open={cOpen}
+        title={t('cTitle')}
+        onClose={() => setCOpen(false)}
+        closeLabel={t('close')}
+      >
+        <p>{t('cIntro')}</p>
+        {programs
+          ? (['server', 'client'] as const).map((side) => (
+              <section key={side} className="ls-c">
+                <div className="ls-c-head">
+                  <h3>{side}.c</h3>
+                  <button
+                    type="button"
+                    onClick={() => void navigator.clipboard.writeText(programs[side])}
+                  >
+                    {t('copy')}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => download(`${side}.c`, programs[side], 'text/x-c')}
+                  >
+                    {t('downloadC', { file: `${side}.c` })}
+                  </button>
+                </div>
+                <pre className="mono">{programs[side]}</pre>
+              </section>
+            ))
+          : null}
+      </Dialog>
+    </div>
+  );
+}
