@@ -111,3 +111,60 @@ test('a broken share link is refused with a message, and the app opens as usual'
     app.region('server').getByRole('button', { name: 'listen()', exact: true }),
   ).toBeEnabled();
 });
+
+test('a reload keeps the session, and saved sessions can be named, reopened and deleted', async ({
+  app,
+}) => {
+  await app.open();
+  await app.press('server', 'listen()');
+  await app.press('client', 'connect()');
+  await app.seek(1000);
+  const trace = await app.page.evaluate(() =>
+    window.tcpPlayground!.session.world.trace.toJsonLines(),
+  );
+  // Saved as it changes (after a short pause).
+  await expect
+    .poll(() => app.page.evaluate(() => localStorage.getItem('tcp-playground.current') !== null))
+    .toBe(true);
+  await app.page.waitForTimeout(600);
+  await app.page.reload();
+  await expect(app.page.locator('.ls-notice')).toContainText('Restored your last session');
+  expect(await app.state('client')).toBe('ESTABLISHED');
+  expect(
+    await app.page.evaluate(() => window.tcpPlayground!.session.world.trace.toJsonLines()),
+  ).toBe(trace);
+
+  await app.page.getByRole('button', { name: 'Saved sessions' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Saved sessions' });
+  await dialog.getByLabel('Name').fill('my handshake');
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog.getByText('my handshake')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await app.page.getByRole('button', { name: 'Reset' }).click();
+  expect(await app.state('client')).toBe('CLOSED');
+  await app.page.getByRole('button', { name: 'Saved sessions' }).click();
+  await dialog.getByRole('button', { name: 'Open my handshake' }).click();
+  expect(await app.state('client')).toBe('ESTABLISHED');
+  await dialog.getByRole('button', { name: 'Delete my handshake' }).click();
+  await expect(dialog.getByText('No saved sessions yet.')).toBeVisible();
+});
+
+test('a damaged stored session is reported and left alone; the app starts fresh', async ({
+  app,
+}) => {
+  await app.page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('tcp-playground.current', '{"v":1,"run":"%%%"}');
+    }
+  });
+  await app.page.goto('/');
+  await expect(app.page.locator('.ls-notice')).toContainText('could not be restored');
+  expect(await app.state('client')).toBe('CLOSED');
+  await expect(
+    app.region('server').getByRole('button', { name: 'listen()', exact: true }),
+  ).toBeEnabled();
+  expect(await app.page.evaluate(() => localStorage.getItem('tcp-playground.current'))).toBe(
+    '{"v":1,"run":"%%%"}',
+  );
+});

@@ -13,6 +13,7 @@ import {
   DEFAULT_SERVER_IP,
   parseScenario,
   runScenario,
+  replayRun,
   scenarioFromRun,
   type SharedRun,
   DEFAULT_SERVER_PORT,
@@ -349,15 +350,19 @@ export class Session {
    * Rebuild a run from its inputs (a share link, a saved session): the same
    * seed and the same inputs give the same trace; then stand at its cursor.
    */
-  importRun(run: SharedRun): void {
-    const world = World.replay(run.options, run.inputs);
-    world.runUntil(run.cursor);
-    this.world = world;
-    this.cursor = run.cursor;
+  importRun(run: SharedRun): { ok: true } | { ok: false; error: string } {
+    // A step budget keeps a crafted link from freezing the page; history stays on.
+    const r = replayRun({ ...run, options: { ...run.options, keepHistory: undefined } });
+    if (!r.ok) return r;
+    this.world = r.world;
+    this.cursor = Math.min(run.cursor, r.world.now);
     this.playing = false;
     this.selected = null;
-    this.source = null;
+    this.source = run.scenario
+      ? { text: '', name: `${run.scenario}.scenario`, id: run.scenario, inputs: -1 }
+      : null;
     this.changed();
+    return { ok: true };
   }
 
   /** The run as a scenario file: the file it was opened from if untouched, else every input at its instant. */

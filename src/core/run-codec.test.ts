@@ -13,6 +13,7 @@ import {
   decodeRun,
   encodeRun,
   readLink,
+  replayRun,
   runLink,
   type SharedRun,
 } from './run-codec';
@@ -199,6 +200,55 @@ describe('encodeRun → decodeRun → World.replay', () => {
     const d = decodeRun(encodeRun(shared(w, { cursor: 123.456, scenario: 'echo' })));
     expect(d.ok && d.run.scenario).toBe('echo');
     expect(d.ok && d.run.cursor).toBe(123.456);
+  });
+});
+
+describe('replayRun', () => {
+  for (const [name, build] of RUNS) {
+    it(`rebuilds ${name} as World.replay does`, () => {
+      const w = build();
+      const d = decodeRun(encodeRun(shared(w)));
+      if (!d.ok) throw new Error(d.error);
+      const r = replayRun(d.run);
+      if (!r.ok) throw new Error(r.error);
+      expect(r.world.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+      expect(r.world.now).toBe(w.now);
+      expect(r.world.stepsRun).toBe(World.replay(w.options, w.inputs, w.now).stepsRun);
+    });
+  }
+
+  it('stands at the cursor, or after the last input when the cursor is earlier', () => {
+    const w = echoRun();
+    const early = replayRun(shared(w, { cursor: 0 }));
+    expect(early.ok && early.world.now).toBe(w.inputs[w.inputs.length - 1]!.t);
+    const late = replayRun(shared(w, { cursor: w.now + 5000 }));
+    expect(late.ok && late.world.now).toBe(w.now + 5000);
+  });
+
+  it('gives up on a run that would take too many steps, without running them', () => {
+    const w = faultyLinkRun();
+    const steps = w.stepsRun;
+    expect(replayRun(shared(w), steps).ok).toBe(true);
+    expect(replayRun(shared(w), steps - 1)).toEqual({
+      ok: false,
+      error: `the run takes more than ${steps - 1} steps to replay`,
+    });
+    // An input that asks for a billion steps is refused at once.
+    const huge: SharedRun = {
+      v: 1,
+      options: { seed: 1 },
+      inputs: [{ t: 0, steps: 1e9, action: { kind: 'drop', id: 0 } }],
+      cursor: 0,
+    };
+    expect(replayRun(huge)).toEqual({
+      ok: false,
+      error: 'the run takes more than 2000000 steps to replay',
+    });
+  });
+
+  it('reports a run the World refuses, without throwing', () => {
+    const r = replayRun({ v: 1, options: { seed: 1, clientIp: 'nowhere' }, inputs: [], cursor: 0 });
+    expect(r).toEqual({ ok: false, error: 'cannot replay the run: not an IPv4 address: nowhere' });
   });
 });
 

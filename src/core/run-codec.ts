@@ -18,7 +18,7 @@ import type { DirectionConfig, LinkRule } from './link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from './profile';
 import { ipToString, parseIp } from './segment';
 import type { Side } from './trace';
-import type { Action, Input, WorldOptions } from './world';
+import { World, type Action, type Input, type WorldOptions } from './world';
 
 export interface SharedRun {
   readonly v: 1;
@@ -695,4 +695,47 @@ export function readLink(url: string): DecodeResult {
   const text = param.slice(4);
   if (text === '') return { ok: false, error: 'the link’s #run= fragment is empty' };
   return decodeRun(text);
+}
+
+// ------------------------------------------------------------------ replaying
+
+/** Scheduler steps `replayRun` allows by default. */
+export const DEFAULT_REPLAY_STEPS = 2_000_000;
+
+/**
+ * `World.replay(run.options, run.inputs)` then on to the cursor, but giving up
+ * after `maxSteps` scheduler events: a link from anyone may ask for a run that
+ * would take hours to rebuild (a billion retransmissions…). Never throws.
+ */
+export function replayRun(
+  run: SharedRun,
+  maxSteps = DEFAULT_REPLAY_STEPS,
+): { ok: true; world: World } | { ok: false; error: string } {
+  const tooLong = (): { ok: false; error: string } => ({
+    ok: false,
+    error: `the run takes more than ${maxSteps} steps to replay`,
+  });
+  try {
+    const w = new World(run.options);
+    // As World.replay does, counting steps.
+    for (const i of run.inputs) {
+      if (i.steps > maxSteps) return tooLong();
+      while (w.stepsRun < i.steps && w.step());
+      if (w.sched.now < i.t) w.sched.now = i.t;
+      w.act(i.action);
+    }
+    for (;;) {
+      const next = w.sched.peekTime();
+      if (next === undefined || next > run.cursor) break;
+      if (w.stepsRun >= maxSteps) return tooLong();
+      w.step();
+    }
+    w.runUntil(run.cursor);
+    return { ok: true, world: w };
+  } catch (e) {
+    return {
+      ok: false,
+      error: `cannot replay the run: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
 }

@@ -11,6 +11,7 @@ import { useLang, useT } from '../i18n';
 import { useSession } from '../use-session';
 import { download, standaloneSvg, svgToPng } from './download';
 import { messages } from './messages';
+import { SavedSessions, useAutosave } from './Sessions';
 import './lessons.css';
 
 interface GalleryEntry {
@@ -72,6 +73,9 @@ export function Toolbar() {
   const [link, setLink] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
+  const [sessionsOpen, setSessionsOpen] = useState(false);
+  const notify = useCallback((kind: 'ok' | 'error', text: string) => setNotice({ kind, text }), []);
+  useAutosave(notify, location.hash.startsWith('#run='));
 
   const openText = useCallback(
     (text: string, name: string, id?: string) => {
@@ -89,8 +93,8 @@ export function Toolbar() {
   useEffect(() => {
     if (!location.hash.startsWith('#run=')) return;
     const r = readLink(location.href);
-    if (r.ok) session.importRun(r.run);
-    else setNotice({ kind: 'error', text: t('errorLink', { message: r.error }) });
+    const done = r.ok ? session.importRun(r.run) : r;
+    if (!done.ok) setNotice({ kind: 'error', text: t('errorLink', { message: done.error }) });
     // Only at start-up.
   }, []);
 
@@ -212,6 +216,9 @@ export function Toolbar() {
       <button type="button" onClick={() => void share()}>
         {t('share')}
       </button>
+      <button type="button" onClick={() => setSessionsOpen(true)}>
+        {t('sessions')}
+      </button>
       <button type="button" onClick={() => setCOpen(true)}>
         {t('cCode')}
       </button>
@@ -290,6 +297,15 @@ export function Toolbar() {
         ) : (
           <p>{t('loading')}</p>
         )}
+      </Dialog>
+
+      <Dialog
+        open={sessionsOpen}
+        title={t('sessionsTitle')}
+        onClose={() => setSessionsOpen(false)}
+        closeLabel={t('close')}
+      >
+        <SavedSessions notify={notify} />
       </Dialog>
 
       <Dialog
