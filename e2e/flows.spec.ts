@@ -152,6 +152,9 @@ test('no serious or critical accessibility violations, in both languages and the
     ['zh', 'dark'],
   ] as const) {
     await app.page.addInitScript((t) => localStorage.setItem('tcp-playground.theme', t), theme);
+    // Start each round fresh, not from the session the last one left behind.
+    if (lang === 'zh')
+      await app.page.evaluate(() => localStorage.removeItem('tcp-playground.current'));
     const p =
       lang === 'en' ? app : new Playground(app.page, { client: '客户端', server: '服务器' });
     await p.open(lang);

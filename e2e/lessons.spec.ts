@@ -168,3 +168,36 @@ test('a damaged stored session is reported and left alone; the app starts fresh'
     '{"v":1,"run":"%%%"}',
   );
 });
+
+test('a walkthrough runs through a gallery scenario with predictions and coverage', async ({
+  app,
+}, info) => {
+  await app.open();
+  await app.page.getByRole('button', { name: 'Gallery' }).click();
+  await app.page
+    .getByRole('dialog', { name: 'Scenarios' })
+    .locator('.ls-gallery button')
+    .first()
+    .click();
+  await app.page.getByRole('button', { name: 'Start walkthrough' }).click();
+  const panel = app.page.locator('section.wt');
+  await expect(panel).toBeVisible();
+  let answered = 0;
+  for (let i = 0; i < 12; i++) {
+    const next = panel.getByRole('button', { name: /^Next/ });
+    if (!(await next.isEnabled())) break;
+    await next.click();
+    const choices = panel.locator('.wt-choices button');
+    if ((await choices.count()) > 0) {
+      // Answer with the first choice; the panel says whether it was right.
+      await choices.first().click();
+      answered++;
+      await expect(panel).toContainText(/Right|Not quite/);
+    }
+  }
+  expect(answered).toBeGreaterThan(0);
+  await expect(panel).toContainText(new RegExp(`Score: \\d+ / ${answered}`));
+  await expect(panel).toContainText(/States seen: \d+ \/ 11/);
+  await expect(panel).toContainText(/RFC 9293/);
+  await app.shot(info, 'walkthrough');
+});

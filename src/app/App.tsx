@@ -4,6 +4,7 @@ import { LANGS, LangProvider, useLang, useT, type Lang } from './i18n';
 import { HeaderInspector } from './inspector/HeaderInspector';
 import { Ladder } from './ladder/Ladder';
 import { Toolbar } from './lessons/Toolbar';
+import { WalkthroughSlot } from './walkthrough/WalkthroughSlot';
 import { messages } from './messages';
 import { EndpointPanel } from './panels/EndpointPanel';
 import { EventLog } from './panels/EventLog';
@@ -126,6 +127,9 @@ function Layout() {
           </div>
           <div className="panel">
             <EventLog />
+          </div>
+          <div className="panel walkthrough-panel">
+            <WalkthroughSlot />
           </div>
         </div>
       </main>

@@ -11,10 +11,7 @@
  */
 import {
   DEFAULT_SERVER_IP,
-  parseScenario,
-  runScenario,
-  replayRun,
-  scenarioFromRun,
+  type CallRecord,
   type SharedRun,
   DEFAULT_SERVER_PORT,
   World,
@@ -51,6 +48,15 @@ export const DEFAULT_OPTIONS: WorldOptions = {
 
 type Listener = () => void;
 
+/** Where a run came from: a scenario file (its text), or a gallery entry by id. */
+export interface RunSource {
+  readonly text: string;
+  readonly name: string;
+  readonly id?: string;
+  /** Inputs the run had when opened: more means someone has acted on it since. */
+  readonly inputs: number;
+}
+
 export class Session {
   world: World;
   cursor = 0;
@@ -59,8 +65,8 @@ export class Session {
   /** Jump over stretches where nothing is on the link (TIME_WAIT's 60 s). */
   skipIdle = true;
   selected: number | null = null;
-  /** The scenario file this run was opened from, while nobody has acted on it since. */
-  source: { text: string; name: string; id?: string; inputs: number } | null = null;
+  /** The scenario file this run was opened from (with the number of inputs it had then). */
+  source: RunSource | null = null;
   /** Bumped on every change; views subscribe to it. */
   version = 0;
   private reuse: Record<Side, boolean> = { client: false, server: false };
@@ -109,6 +115,21 @@ export class Session {
     return this.socketsAt(this.cursor)[side];
   }
 
+  private calls: { world: World; scanned: number; list: CallRecord[] } | null = null;
+
+  /** The trace's call records, gathered incrementally (the trace only grows). */
+  private callRecords(): CallRecord[] {
+    if (!this.calls || this.calls.world !== this.world)
+      this.calls = { world: this.world, scanned: 0, list: [] };
+    const recs = this.world.trace.records;
+    const c = this.calls;
+    for (; c.scanned < recs.length; c.scanned++) {
+      const r = recs[c.scanned]!;
+      if (r.kind === 'call') c.list.push(r);
+    }
+    return c.list;
+  }
+
   /**
    * Which sockets each side had at instant `t`, read from the run itself: the
    * calls as they were made (inputs) and as they returned (trace). This holds
@@ -139,8 +160,8 @@ export class Session {
           },
         });
     });
-    this.world.trace.records.forEach((r, n) => {
-      if (r.kind !== 'call' || r.t > t || r.ret < 0) return;
+    this.callRecords().forEach((r, n) => {
+      if (r.t > t || r.ret < 0) return;
       const st = state[r.side];
       const fd = Number.parseInt(r.args, 10);
       if (r.call === 'listen')
@@ -319,17 +340,14 @@ export class Session {
   }
 
   /**
-   * Open a scenario: it runs to its end at once (virtual time is cheap), and
-   * the cursor goes back to its start, so playing it replays the recorded run.
-   * Acting part-way through forks at that instant, leaving the rest of the
-   * script behind. Throws ScenarioError (line and column) for a bad file,
-   * before anything on screen changes.
+   * Show another run: a scenario run to its end, a share link or a saved
+   * session replayed (lessons/actions.ts builds them). The cursor goes to
+   * `cursor`; playing from there replays what was recorded, then goes on live.
    */
-  loadScenario(text: string, fileName = 'scenario', id?: string): void {
-    const run = runScenario(parseScenario(text, fileName));
-    this.world = run.world;
-    this.source = { text, name: fileName, id, inputs: run.world.inputs.length };
-    this.cursor = 0;
+  adopt(world: World, cursor: number, source: RunSource | null): void {
+    this.world = world;
+    this.source = source;
+    this.cursor = Math.min(cursor, world.now);
     this.playing = false;
     this.selected = null;
     this.changed();
@@ -344,32 +362,6 @@ export class Session {
       cursor: this.cursor,
       ...(this.source?.id ? { scenario: this.source.id } : {}),
     };
-  }
-
-  /**
-   * Rebuild a run from its inputs (a share link, a saved session): the same
-   * seed and the same inputs give the same trace; then stand at its cursor.
-   */
-  importRun(run: SharedRun): { ok: true } | { ok: false; error: string } {
-    // A step budget keeps a crafted link from freezing the page; history stays on.
-    const r = replayRun({ ...run, options: { ...run.options, keepHistory: undefined } });
-    if (!r.ok) return r;
-    this.world = r.world;
-    this.cursor = Math.min(run.cursor, r.world.now);
-    this.playing = false;
-    this.selected = null;
-    this.source = run.scenario
-      ? { text: '', name: `${run.scenario}.scenario`, id: run.scenario, inputs: -1 }
-      : null;
-    this.changed();
-    return { ok: true };
-  }
-
-  /** The run as a scenario file: the file it was opened from if untouched, else every input at its instant. */
-  scenarioText(): { name: string; text: string } {
-    const src = this.source;
-    if (src && src.inputs === this.world.inputs.length) return { name: src.name, text: src.text };
-    return { name: 'session.scenario', text: scenarioFromRun(this.world) };
   }
 
   /** Start over with two CLOSED endpoints. */

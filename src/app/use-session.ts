@@ -10,3 +10,10 @@ export function useSession(): Session {
   useSyncExternalStore(s.subscribe, s.getVersion);
   return s;
 }
+
+/** The session without re-rendering on its changes: for components that only act on it. */
+export function useSessionQuietly(): Session {
+  const s = useContext(SessionContext);
+  if (!s) throw new Error('useSessionQuietly() outside <SessionContext.Provider>');
+  return s;
+}

@@ -1,42 +1,30 @@
 /**
- * The header inspector's frame: a hint until a segment is selected. The
- * inspector itself (frame bytes, field layout, hex dump) loads on first use,
- * which keeps it out of the JavaScript the first page needs.
+ * The header inspector's place on the page: a hint until a segment is
+ * selected. The inspector itself (its catalog, the frame bytes, the field
+ * layout, the hex dump) loads on first use, keeping it out of the first page.
  */
-import { Suspense, lazy, useId, type ReactNode } from 'react';
+import { Suspense, lazy, useId } from 'react';
 import { useT } from '../i18n';
+import { messages as app } from '../messages';
 import { useSession } from '../use-session';
-import { messages } from './messages';
 import './inspector.css';
 
-const Inspect = lazy(() => import('./Inspect').then((m) => ({ default: m.Inspect })));
-
-const secs = (ms: number) => (ms / 1000).toFixed(3);
+const InspectorPanel = lazy(() => import('./Inspect').then((m) => ({ default: m.InspectorPanel })));
 
 export function HeaderInspector() {
   const session = useSession();
-  const t = useT(messages);
+  const t = useT(app);
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
-  const id = session.selected;
-  const records = session.world.trace.records;
-  const seg = id === null ? undefined : session.world.trace.segments[id];
-
-  let body: ReactNode;
-  if (id === null) body = <p className="hi-empty">{t('empty')}</p>;
-  else if (!seg) body = <p className="hi-empty">{t('gone')}</p>;
-  else if (seg.t > session.cursor)
-    body = <p className="hi-empty">{t('notYetSent', { id: seg.id, t: secs(seg.t) })}</p>;
-  else
-    body = (
+  if (session.selected !== null)
+    return (
       <Suspense fallback={<p className="hi-empty">…</p>}>
-        <Inspect key={seg.id} seg={seg} records={records} cursor={session.cursor} t={t} uid={uid} />
+        <InspectorPanel />
       </Suspense>
     );
-
   return (
     <section className="hi" aria-labelledby={`${uid}-h`}>
-      <h2 id={`${uid}-h`}>{t('title')}</h2>
-      {body}
+      <h2 id={`${uid}-h`}>{t('inspectorTitle')}</h2>
+      <p className="hi-empty">{t('inspectorEmpty')}</p>
     </section>
   );
 }

@@ -4,7 +4,7 @@
  * (Ethernet → IPv4 → TCP → payload) and a hex dump that shows which bytes a
  * field is. All positions come from describeFields().
  */
-import { useMemo, useState, type MouseEvent, type ReactNode } from 'react';
+import { useId, useMemo, useState, type MouseEvent, type ReactNode } from 'react';
 import {
   describeFields,
   flagString,
@@ -13,7 +13,8 @@ import {
   type TraceRecord,
   type WireField,
 } from '../../core';
-import type { Translate } from '../i18n';
+import { useT, type Translate } from '../i18n';
+import { useSession } from '../use-session';
 import { messages, type InspectorKey } from './messages';
 import {
   ROW_BITS,
@@ -636,5 +637,32 @@ function HexDump({
     >
       {lines}
     </div>
+  );
+}
+
+/** The inspector with a segment selected (or one that is gone, or not sent yet at the cursor). */
+export function InspectorPanel() {
+  const session = useSession();
+  const t = useT(messages);
+  const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const id = session.selected;
+  const records = session.world.trace.records;
+  const seg = id === null ? undefined : session.world.trace.segments[id];
+
+  let body: ReactNode;
+  if (id === null) body = <p className="hi-empty">{t('empty')}</p>;
+  else if (!seg) body = <p className="hi-empty">{t('gone')}</p>;
+  else if (seg.t > session.cursor)
+    body = <p className="hi-empty">{t('notYetSent', { id: seg.id, t: secs(seg.t) })}</p>;
+  else
+    body = (
+      <Inspect key={seg.id} seg={seg} records={records} cursor={session.cursor} t={t} uid={uid} />
+    );
+
+  return (
+    <section className="hi" aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>{t('title')}</h2>
+      {body}
+    </section>
   );
 }

@@ -3,48 +3,13 @@
  * sessions can be saved, reopened and deleted. A damaged stored value is
  * reported, never silently replaced (persist.ts refuses to overwrite it).
  */
-import { useEffect, useState } from 'react';
-import { deleteSaved, listSaved, loadCurrent, loadSaved, saveAs, saveCurrent } from '../persist';
+import { useState } from 'react';
+import { deleteSaved, importRun, listSaved, loadSaved, saveAs } from './actions';
 import { useT } from '../i18n';
 import { useSession } from '../use-session';
 import { messages } from './messages';
 
 type Notify = (kind: 'ok' | 'error', text: string) => void;
-
-/** Restore the last session at start-up (unless a share link opened one), then keep saving it. */
-export function useAutosave(notify: Notify, linkOpened: boolean): void {
-  const session = useSession();
-  const t = useT(messages);
-  useEffect(() => {
-    if (linkOpened) return;
-    const r = loadCurrent();
-    if (!r.ok) return notify('error', t('errorStored', { message: r.error }));
-    if (!r.run) return;
-    const done = session.importRun(r.run);
-    if (done.ok) notify('ok', t('restored'));
-    else notify('error', t('errorStored', { message: done.error }));
-    // Only at start-up.
-  }, []);
-  useEffect(() => {
-    let timer = 0;
-    let reported = false;
-    const save = () => {
-      const r = saveCurrent(undefined, session.exportRun());
-      if (!r.ok && !reported) {
-        reported = true;
-        notify('error', r.error);
-      }
-    };
-    const off = session.subscribe(() => {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(save, 400);
-    });
-    return () => {
-      off();
-      window.clearTimeout(timer);
-    };
-  }, [session, notify]);
-}
 
 export function SavedSessions({ notify }: { notify: Notify }) {
   const session = useSession();
@@ -87,7 +52,7 @@ export function SavedSessions({ notify }: { notify: Notify }) {
                 aria-label={`${t('reopen')} ${it.name}`}
                 onClick={() => {
                   const r = loadSaved(undefined, it.name);
-                  const done = r.ok ? session.importRun(r.run) : r;
+                  const done = r.ok ? importRun(session, r.run) : r;
                   if (done.ok) notify('ok', t('opened', { name: it.name }));
                   else notify('error', t('errorStored', { message: done.error }));
                 }}

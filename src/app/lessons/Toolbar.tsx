@@ -5,13 +5,16 @@
  * problem, and the work on screen stays as it was: a file is parsed, a link
  * decoded, before anything is replaced.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { ScenarioError, cPrograms, readLink, readMeta, runLink, writePcap } from '../../core';
+import { Suspense, lazy, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLang, useT } from '../i18n';
-import { useSession } from '../use-session';
+import { useSessionQuietly } from '../use-session';
 import { download, standaloneSvg, svgToPng } from './download';
 import { messages } from './messages';
-import { SavedSessions, useAutosave } from './Sessions';
+import { useAutosave } from './autosave';
+
+/** The heavier half, loaded on first use. */
+const actions = () => import('./actions');
+const SavedSessions = lazy(() => import('./Sessions').then((m) => ({ default: m.SavedSessions })));
 import './lessons.css';
 
 interface GalleryEntry {
@@ -22,12 +25,6 @@ interface GalleryEntry {
 }
 
 type Notice = { kind: 'ok' | 'error'; text: string } | null;
-
-/** Why opening failed, in words that name the line for a scenario file. */
-function problem(e: unknown): string {
-  if (e instanceof ScenarioError) return e.format();
-  return e instanceof Error ? e.message : String(e);
-}
 
 function Dialog({
   open,
@@ -63,7 +60,7 @@ function Dialog({
 }
 
 export function Toolbar() {
-  const session = useSession();
+  const session = useSessionQuietly();
   const t = useT(messages);
   const { lang } = useLang();
   const [notice, setNotice] = useState<Notice>(null);
@@ -78,12 +75,13 @@ export function Toolbar() {
   useAutosave(notify, location.hash.startsWith('#run='));
 
   const openText = useCallback(
-    (text: string, name: string, id?: string) => {
+    async (text: string, name: string, id?: string) => {
+      const a = await actions();
       try {
-        session.loadScenario(text, name, id);
+        a.loadScenario(session, text, name, id);
         setNotice({ kind: 'ok', text: t('opened', { name }) });
       } catch (e) {
-        setNotice({ kind: 'error', text: t('errorFile', { name, message: problem(e) }) });
+        setNotice({ kind: 'error', text: t('errorFile', { name, message: a.problem(e) }) });
       }
     },
     [session, t],
@@ -92,9 +90,11 @@ export function Toolbar() {
   // A share link in the address opens that run; a broken one is named and ignored.
   useEffect(() => {
     if (!location.hash.startsWith('#run=')) return;
-    const r = readLink(location.href);
-    const done = r.ok ? session.importRun(r.run) : r;
-    if (!done.ok) setNotice({ kind: 'error', text: t('errorLink', { message: done.error }) });
+    void actions().then((a) => {
+      const r = a.readLink(location.href);
+      const done = r.ok ? a.importRun(session, r.run) : r;
+      if (!done.ok) setNotice({ kind: 'error', text: t('errorLink', { message: done.error }) });
+    });
     // Only at start-up.
   }, []);
 
@@ -129,6 +129,7 @@ export function Toolbar() {
     setGalleryOpen(true);
     if (gallery) return;
     try {
+      const { readMeta } = await actions();
       const res = await fetch('/scenarios/gallery.json');
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const list = (await res.json()) as { id: string; file: string }[];
@@ -141,7 +142,7 @@ export function Toolbar() {
       );
       setGallery(entries);
     } catch (e) {
-      setNotice({ kind: 'error', text: t('errorFetch', { name: 'gallery', message: problem(e) }) });
+      setNotice({ kind: 'error', text: t('errorFetch', { name: 'gallery', message: String(e) }) });
     }
   };
 
@@ -149,14 +150,15 @@ export function Toolbar() {
     try {
       const res = await fetch(`/scenarios/${g.file}`);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      openText(await res.text(), g.file, g.id);
+      await openText(await res.text(), g.file, g.id);
       setGalleryOpen(false);
     } catch (e) {
-      setNotice({ kind: 'error', text: t('errorFetch', { name: g.file, message: problem(e) }) });
+      setNotice({ kind: 'error', text: t('errorFetch', { name: g.file, message: String(e) }) });
     }
   };
 
   const share = async () => {
+    const { runLink } = await actions();
     const url = runLink(session.exportRun(), location.href.split('#')[0]!);
     setLink(url);
     try {
@@ -176,17 +178,28 @@ export function Toolbar() {
       const box = svg.getBoundingClientRect();
       download(`${base}.png`, await svgToPng(text, box.width, box.height), 'image/png');
     } catch (e) {
-      setNotice({ kind: 'error', text: t('exportFailed', { message: problem(e) }) });
+      setNotice({ kind: 'error', text: t('exportFailed', { message: String(e) }) });
     }
   };
 
-  // The calls made so far: up to the cursor, which may stand in the past.
-  const programs = cOpen
-    ? cPrograms(session.live ? session.world : session.world.fork(session.cursor))
-    : null;
-  const saveFile = () => {
-    const f = session.scenarioText();
+  const [programs, setPrograms] = useState<{ client: string; server: string } | null>(null);
+  const showC = async () => {
+    const { cPrograms } = await actions();
+    // The calls made so far: up to the cursor, which may stand in the past.
+    setPrograms(cPrograms(session.live ? session.world : session.world.fork(session.cursor)));
+    setCOpen(true);
+  };
+  const saveFile = async () => {
+    const f = (await actions()).scenarioText(session);
     download(f.name, f.text, 'text/plain');
+  };
+  const savePcap = async () => {
+    const { writePcap } = await actions();
+    download(
+      'tcp-playground.pcap',
+      new Uint8Array(writePcap(session.world.trace.records)),
+      'application/vnd.tcpdump.pcap',
+    );
   };
 
   return (
@@ -210,7 +223,7 @@ export function Toolbar() {
           if (f) void f.text().then((text) => openText(text, f.name));
         }}
       />
-      <button type="button" onClick={saveFile}>
+      <button type="button" onClick={() => void saveFile()}>
         {t('saveFile')}
       </button>
       <button type="button" onClick={() => void share()}>
@@ -219,7 +232,7 @@ export function Toolbar() {
       <button type="button" onClick={() => setSessionsOpen(true)}>
         {t('sessions')}
       </button>
-      <button type="button" onClick={() => setCOpen(true)}>
+      <button type="button" onClick={() => void showC()}>
         {t('cCode')}
       </button>
       <details className="ls-menu">
@@ -237,16 +250,7 @@ export function Toolbar() {
           <button type="button" onClick={() => void exportSvg('.dg-svg', 'state-diagram', true)}>
             {t('exportDiagramPng')}
           </button>
-          <button
-            type="button"
-            onClick={() =>
-              download(
-                'tcp-playground.pcap',
-                new Uint8Array(writePcap(session.world.trace.records)),
-                'application/vnd.tcpdump.pcap',
-              )
-            }
-          >
+          <button type="button" onClick={() => void savePcap()}>
             {t('exportPcap')}
           </button>
         </div>
@@ -305,7 +309,9 @@ export function Toolbar() {
         onClose={() => setSessionsOpen(false)}
         closeLabel={t('close')}
       >
-        <SavedSessions notify={notify} />
+        <Suspense fallback={<p>{t('loading')}</p>}>
+          <SavedSessions notify={notify} />
+        </Suspense>
       </Dialog>
 
       <Dialog

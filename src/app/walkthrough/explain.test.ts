@@ -1,0 +1,254 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LINUX, RFC, parseScenario, runScenario, type StateRecord } from '../../core';
+import { machineTransitions } from '../diagram/graph';
+import type { Lang } from '../i18n';
+import { explain, fmtTime, spaceOut } from './explain';
+import { buildSteps, type CallStep, type StateStep, type Step } from './steps';
+
+const dir = join(__dirname, '..', '..', '..', 'public', 'scenarios');
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.scenario'))
+  .sort();
+const LANGS: readonly Lang[] = ['en', 'zh'];
+const HAN = /[\u4e00-\u9fff]/;
+
+function describeStep(s: Step): string {
+  switch (s.kind) {
+    case 'state':
+      return `${s.side} ${s.state.from}->${s.state.to} (${s.state.cause})`;
+    case 'error':
+    case 'eof':
+      return `${s.side} ${s.call.call} ${s.call.ret} ${s.call.errno ?? ''}`;
+    case 'retransmit':
+    case 'drop':
+      return `${s.kind} ${s.side} flags ${s.segment.seg.flags}`;
+    case 'timer':
+      return `timer ${s.timer.timer}`;
+  }
+}
+
+/** A well-formed explanation: filled in, in the right language, with sources. */
+function checkText(text: string, lang: Lang, what: string): void {
+  expect(text.length, what).toBeGreaterThan(40);
+  expect(text, what).not.toMatch(/\{\w+\}|undefined|NaN|null/);
+  if (lang === 'zh') expect(HAN.test(text), what).toBe(true);
+  else expect(HAN.test(text), what).toBe(false);
+}
+
+describe('explanations of the shipped scenarios', () => {
+  it('finds the scenarios', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(files)('%s: every step has a specific explanation in both languages', (file) => {
+    const run = runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
+    const steps = buildSteps(run.world.trace.records);
+    expect(steps.length).toBeGreaterThan(0);
+    const fallbacks: string[] = [];
+    for (const s of steps)
+      for (const lang of LANGS) {
+        const e = explain(s, lang, run.world.profile);
+        const what = `${file} ${lang}: ${describeStep(s)}`;
+        if (e.fallback) fallbacks.push(what);
+        checkText(e.text, lang, what);
+        expect(e.cites.length, what).toBeGreaterThan(0);
+      }
+    expect(fallbacks).toEqual([]);
+  });
+
+  it('explains the lost SYN, its retransmission and the 3 s RTO that follows', () => {
+    const run = runScenario(
+      parseScenario(readFileSync(join(dir, 'lost-syn.scenario'), 'utf8'), 'lost-syn.scenario'),
+    );
+    const steps = buildSteps(run.world.trace.records);
+    const drop = explain(steps[2]!, 'en');
+    expect(drop.key).toBe('drop:send:rule:syn');
+    expect(drop.text).toContain('due at 1.05 s');
+    const rtx = explain(steps[3]!, 'en');
+    expect(rtx.key).toBe('retransmit:timer:syn');
+    expect(rtx.text).toContain('initial RTO, 1 s');
+    expect(rtx.text).toContain('3 s');
+    expect(rtx.cites).toEqual(expect.arrayContaining(['RFC 6298 §2.1', 'RFC 6298 §5.7']));
+    const zh = explain(steps[3]!, 'zh');
+    expect(zh.text).toContain('第 1 次重传');
+  });
+
+  it('tells linear SYN retries from backed-off ones', () => {
+    const run = (file: string) =>
+      runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
+    const linear = run('syn_timeout.scenario');
+    const texts = buildSteps(linear.world.trace.records)
+      .filter((s) => s.kind === 'retransmit')
+      .map((s) => explain(s, 'en', linear.world.profile));
+    expect(texts[1]!.text).toContain('tcp_syn_linear_timeouts = 4');
+    const expo = run('syn_timeout_exponential.scenario');
+    const doubled = buildSteps(expo.world.trace.records)
+      .filter((s) => s.kind === 'retransmit')
+      .map((s) => explain(s, 'en', expo.world.profile));
+    expect(doubled[1]!.text).toContain('doubled (1 s → 2 s)');
+    expect(doubled[1]!.cites).toContain('RFC 6298 §5.5');
+  });
+
+  it('says how long TIME_WAIT lasted and cites its sources', () => {
+    const run = runScenario(
+      parseScenario(
+        readFileSync(join(dir, 'teardown-client.scenario'), 'utf8'),
+        'teardown-client.scenario',
+      ),
+    );
+    const steps = buildSteps(run.world.trace.records);
+    const last = explain(steps[steps.length - 1]!, 'en');
+    expect(last.text).toContain('60 s later');
+    expect(last.cites).toEqual(
+      expect.arrayContaining(['RFC 9293 §3.6.1', 'Linux TCP_TIMEWAIT_LEN = 60 s']),
+    );
+    const zh = explain(steps[steps.length - 1]!, 'zh');
+    expect(zh.text).toContain('60 秒');
+  });
+
+  it('counts the SYNs of a connect() that timed out', () => {
+    const run = runScenario(
+      parseScenario(
+        readFileSync(join(dir, 'syn_timeout.scenario'), 'utf8'),
+        'syn_timeout.scenario',
+      ),
+    );
+    const err = buildSteps(run.world.trace.records).find((s) => s.kind === 'error')!;
+    expect(explain(err, 'en', run.world.profile).text).toContain('6 SYNs went out over 7 s');
+    expect(explain(err, 'zh', run.world.profile).text).toContain('共发出 6 个 SYN');
+  });
+});
+
+// ------------------------------------------------------------------ every transition of the machine
+
+/** A cause string the host would write for a machine transition. */
+function causeFor(event: string, label: string): string {
+  if (event === 'PASSIVE_OPEN') return 'listen()';
+  if (event === 'ACTIVE_OPEN') return 'connect()';
+  if (event === 'CLOSE') return 'close()';
+  if (event === 'ABORT')
+    return label.startsWith('close() with unread data')
+      ? 'close() with unread data'
+      : 'close() with SO_LINGER 0';
+  if (event === 'RTX_TIMEOUT') return 'timeout rtx';
+  if (event === 'FIN_WAIT_2_TIMEOUT') return 'timeout finWait2';
+  if (event.startsWith('xstate.after')) return 'timeout timeWait';
+  // What was received: the label before " / " (what is sent in reply comes after).
+  const rcv = label.split(' / ')[0]!;
+  if (rcv.includes('RST')) return 'rcv [R.]';
+  if (rcv.includes('SYN,ACK,FIN')) return 'rcv [SF.]';
+  if (rcv.includes('SYN,ACK')) return 'rcv [S.]';
+  if (rcv.startsWith('rcv SYN')) return 'rcv [S]';
+  if (rcv.includes('data after close')) return 'rcv [P.]';
+  if (rcv.includes('ACK of FIN')) return 'rcv [.]';
+  if (rcv.includes('FIN')) return 'rcv [F.]';
+  return 'rcv [.]';
+}
+
+function stateStep(from: StateRecord['from'], to: StateRecord['to'], cause: string): StateStep {
+  const state: StateRecord = {
+    kind: 'state',
+    t: 1000,
+    side: 'client',
+    conn: 'client:1',
+    from,
+    to,
+    cause,
+  };
+  return {
+    kind: 'state',
+    t: 1000,
+    side: 'client',
+    records: [state],
+    state,
+    timer: null,
+    armedAt: null,
+    retransmissions: 3,
+    firstSentAt: 0,
+  };
+}
+
+describe('explanations of the machine', () => {
+  const changes = machineTransitions().filter((t) => t.from !== t.to);
+
+  it.each(LANGS)('covers every transition that changes state (%s), under both profiles', (lang) => {
+    const missing: string[] = [];
+    for (const p of [LINUX, RFC])
+      for (const t of changes) {
+        const cause = causeFor(t.event, t.label);
+        const e = explain(stateStep(t.from, t.to, cause), lang, p);
+        const what = `${p.name} ${t.from}->${t.to} ${t.label} (${cause})`;
+        if (e.fallback) missing.push(what);
+        checkText(e.text, lang, what);
+      }
+    expect(missing).toEqual([]);
+  });
+
+  it('falls back to the record itself for a cause it does not know', () => {
+    const e = explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', 'cosmic ray'), 'en');
+    expect(e.fallback).toBe(true);
+    expect(e.text).toBe('The client went from ESTABLISHED to CLOSE_WAIT (cosmic ray).');
+    expect(explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', 'cosmic ray'), 'zh').text).toBe(
+      '客户端从 ESTABLISHED 变为 CLOSE_WAIT（cosmic ray）。',
+    );
+  });
+
+  it('explains the errors a socket call can return, and falls back for others', () => {
+    const call = (name: CallStep['call']['call'], errno: string): CallStep => {
+      const r = {
+        kind: 'call',
+        t: 5,
+        start: 1,
+        side: 'server',
+        call: name,
+        args: '3',
+        ret: -1,
+        errno,
+        data: null,
+      } as const;
+      return { kind: 'error', t: 5, side: 'server', records: [r], call: r, synsSent: 0 };
+    };
+    for (const [name, errno] of [
+      ['connect', 'ECONNREFUSED'],
+      ['send', 'ECONNRESET'],
+      ['recv', 'ECONNRESET'],
+      ['send', 'EPIPE'],
+      ['send', 'ETIMEDOUT'],
+      ['recv', 'ENOTCONN'],
+      ['shutdown', 'ENOTCONN'],
+      ['recv', 'EBADF'],
+      ['bind', 'EADDRINUSE'],
+      ['listen', 'EADDRINUSE'],
+      ['bind', 'EINVAL'],
+      ['accept', 'EINVAL'],
+      ['connect', 'EISCONN'],
+      ['connect', 'EALREADY'],
+      ['connect', 'EADDRNOTAVAIL'],
+    ] as const)
+      for (const lang of LANGS) {
+        const e = explain(call(name, errno), lang);
+        expect(e.fallback, `${name} ${errno}`).toBe(false);
+        checkText(e.text, lang, `${name} ${errno}`);
+        expect(e.text).toContain(errno);
+      }
+    const odd = explain(call('send', 'EMSGSIZE'), 'en');
+    expect(odd).toMatchObject({ fallback: true, text: 'send() returned -1 with errno EMSGSIZE.' });
+  });
+});
+
+describe('formatting', () => {
+  it('writes times for people', () => {
+    expect(fmtTime(50.019999999999996, 'en')).toBe('50.02 ms');
+    expect(fmtTime(1050, 'en')).toBe('1.05 s');
+    expect(fmtTime(60_000, 'zh')).toBe('60 秒');
+    expect(fmtTime(0.5, 'zh')).toBe('0.5 毫秒');
+  });
+
+  it('spaces Latin words out of Chinese text', () => {
+    expect(spaceOut('客户端发出的SYN在链路上丢失了')).toBe('客户端发出的 SYN 在链路上丢失了');
+    expect(spaceOut('connect()返回')).toBe('connect() 返回');
+    expect(spaceOut('（60 秒）')).toBe('（60 秒）');
+  });
+});

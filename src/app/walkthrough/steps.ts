@@ -1,0 +1,555 @@
+/**
+ * The walkthrough's steps: the moments of a run worth stopping at, read from
+ * its trace, and the multiple-choice question asked before a state change is
+ * revealed.
+ *
+ * A step is one of:
+ * - `state`: a connection changed state (a 'state' record). When a timer
+ *   caused it ("timeout rtx", "timeout timeWait", "timeout finWait2"), the
+ *   timer's 'fired' record is part of the same step.
+ * - `retransmit`: a segment sent again (rtx), with the retransmission timer
+ *   that fired for it, if one did. A retransmission the link dropped is still
+ *   one step (`dropped` says so).
+ * - `drop`: a segment the link dropped — as it was sent (loss, a rule) or
+ *   while in flight (the user's drop: a 'drop' record).
+ * - `error`: a socket call that returned -1 with an errno.
+ * - `eof`: recv() returning 0, end of stream.
+ * - `timer`: a retransmission, TIME_WAIT or FIN_WAIT_2 timer that fired with
+ *   nothing else to show for it (a zero-window probe, say). Delayed-ACK
+ *   timers are not steps.
+ *
+ * Steps are sorted by time; at one instant they keep the order in which things
+ * happened, except that a segment a state change sent comes after that change
+ * (the trace records the segment first, while the machine is still busy).
+ *
+ * Pure: no DOM, no React.
+ */
+import {
+  SYN,
+  ACK,
+  FIN,
+  RST,
+  STATES,
+  type CallRecord,
+  type DropReason,
+  type SegmentRecord,
+  type Side,
+  type StateName,
+  type StateRecord,
+  type TimerRecord,
+  type TraceRecord,
+} from '../../core';
+import { buildGraph, machineTransitions, type DiagramTransition } from '../diagram/graph';
+
+interface StepBase {
+  /** When it happened (virtual ms): where "Next" puts the cursor. */
+  readonly t: number;
+  readonly side: Side;
+  /** The trace records it covers, the main one first. */
+  readonly records: readonly TraceRecord[];
+}
+
+export interface StateStep extends StepBase {
+  readonly kind: 'state';
+  readonly state: StateRecord;
+  /** The timer whose expiry caused the change, if one did. */
+  readonly timer: TimerRecord | null;
+  /** When that timer was armed (for "60 s after entering TIME_WAIT"). */
+  readonly armedAt: number | null;
+  /** Segments the connection had retransmitted before this change, and when it first sent one. */
+  readonly retransmissions: number;
+  readonly firstSentAt: number | null;
+}
+
+export interface RetransmitStep extends StepBase {
+  readonly kind: 'retransmit';
+  readonly segment: SegmentRecord;
+  /** The retransmission timer that fired for it; null for a fast retransmit or a SYN,ACK repeated for a repeated SYN. */
+  readonly timer: TimerRecord | null;
+  /** This is the n-th copy sent again (1 for the first retransmission). */
+  readonly count: number;
+  /** Time since the copy before (ms). */
+  readonly sinceLast: number | null;
+  /** The gap before that one (ms), to tell a doubled timeout from a repeated one. */
+  readonly gapBefore: number | null;
+  /** Dropped by the link as it was sent. */
+  readonly dropped: DropReason | null;
+}
+
+export interface DropStep extends StepBase {
+  readonly kind: 'drop';
+  readonly segment: SegmentRecord;
+  readonly reason: DropReason;
+  /** Dropped while on the link (a 'drop' record), not as it was sent. */
+  readonly inFlight: boolean;
+  /** When the sender's retransmission timer is due, if it is running. */
+  readonly rtxDeadline: number | null;
+}
+
+export interface CallStep extends StepBase {
+  readonly kind: 'error' | 'eof';
+  readonly call: CallRecord;
+  /** SYNs the side sent while the call was in progress (for connect()). */
+  readonly synsSent: number;
+}
+
+export interface TimerStep extends StepBase {
+  readonly kind: 'timer';
+  readonly timer: TimerRecord;
+  readonly armedAt: number | null;
+}
+
+export type Step = StateStep | RetransmitStep | DropStep | CallStep | TimerStep;
+export type StepKind = Step['kind'];
+
+// ------------------------------------------------------------------ causes
+
+/** What made a state change happen, from its cause string (see src/core/host.ts). */
+export type CauseKind =
+  | 'listen'
+  | 'connect'
+  | 'close'
+  | 'shutdown'
+  | 'closeUnread'
+  | 'linger0'
+  | 'closeListener'
+  | 'synForListener'
+  | 'rcvSyn'
+  | 'rcvSynAck'
+  | 'rcvSynAckFin'
+  | 'rcvRst'
+  | 'rcvFin'
+  | 'rcvAck'
+  | 'timeoutRtx'
+  | 'timeoutTimeWait'
+  | 'timeoutFinWait2'
+  | 'timeoutDelack'
+  | 'other';
+
+const EXACT_CAUSES: Readonly<Record<string, CauseKind>> = {
+  'listen()': 'listen',
+  'connect()': 'connect',
+  'close()': 'close',
+  'close() with unread data': 'closeUnread',
+  'close() with SO_LINGER 0': 'linger0',
+  'close() of listener': 'closeListener',
+  'SYN for a listening socket': 'synForListener',
+  'timeout rtx': 'timeoutRtx',
+  'timeout timeWait': 'timeoutTimeWait',
+  'timeout finWait2': 'timeoutFinWait2',
+  'timeout delack': 'timeoutDelack',
+};
+
+/** Classify a state record's cause: "rcv [F.]" → rcvFin, "shutdown(SHUT_WR)" → shutdown. */
+export function causeKind(cause: string): CauseKind {
+  const exact = EXACT_CAUSES[cause];
+  if (exact) return exact;
+  if (cause.startsWith('shutdown(')) return 'shutdown';
+  const m = /^rcv \[([^\]]*)\]$/.exec(cause);
+  if (!m) return 'other';
+  const f = m[1]!;
+  if (f.includes('R')) return 'rcvRst';
+  if (f.includes('S') && f.includes('.')) return f.includes('F') ? 'rcvSynAckFin' : 'rcvSynAck';
+  if (f.includes('S')) return 'rcvSyn';
+  if (f.includes('F')) return 'rcvFin';
+  return 'rcvAck';
+}
+
+/** The machine event a cause stands for (as machineTransitions() names events), or null. */
+export function causeEvent(kind: CauseKind): string | null {
+  switch (kind) {
+    case 'listen':
+    case 'synForListener':
+      return 'PASSIVE_OPEN';
+    case 'connect':
+      return 'ACTIVE_OPEN';
+    case 'close':
+    case 'shutdown':
+      return 'CLOSE';
+    case 'closeUnread':
+    case 'linger0':
+    case 'closeListener':
+      return 'ABORT';
+    case 'rcvSyn':
+    case 'rcvSynAck':
+    case 'rcvSynAckFin':
+    case 'rcvRst':
+    case 'rcvFin':
+    case 'rcvAck':
+      return 'SEGMENT';
+    case 'timeoutRtx':
+      return 'RTX_TIMEOUT';
+    case 'timeoutFinWait2':
+      return 'FIN_WAIT_2_TIMEOUT';
+    case 'timeoutDelack':
+      return 'DELACK_TIMEOUT';
+    case 'timeoutTimeWait':
+      return 'xstate.after.timeWait.tcp.TIME_WAIT';
+    case 'other':
+      return null;
+  }
+}
+
+/** What a segment is, for explanations: its most telling control bit, or data. */
+export type SegmentClass = 'rst' | 'synack' | 'syn' | 'data' | 'fin' | 'ack';
+
+export function segmentClass(seg: {
+  readonly flags: number;
+  readonly payload: Uint8Array;
+}): SegmentClass {
+  if (seg.flags & RST) return 'rst';
+  if (seg.flags & SYN) return seg.flags & ACK ? 'synack' : 'syn';
+  if (seg.payload.length > 0) return 'data';
+  if (seg.flags & FIN) return 'fin';
+  return 'ack';
+}
+
+// ------------------------------------------------------------------ steps
+
+/** Timers whose expiry is a step (the delayed-ACK timer is not). */
+const STEP_TIMERS: ReadonlySet<string> = new Set(['rtx', 'timeWait', 'finWait2']);
+const TIMER_OF_CAUSE: Readonly<Partial<Record<CauseKind, string>>> = {
+  timeoutRtx: 'rtx',
+  timeoutTimeWait: 'timeWait',
+  timeoutFinWait2: 'finWait2',
+};
+
+/** Sequence space a segment takes up: its bytes, plus one each for SYN and FIN. */
+const seqLen = (r: SegmentRecord): number =>
+  r.seg.payload.length + (r.seg.flags & SYN ? 1 : 0) + (r.seg.flags & FIN ? 1 : 0);
+
+/**
+ * What makes copies of one segment: the same connection and direction, the
+ * same start in sequence space and the same SYN/FIN bits — for segments that
+ * take up sequence space (a bare ACK at the same number is not a copy of the
+ * data after it). Null for segments that are never retransmitted.
+ */
+const copyKey = (r: SegmentRecord): string | null =>
+  seqLen(r) > 0 && r.dupOf === null
+    ? `${r.conn}|${r.from}|${r.seg.seq}|${r.seg.flags & (SYN | FIN)}`
+    : null;
+
+interface Keyed {
+  readonly step: Step;
+  /** Where it sorts among the records of its instant. */
+  readonly order: number;
+}
+
+interface Armed {
+  readonly t: number;
+  readonly deadline: number;
+}
+
+/**
+ * The steps of a run, sorted by time. `records` is the whole trace (as
+ * `world.trace.records`); steps after the cursor are included — the caller
+ * decides what to show. One pass over the trace (it runs again whenever the
+ * trace grows), with a look ahead within an instant only.
+ */
+export function buildSteps(records: readonly TraceRecord[]): Step[] {
+  const out: Keyed[] = [];
+  /** Timer records already part of a step. */
+  const used = new Set<number>();
+  const segById = new Map<number, SegmentRecord>();
+  /** The running timers, by "conn|timer": when armed and for when (records before the current one). */
+  const armed = new Map<string, Armed>();
+  const firstSent = new Map<string, number>();
+  const rtxCount = new Map<string, number>();
+  const copies = new Map<string, { times: number[]; rtx: number }>();
+  const synTimes: Record<Side, number[]> = { client: [], server: [] };
+  const lateTimers: { i: number; r: TimerRecord; armedAt: number | null }[] = [];
+
+  const armedAt = (conn: string, timer: string, deadline: number): number | null => {
+    const a = armed.get(`${conn}|${timer}`);
+    return a && a.deadline === deadline ? a.t : null;
+  };
+
+  // Timer expiries that belong to a state change or a retransmission at the same instant.
+  const firedFor = (i: number, conn: string | null, timer: string): number | null => {
+    const t = records[i]!.t;
+    for (let j = i + 1; j < records.length && records[j]!.t === t; j++) {
+      const r = records[j]!;
+      if (
+        r.kind === 'timer' &&
+        r.op === 'fired' &&
+        r.conn === conn &&
+        r.timer === timer &&
+        !used.has(j)
+      )
+        return j;
+    }
+    return null;
+  };
+
+  /** The sender's retransmission deadline once record `i` (and the rest of its instant) is done, if it runs. */
+  const rtxDeadline = (i: number, conn: string | null): number | null => {
+    if (conn === null) return null;
+    const t = records[i]!.t;
+    let deadline = armed.get(`${conn}|rtx`)?.deadline ?? null;
+    for (let k = i + 1; k < records.length && records[k]!.t === t; k++) {
+      const r = records[k]!;
+      if (r.kind === 'timer' && r.conn === conn && r.timer === 'rtx')
+        deadline = r.op === 'armed' ? r.deadline : null;
+    }
+    return deadline !== null && deadline > t ? deadline : null;
+  };
+
+  records.forEach((r, i) => {
+    switch (r.kind) {
+      case 'state': {
+        const timerName = TIMER_OF_CAUSE[causeKind(r.cause)];
+        const j = timerName ? firedFor(i, r.conn, timerName) : null;
+        const timer = j === null ? null : (records[j] as TimerRecord);
+        if (j !== null) used.add(j);
+        out.push({
+          order: i,
+          step: {
+            kind: 'state',
+            t: r.t,
+            side: r.side,
+            records: timer ? [r, timer] : [r],
+            state: r,
+            timer,
+            armedAt: timer ? armedAt(r.conn, timer.timer, timer.deadline) : null,
+            retransmissions: rtxCount.get(r.conn) ?? 0,
+            firstSentAt: firstSent.get(r.conn) ?? null,
+          },
+        });
+        break;
+      }
+      case 'segment': {
+        segById.set(r.id, r);
+        if (r.dupOf !== null) break;
+        if (r.conn !== null) {
+          if (!firstSent.has(r.conn)) firstSent.set(r.conn, r.t);
+          if (r.rtx) rtxCount.set(r.conn, (rtxCount.get(r.conn) ?? 0) + 1);
+        }
+        if ((r.seg.flags & (SYN | ACK)) === SYN) synTimes[r.from].push(r.t);
+        const key = copyKey(r);
+        const before = key === null ? undefined : copies.get(key);
+        if (key !== null) {
+          if (before) {
+            before.times.push(r.t);
+            if (r.rtx) before.rtx++;
+          } else copies.set(key, { times: [r.t], rtx: r.rtx ? 1 : 0 });
+        }
+        // A segment the machine sent while changing state sorts after that change.
+        let order = i;
+        for (let k = i + 1; k < records.length && records[k]!.t === r.t; k++) {
+          const n = records[k]!;
+          if (n.kind === 'segment') continue;
+          if (n.kind === 'state' && n.conn === r.conn) order = k + 0.5;
+          break;
+        }
+        if (r.rtx) {
+          const j = firedFor(i, r.conn, 'rtx');
+          const timer = j === null ? null : (records[j] as TimerRecord);
+          if (j !== null) used.add(j);
+          // `before` now includes this copy: the last two entries before it are the previous copies.
+          const times = before?.times ?? [r.t];
+          const last = times[times.length - 2];
+          const prior = times[times.length - 3];
+          out.push({
+            order: j !== null ? Math.max(order, j) : order,
+            step: {
+              kind: 'retransmit',
+              t: r.t,
+              side: r.from,
+              records: timer ? [r, timer] : [r],
+              segment: r,
+              timer,
+              count: before?.rtx ?? 1,
+              sinceLast: last === undefined ? null : r.t - last,
+              gapBefore: last === undefined || prior === undefined ? null : last - prior,
+              dropped: r.dropped,
+            },
+          });
+        } else if (r.dropped !== null) {
+          out.push({
+            order,
+            step: {
+              kind: 'drop',
+              t: r.t,
+              side: r.from,
+              records: [r],
+              segment: r,
+              reason: r.dropped,
+              inFlight: false,
+              rtxDeadline: rtxDeadline(i, r.conn),
+            },
+          });
+        }
+        break;
+      }
+      case 'drop': {
+        const s = segById.get(r.id);
+        if (!s) break;
+        out.push({
+          order: i,
+          step: {
+            kind: 'drop',
+            t: r.t,
+            side: s.from,
+            records: [r, s],
+            segment: s,
+            reason: r.reason,
+            inFlight: true,
+            rtxDeadline: rtxDeadline(i, s.conn),
+          },
+        });
+        break;
+      }
+      case 'call': {
+        const eof = r.call === 'recv' && r.ret === 0 && r.errno === null;
+        if (r.errno === null && !eof) break;
+        const synsSent =
+          r.call === 'connect' ? synTimes[r.side].filter((t) => t >= r.start).length : 0;
+        out.push({
+          order: i,
+          step: {
+            kind: eof ? 'eof' : 'error',
+            t: r.t,
+            side: r.side,
+            records: [r],
+            call: r,
+            synsSent,
+          },
+        });
+        break;
+      }
+      case 'timer': {
+        const key = `${r.conn}|${r.timer}`;
+        if (r.op === 'fired' && STEP_TIMERS.has(r.timer))
+          lateTimers.push({ i, r, armedAt: armedAt(r.conn, r.timer, r.deadline) });
+        if (r.op === 'armed') armed.set(key, { t: r.t, deadline: r.deadline });
+        else armed.delete(key);
+        break;
+      }
+      default:
+        break;
+    }
+  });
+
+  // Timer expiries nothing else accounted for.
+  for (const { i, r, armedAt: at } of lateTimers) {
+    if (used.has(i)) continue;
+    out.push({
+      order: i,
+      step: { kind: 'timer', t: r.t, side: r.side, records: [r], timer: r, armedAt: at },
+    });
+  }
+
+  out.sort((a, b) => a.step.t - b.step.t || a.order - b.order);
+  return out.map((k) => k.step);
+}
+
+// ------------------------------------------------------------------ navigation
+
+/** How far before a step the cursor stands while the step is still to come (virtual ms). */
+export const BEFORE_MS = 0.001;
+
+/** Where the cursor goes to stand just before step `i` (the start of the run for the first step at t=0). */
+export function cursorBefore(steps: readonly Step[], i: number): number {
+  const s = steps[i];
+  if (!s) return 0;
+  const prev = i > 0 ? steps[i - 1]!.t : -Infinity;
+  // Steps at one instant: the cursor cannot stand between them; stay at that instant.
+  if (prev >= s.t) return s.t;
+  return Math.max(0, s.t - BEFORE_MS);
+}
+
+// ------------------------------------------------------------------ predictions
+
+export interface Choice {
+  /** The state this answer names. */
+  readonly state: StateName;
+  /** "Stay in <state>" rather than "go to <state>". */
+  readonly stay: boolean;
+}
+
+const ALL = machineTransitions();
+const MAIN_EDGES: ReadonlySet<string> = new Set(
+  buildGraph()
+    .edges.filter((e) => e.main)
+    .map((e) => e.id),
+);
+const rank = (s: StateName): number => STATES.indexOf(s);
+
+/**
+ * For states with too few ways out to make three choices: wrong answers people
+ * often give (LAST_ACK: "then TIME_WAIT"; TIME_WAIT: "back to LISTEN").
+ */
+const CONFUSABLE: Readonly<Partial<Record<StateName, readonly StateName[]>>> = {
+  LAST_ACK: ['TIME_WAIT'],
+  TIME_WAIT: ['LISTEN'],
+  CLOSE_WAIT: ['FIN_WAIT_1'],
+  CLOSING: ['FIN_WAIT_2'],
+  FIN_WAIT_2: ['CLOSING'],
+};
+
+/**
+ * The answers offered before a state change `from` → `to` is revealed: the
+ * right one, up to two wrong ones from the machine's other ways out of `from`
+ * (the same event's first, then RFC 9293 Figure 5's edges, then by state
+ * order), and "stay in `from`" where the machine has a transition for that
+ * event that stays (or three choices would not be reached otherwise). Always
+ * three or four, in state order with "stay" last: deterministic.
+ */
+export function predictionChoices(
+  from: StateName,
+  to: StateName,
+  event: string | null,
+  transitions: readonly DiagramTransition[] = ALL,
+): Choice[] {
+  const out = transitions.filter((t) => t.from === from);
+  const score = (s: StateName): number => {
+    const ts = out.filter((t) => t.to === s);
+    const same = event !== null && ts.some((t) => t.event === event);
+    const main = MAIN_EDGES.has(`${from}->${s}`);
+    return (same ? 0 : 2) + (main ? 0 : 1);
+  };
+  const targets = [...new Set(out.map((t) => t.to))].filter((s) => s !== from && s !== to);
+  targets.sort((a, b) => score(a) - score(b) || rank(a) - rank(b));
+  const wrong = targets.slice(0, 2);
+  let stay = event !== null && out.some((t) => t.to === from && t.event === event);
+  if (wrong.length + 1 + (stay ? 1 : 0) < 3) stay = true;
+  const pad = [...(CONFUSABLE[from] ?? []), ...STATES];
+  for (const s of pad) {
+    if (wrong.length + 1 + (stay ? 1 : 0) >= 3) break;
+    if (s !== from && s !== to && !wrong.includes(s)) wrong.push(s);
+  }
+  const states = [to, ...wrong].sort((a, b) => rank(a) - rank(b));
+  const choices: Choice[] = states.map((state) => ({ state, stay: false }));
+  if (stay) choices.push({ state: from, stay: true });
+  return choices;
+}
+
+/** The choices for a state step. */
+export function choicesFor(step: StateStep): Choice[] {
+  return predictionChoices(step.state.from, step.state.to, causeEvent(causeKind(step.state.cause)));
+}
+
+/** Is this the answer the run gave? */
+export const isRight = (step: StateStep, c: Choice): boolean =>
+  !c.stay && c.state === step.state.to;
+
+/** The score: right answers out of questions answered (skipped ones do not count). */
+export interface Score {
+  readonly right: number;
+  readonly asked: number;
+}
+
+export function scoreOf(
+  answers: ReadonlyMap<number, Choice | 'skipped'>,
+  steps: readonly Step[],
+): Score {
+  let right = 0;
+  let asked = 0;
+  for (const [i, a] of answers) {
+    const s = steps[i];
+    if (!s || s.kind !== 'state' || a === 'skipped') continue;
+    asked++;
+    if (isRight(s, a)) right++;
+  }
+  return { right, asked };
+}
