@@ -201,3 +201,42 @@ test('a walkthrough runs through a gallery scenario with predictions and coverag
   await expect(panel).toContainText(/RFC 9293/);
   await app.shot(info, 'walkthrough');
 });
+
+test('exports: the timeline and the diagram as SVG and PNG, the run as pcap, the calls as C', async ({
+  app,
+}) => {
+  await app.open();
+  await handshakeAndData(app);
+  const grab = async (label: string) => {
+    const menu = app.page.locator('.ls-menu');
+    if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+    const [d] = await Promise.all([
+      app.page.waitForEvent('download'),
+      app.page.getByRole('button', { name: label }).click(),
+    ]);
+    const path = await d.path();
+    return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+  };
+  const svg = await grab('Timeline as SVG');
+  expect(svg.name).toBe('timeline.svg');
+  expect(svg.bytes.toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg.bytes.toString('utf8')).toContain('[S]');
+  const png = await grab('State diagram as PNG');
+  expect(png.name).toBe('state-diagram.png');
+  expect([...png.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  expect(png.bytes.length).toBeGreaterThan(5000);
+  const pcap = await grab('Capture as pcap');
+  expect(pcap.bytes.readUInt32LE(0)).toBe(0xa1b2c3d4);
+  await app.page.getByRole('button', { name: 'As C programs' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'The session as C programs' });
+  await expect(dialog).toContainText('htons(9821)');
+  await expect(dialog).toContainText('send(fd, "hello", 5, 0)');
+});
+
+async function handshakeAndData(app: import('./fixtures').Playground): Promise<void> {
+  await app.press('server', 'listen()');
+  await app.press('client', 'connect()');
+  await app.seek(1000);
+  await app.press('client', 'send()');
+  await app.seek(1500);
+}

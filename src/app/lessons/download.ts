@@ -34,6 +34,10 @@ const STYLE_PROPS = [
   'display',
   'marker-end',
   'marker-start',
+  'paint-order',
+  'stroke-linejoin',
+  'stroke-linecap',
+  'letter-spacing',
 ] as const;
 
 /** A standalone copy of an SVG element: computed styles inlined, background painted. */
@@ -44,9 +48,14 @@ export function standaloneSvg(svg: SVGSVGElement): string {
   src.forEach((el, i) => {
     const target = dst[i];
     if (!(target instanceof Element)) return;
+    // As presentation attributes, not a style attribute: the page's CSP (style-src
+    // 'self') blocks inline styles, and the SVG must carry its looks on its own.
     const cs = getComputedStyle(el);
-    const decl = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-    target.setAttribute('style', decl);
+    for (const p of STYLE_PROPS) {
+      const v = cs.getPropertyValue(p);
+      if (v) target.setAttribute(p, v);
+    }
+    target.removeAttribute('style');
     target.removeAttribute('class');
     target.removeAttribute('tabindex');
   });
