@@ -167,6 +167,12 @@ test('a damaged stored session is reported and left alone; the app starts fresh'
   expect(await app.page.evaluate(() => localStorage.getItem('tcp-playground.current'))).toBe(
     '{"v":1,"run":"%%%"}',
   );
+  // Only the person throws it away; then the session is saved again as it changes.
+  await app.page.getByRole('button', { name: 'Discard the damaged session' }).click();
+  await app.press('server', 'listen()');
+  await expect
+    .poll(() => app.page.evaluate(() => localStorage.getItem('tcp-playground.current')))
+    .not.toBe('{"v":1,"run":"%%%"}');
 });
 
 test('a walkthrough runs through a gallery scenario with predictions and coverage', async ({

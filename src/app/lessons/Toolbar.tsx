@@ -24,7 +24,12 @@ interface GalleryEntry {
   readonly summary: { en: string; zh: string };
 }
 
-type Notice = { kind: 'ok' | 'error'; text: string } | null;
+/** A message, with an optional action (e.g. discarding a damaged stored session). */
+type Notice = {
+  kind: 'ok' | 'error';
+  text: string;
+  action?: { label: string; run: () => void };
+} | null;
 
 function Dialog({
   open,
@@ -71,7 +76,11 @@ export function Toolbar() {
   const [dragging, setDragging] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
   const [sessionsOpen, setSessionsOpen] = useState(false);
-  const notify = useCallback((kind: 'ok' | 'error', text: string) => setNotice({ kind, text }), []);
+  const notify = useCallback(
+    (kind: 'ok' | 'error', text: string, action?: { label: string; run: () => void }) =>
+      setNotice({ kind, text, action }),
+    [],
+  );
   useAutosave(notify, location.hash.startsWith('#run='));
 
   const openText = useCallback(
@@ -267,6 +276,17 @@ export function Toolbar() {
         {notice ? (
           <p className={notice.kind === 'error' ? 'ls-error' : 'ls-ok'}>
             {notice.text}{' '}
+            {notice.action ? (
+              <button
+                type="button"
+                onClick={() => {
+                  notice.action?.run();
+                  setNotice(null);
+                }}
+              >
+                {notice.action.label}
+              </button>
+            ) : null}{' '}
             <button type="button" onClick={() => setNotice(null)}>
               {t('dismiss')}
             </button>

@@ -8,7 +8,11 @@ import { useT } from '../i18n';
 import { useSessionQuietly } from '../use-session';
 import { messages } from './messages';
 
-type Notify = (kind: 'ok' | 'error', text: string) => void;
+type Notify = (
+  kind: 'ok' | 'error',
+  text: string,
+  action?: { label: string; run: () => void },
+) => void;
 
 export function useAutosave(notify: Notify, linkOpened: boolean): void {
   const session = useSessionQuietly();
@@ -22,7 +26,15 @@ export function useAutosave(notify: Notify, linkOpened: boolean): void {
       if (!alive) return;
       if (!linkOpened) {
         const r = a.loadCurrent();
-        if (!r.ok) notify('error', t('errorStored', { message: r.error }));
+        if (!r.ok)
+          // Reported, and kept: only the person may throw it away.
+          notify('error', t('errorStored', { message: r.error }), {
+            label: t('discard'),
+            run: () => {
+              a.clearCurrent();
+              reported = false;
+            },
+          });
         else if (r.run) {
           const done = a.importRun(session, r.run);
           if (done.ok) notify('ok', t('restored'));

@@ -42,6 +42,7 @@ const en = {
   opened: 'Opened {name}.',
   restored: 'Restored your last session.',
   dismiss: 'Dismiss',
+  discard: 'Discard the damaged session',
   exportFailed: 'Export failed: {message}',
 };
 
@@ -88,6 +89,7 @@ export const messages = {
     opened: '已打开 {name}。',
     restored: '已恢复上次的会话。',
     dismiss: '关闭提示',
+    discard: '丢弃损坏的会话',
     exportFailed: '导出失败：{message}',
   },
 } satisfies Catalog<keyof typeof en>;
