@@ -7,19 +7,6 @@
 import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 export type Side = 'client' | 'server';
-export const STATES = [
-  'CLOSED',
-  'LISTEN',
-  'SYN_SENT',
-  'SYN_RECEIVED',
-  'ESTABLISHED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'CLOSE_WAIT',
-  'CLOSING',
-  'LAST_ACK',
-  'TIME_WAIT',
-] as const;
 
 export class Playground {
   constructor(

@@ -612,7 +612,7 @@ function text(d: Draft, seg: Segment): TextResult {
     data = data.subarray(Math.min(old, data.length));
     start = seqAdd(start, Math.min(old, seg.payload.length));
   }
-  // Trim what lies beyond the window.
+  // Trim what lies beyond the receive window:
   const room = seqDiff(seqAdd(d.rcvNxt, Math.max(d.rcvWnd, freeWindow(d))), start);
   if (room < data.length) {
     data = data.subarray(0, Math.max(0, room));
@@ -789,7 +789,7 @@ export function output(d: Draft, out: Out): void {
     const last = len === unsent;
     // Nagle: hold a small segment while anything sent is unacknowledged.
     if (p.nagle && len < d.sndMss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
-    // Sender-side silly window avoidance: do not send a sliver of a window.
+    // Sender-side silly window avoidance: do not send a sliver of window space.
     if (len < d.sndMss && !last && len < d.sndWnd / 2) break;
     const off = seqDiff(d.sndNxt, dataStart);
     const payload = d.sndLog.slice(off, off + len);
@@ -879,7 +879,7 @@ export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
   const d: Draft = { ...t, now: t.timerRtx ?? t.now, timerRtx: null, fired: 'rtx' };
   const p = d.profile;
   if (d.probing) {
-    // Zero-window probe: an old sequence number makes the peer answer with its window.
+    // Zero-window probe: an old sequence number makes the peer answer with its current window size.
     push(out, segment(d, ACK, seqAdd(d.sndUna, -1), EMPTY));
     d.rto = backOff(d.rto);
     d.probing = true;
