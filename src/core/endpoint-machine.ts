@@ -222,6 +222,39 @@ const actions = Object.fromEntries(
 
 const s = (e: TcpEvent): Segment => seg(e);
 
+// Transitions several states share, written once.
+
+/** The delayed-ACK timer: send the ACK that was held back. */
+const DELAYED_ACK = {
+  actions: 'delackTimeout',
+  description: 'delayed-ACK timeout / snd ACK',
+} as const;
+/** recv() while the peer may still send: reading reopens the window. */
+const RECEIVE_OPEN = { actions: 'receive', description: 'recv()' } as const;
+/** recv() of what is left once the peer's FIN is in (or the window no longer matters). */
+const RECEIVE_LATE = { actions: 'receiveLate', description: 'recv()' } as const;
+/** close() after our FIN is queued: the application lets go of the socket. */
+const LET_GO = { actions: 'orphan', description: 'close()' } as const;
+/** ABORT in a state that still has a connection to reset (RFC 9293 §3.10.5). */
+const ABORT_WITH_RST = {
+  target: 'CLOSED',
+  actions: 'abortWithRst',
+  description: 'abort / snd RST',
+} as const;
+/**
+ * ABORT in CLOSING or LAST_ACK: RFC 9293 just deletes the TCB; Linux's close()
+ * with unread data still sends RST (`rst`).
+ */
+const ABORT_AFTER_FIN = [
+  {
+    guard: 'forcedRst',
+    target: 'CLOSED',
+    actions: 'abortWithRst',
+    description: 'close() with unread data / snd RST',
+  },
+  { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+] as const;
+
 export const tcpMachine = setup({
   types: {
     context: {} as Tcb,
@@ -429,7 +462,7 @@ export const tcpMachine = setup({
           { actions: 'rtxTimeoutSynRcvd', description: 'timeout / snd SYN,ACK again' },
         ],
         CLOSE: { target: 'FIN_WAIT_1', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: { target: 'CLOSED', actions: 'abortWithRst', description: 'abort / snd RST' },
+        ABORT: ABORT_WITH_RST,
       },
     },
     ESTABLISHED: {
@@ -445,11 +478,11 @@ export const tcpMachine = setup({
           { actions: 'processEstablished', description: 'rcv data or ACK' },
         ],
         SEND: { actions: 'send', description: 'send() / snd data' },
-        RECEIVE: { actions: 'receive', description: 'recv()' },
+        RECEIVE: RECEIVE_OPEN,
         CLOSE: { target: 'FIN_WAIT_1', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: { target: 'CLOSED', actions: 'abortWithRst', description: 'abort / snd RST' },
+        ABORT: ABORT_WITH_RST,
         RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        DELACK_TIMEOUT: DELAYED_ACK,
       },
     },
     FIN_WAIT_1: {
@@ -482,12 +515,12 @@ export const tcpMachine = setup({
           },
           { actions: 'processFinWait1', description: 'rcv data or ACK' },
         ],
-        RECEIVE: { actions: 'receive', description: 'recv()' },
-        CLOSE: { actions: 'orphan', description: 'close()' },
-        ORPHAN: { actions: 'orphan', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'abortWithRst', description: 'abort / snd RST' },
+        RECEIVE: RECEIVE_OPEN,
+        CLOSE: LET_GO,
+        ORPHAN: LET_GO,
+        ABORT: ABORT_WITH_RST,
         RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        DELACK_TIMEOUT: DELAYED_ACK,
       },
     },
     FIN_WAIT_2: {
@@ -508,11 +541,11 @@ export const tcpMachine = setup({
           },
           { actions: 'processFinWait2', description: 'rcv data or ACK' },
         ],
-        RECEIVE: { actions: 'receive', description: 'recv()' },
+        RECEIVE: RECEIVE_OPEN,
         CLOSE: { actions: 'closeInFinWait2', description: 'close()' },
         ORPHAN: { actions: 'orphanInFinWait2', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'abortWithRst', description: 'abort / snd RST' },
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        ABORT: ABORT_WITH_RST,
+        DELACK_TIMEOUT: DELAYED_ACK,
         FIN_WAIT_2_TIMEOUT: {
           target: 'CLOSED',
           actions: 'finWait2Timeout',
@@ -527,11 +560,11 @@ export const tcpMachine = setup({
           { actions: 'processCloseWait', description: 'rcv ACK' },
         ],
         SEND: { actions: 'send', description: 'send() / snd data' },
-        RECEIVE: { actions: 'receiveLate', description: 'recv()' },
+        RECEIVE: RECEIVE_LATE,
         CLOSE: { target: 'LAST_ACK', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: { target: 'CLOSED', actions: 'abortWithRst', description: 'abort / snd RST' },
+        ABORT: ABORT_WITH_RST,
         RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        DELACK_TIMEOUT: DELAYED_ACK,
       },
     },
     CLOSING: {
@@ -546,20 +579,12 @@ export const tcpMachine = setup({
           },
           { actions: 'processClosing', description: 'rcv ACK' },
         ],
-        RECEIVE: { actions: 'receiveLate', description: 'recv()' },
-        CLOSE: { actions: 'orphan', description: 'close()' },
-        ORPHAN: { actions: 'orphan', description: 'close()' },
-        ABORT: [
-          {
-            guard: 'forcedRst',
-            target: 'CLOSED',
-            actions: 'abortWithRst',
-            description: 'close() with unread data / snd RST',
-          },
-          { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
-        ],
+        RECEIVE: RECEIVE_LATE,
+        CLOSE: LET_GO,
+        ORPHAN: LET_GO,
+        ABORT: ABORT_AFTER_FIN,
         RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        DELACK_TIMEOUT: DELAYED_ACK,
       },
     },
     LAST_ACK: {
@@ -574,20 +599,12 @@ export const tcpMachine = setup({
           },
           { actions: 'processLastAck', description: 'rcv ACK' },
         ],
-        RECEIVE: { actions: 'receiveLate', description: 'recv()' },
-        CLOSE: { actions: 'orphan', description: 'close()' },
-        ORPHAN: { actions: 'orphan', description: 'close()' },
-        ABORT: [
-          {
-            guard: 'forcedRst',
-            target: 'CLOSED',
-            actions: 'abortWithRst',
-            description: 'close() with unread data / snd RST',
-          },
-          { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
-        ],
+        RECEIVE: RECEIVE_LATE,
+        CLOSE: LET_GO,
+        ORPHAN: LET_GO,
+        ABORT: ABORT_AFTER_FIN,
         RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: { actions: 'delackTimeout', description: 'delayed-ACK timeout / snd ACK' },
+        DELACK_TIMEOUT: DELAYED_ACK,
       },
     },
     TIME_WAIT: {
@@ -610,9 +627,9 @@ export const tcpMachine = setup({
           ...synchronizedChecks('quietReset'),
           { actions: 'processTimeWait', description: 'rcv ACK' },
         ],
-        RECEIVE: { actions: 'receiveLate', description: 'recv()' },
-        CLOSE: { actions: 'orphan', description: 'close()' },
-        ORPHAN: { actions: 'orphan', description: 'close()' },
+        RECEIVE: RECEIVE_LATE,
+        CLOSE: LET_GO,
+        ORPHAN: LET_GO,
         ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
       },
     },

@@ -18,6 +18,7 @@ import type { Prng } from './prng';
 import type { Scheduler } from './scheduler';
 import { ACK, RST, SYN, flagString, ipToString, type Segment } from './segment';
 import {
+  SYNCHRONIZED,
   TIMER_NAMES,
   resetFor,
   unreadBytes,
@@ -29,7 +30,8 @@ import {
 import { seqAdd, seqDiff } from './seq';
 import type { CallName, CallRecord, Side, Trace } from './trace';
 
-export type ShutHow = 'SHUT_RD' | 'SHUT_WR' | 'SHUT_RDWR';
+export const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
+export type ShutHow = (typeof SHUT_HOWS)[number];
 
 export type Call =
   | { readonly name: 'socket' }
@@ -153,16 +155,6 @@ interface Pending {
   /** Try to complete; true when done. */
   readonly attempt: () => boolean;
 }
-
-const SYNCED: ReadonlySet<StateName> = new Set([
-  'ESTABLISHED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'CLOSE_WAIT',
-  'CLOSING',
-  'LAST_ACK',
-  'TIME_WAIT',
-]);
 
 export interface HostEnv {
   readonly side: Side;
@@ -390,7 +382,7 @@ export class Host {
     );
     return this.block(s, h, () => {
       const st = stateOf(conn.snap);
-      if (SYNCED.has(st)) return ok();
+      if (SYNCHRONIZED.has(st)) return ok();
       if (st === 'CLOSED') return errno(this.takeError(s) ?? 'ECONNREFUSED');
       return null;
     });
@@ -586,7 +578,7 @@ export class Host {
       }
     }
     this.traceTimers(conn, prev.context, snap.context, fired, from, to);
-    if (SYNCED.has(to)) conn.everConnected = true;
+    if (SYNCHRONIZED.has(to)) conn.everConnected = true;
     this.lifecycle(conn, from, to);
     const s = conn.sock ?? conn.listener;
     if (s) this.pump(s);

@@ -13,11 +13,11 @@
  * first problem found is reported with where it is
  * ("inputs[3].action.call.port: expected an integer 0–65535, got 70000").
  */
-import type { Call, ShutHow } from './host';
+import { SHUT_HOWS, type Call } from './host';
 import type { DirectionConfig, LinkRule } from './link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from './profile';
 import { ipToString, parseIp } from './segment';
-import type { Side } from './trace';
+import { CALL_NAMES, type Side } from './trace';
 import { World, type Action, type Input, type WorldOptions } from './world';
 
 export interface SharedRun {
@@ -422,19 +422,6 @@ function options(path: string, v: unknown): WorldOptions {
   return out;
 }
 
-const CALL_NAMES = [
-  'socket',
-  'bind',
-  'listen',
-  'accept',
-  'connect',
-  'send',
-  'recv',
-  'shutdown',
-  'close',
-  'setsockopt',
-] as const;
-const SHUT_HOWS: readonly ShutHow[] = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'];
 const INT_MAX = 0x7fff_ffff;
 const MAX_SEND_TEXT = Math.ceil(MAX_SEND_BYTES / 3) * 4;
 

@@ -27,7 +27,7 @@
  *
  * Pure: no I/O, no clock, no randomness.
  */
-import type { ShutHow } from './host';
+import { SHUT_HOWS, type ShutHow } from './host';
 import type { DirectionConfig } from './link';
 import {
   LINUX,
@@ -37,7 +37,7 @@ import {
   type ProfileOverrides,
 } from './profile';
 import { ACK, FIN, PSH, RST, SYN, URG, flagString, ipToString, parseIp } from './segment';
-import type { CallName, Side } from './trace';
+import { CALL_NAMES, type CallName, type Side } from './trace';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from './world';
 
 // ------------------------------------------------------------------ the data
@@ -203,19 +203,6 @@ export class ScenarioError extends Error {
 
 // ------------------------------------------------------------------ vocabulary
 
-const CALL_NAMES: readonly CallName[] = [
-  'socket',
-  'bind',
-  'listen',
-  'accept',
-  'connect',
-  'send',
-  'recv',
-  'shutdown',
-  'close',
-  'setsockopt',
-];
-
 /** Names people reach for that the model spells differently. */
 const CALL_ALIASES: Readonly<Record<string, CallName>> = {
   write: 'send',
@@ -228,7 +215,6 @@ const CALL_ALIASES: Readonly<Record<string, CallName>> = {
 const HEADERS = ['seed', 'profile', 'set', 'link', 'address', 'run'] as const;
 const SIDE_NAMES: readonly Side[] = ['client', 'server'];
 const LINK_DIRS: readonly LinkDir[] = ['client', 'server', 'both'];
-const SHUT_HOWS: readonly ShutHow[] = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'];
 const SOCKOPTS = ['SO_REUSEADDR', 'SO_LINGER'] as const;
 const RESERVED = new Set<string>(['client', 'server', 'both', 'link', ...HEADERS]);
 

@@ -54,17 +54,20 @@ export interface StateRecord {
   readonly cause: string;
 }
 
-export type CallName =
-  | 'socket'
-  | 'bind'
-  | 'listen'
-  | 'accept'
-  | 'connect'
-  | 'send'
-  | 'recv'
-  | 'shutdown'
-  | 'close'
-  | 'setsockopt';
+/** The socket calls the model answers, in the order the tutorial teaches them. */
+export const CALL_NAMES = [
+  'socket',
+  'bind',
+  'listen',
+  'accept',
+  'connect',
+  'send',
+  'recv',
+  'shutdown',
+  'close',
+  'setsockopt',
+] as const;
+export type CallName = (typeof CALL_NAMES)[number];
 
 export interface CallRecord {
   readonly kind: 'call';
