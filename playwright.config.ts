@@ -1,5 +1,5 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
-import { findChromium } from './scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 
 const PORT = 4173;
 const isCI = Boolean(process.env.CI);
@@ -29,17 +29,7 @@ export default defineConfig({
         launchOptions: {
           // undefined => Playwright's own browser (only where `playwright install` worked).
           executablePath: findChromium(),
-          // Playwright adds --headless itself. The network flags stop Chromium from
-          // phoning home, which fails noisily on machines without internet access.
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-            '--no-first-run',
-          ],
+          args: [...CHROMIUM_ARGS],
         },
       },
     },

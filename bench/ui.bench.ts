@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { findChromium } from '../scripts/find-chromium.mjs';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 
 const root = join(import.meta.dirname, '..');
 const PORT = 4311;
@@ -42,15 +42,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
     const browser = await chromium.launch({
       executablePath: findChromium(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: [...CHROMIUM_ARGS],
     });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     // tsx compiles this file keeping function names through a __name() helper, which

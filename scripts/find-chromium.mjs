@@ -29,6 +29,21 @@ function isExecutableFile(path) {
  * @param {NodeJS.ProcessEnv} [env]
  * @returns {string | undefined}
  */
+/**
+ * Flags for a headless Chromium here: no sandbox (we run as root), no GPU, and
+ * no phoning home, which fails noisily on machines without internet access.
+ * Playwright adds --headless itself.
+ */
+export const CHROMIUM_ARGS = Object.freeze([
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]);
+
 export function findChromium(env = process.env) {
   const fromEnv = [env.CHROMIUM_PATH, env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH];
   for (const candidate of fromEnv) {
