@@ -8,7 +8,14 @@ const CORE_PURITY = 'src/core must stay pure (deterministic, runs in Node)';
 
 export default defineConfig(
   {
-    ignores: ['tmp/**', 'dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'coverage/'],
+    ignores: [
+      'tmp/**',
+      'dist/',
+      'node_modules/',
+      'playwright-report/',
+      'test-results/',
+      'coverage/',
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
@@ -82,6 +89,29 @@ export default defineConfig(
           object: 'performance',
           property: 'now',
           message: `${CORE_PURITY}: use the simulated clock instead of performance.now.`,
+        },
+      ],
+    },
+  },
+  {
+    // The app sees each core layer through its index only (src/core or src/core/<layer>),
+    // so the core's internals (TCB arithmetic, the machine's handlers) stay its own.
+    files: ['src/app/**', 'src/main.tsx', 'scripts/**', 'bench/**', 'e2e/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)core/(tcp|sockets|sim|wire|formats|testing)/.+',
+              message:
+                'Import the core through its index (src/core or src/core/<layer>), not a file inside a layer.',
+            },
+            {
+              regex: '(^|/)core/testing$',
+              message: "core/testing is for the core's own tests.",
+            },
+          ],
         },
       ],
     },

@@ -15,15 +15,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { formatTrace, seconds } from '../src/core/format';
+import { formatTrace, seconds } from '../src/core/wire';
 import {
   ScenarioError,
   formatDuration,
   parseScenario,
   scenarioSettings,
-} from '../src/core/scenario';
-import { DEFAULT_CAP_MS, runScenario, type ScenarioRun } from '../src/core/scenario-runner';
-import { recordToJson } from '../src/core/trace';
+} from '../src/core/formats';
+import { DEFAULT_CAP_MS, runScenario, type ScenarioRun } from '../src/core/formats';
+import { recordToJson } from '../src/core/sim';
 
 export const USAGE = 'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json]';
 
@@ -151,7 +151,7 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
 
   if (args.pcap !== null) {
     try {
-      const { writePcap } = await import('../src/core/pcap');
+      const { writePcap } = await import('../src/core/wire');
       const bytes = writePcap(records);
       io.writeFile(args.pcap, bytes);
       io.err(`wrote ${bytes.length} bytes to ${args.pcap}\n`);

@@ -6,8 +6,8 @@
  */
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeRun, type SharedRun } from '../core/run-codec';
-import { World } from '../core/world';
+import { encodeRun, type SharedRun } from '../core';
+import { World } from '../core';
 import {
   CURRENT_KEY,
   SAVED_KEY,

@@ -13,7 +13,7 @@
  * overwritten. Writing over a damaged value fails until the user deliberately
  * discards it (`clearCurrent`, `clearSaved`).
  */
-import { decodeRun, encodeRun, hasControlChar, type SharedRun } from '../core/run-codec';
+import { decodeRun, encodeRun, hasControlChar, type SharedRun } from '../core';
 
 /** What these functions need of a Storage (the browser's localStorage is one). */
 export interface StorageLike {

@@ -104,7 +104,7 @@ export type StepKind = Step['kind'];
 
 // ------------------------------------------------------------------ causes
 
-/** What made a state change happen, from its cause string (see src/core/host.ts). */
+/** What made a state change happen, from its cause string (see src/core/sockets/host.ts). */
 export type CauseKind =
   | 'listen'
   | 'connect'

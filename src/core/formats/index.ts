@@ -1,0 +1,7 @@
+/** Files and links: scenarios, the scenario runner, share links, C programs, gallery metadata, export. */
+export * from './scenario';
+export * from './scenario-runner';
+export * from './scenario-export';
+export * from './run-codec';
+export * from './c-program';
+export * from './scenario-meta';

@@ -1,0 +1,728 @@
+/**
+ * A run as data: the options and recorded inputs that rebuild it exactly
+ * (`World.replay`), plus where the cursor stood — so a run can be put in a
+ * link, saved in the browser, and opened again.
+ *
+ * The text form is the run as compact JSON (byte arrays as base64 strings,
+ * addresses as dotted quads, keys in a fixed order), its UTF-8 bytes written
+ * in base64url without padding. Encoding is deterministic: the same run gives
+ * the same text, whatever order its objects' keys were built in.
+ *
+ * Decoding never throws and trusts nothing: a link may come from anyone, so
+ * every field is checked for type and range before a World sees it, and the
+ * first problem found is reported with where it is
+ * ("inputs[3].action.call.port: expected an integer 0–65535, got 70000").
+ */
+import { SHUT_HOWS, type Call } from '../sockets/host';
+import type { DirectionConfig, LinkRule } from '../sim/link';
+import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile';
+import { ipToString, parseIp } from '../tcp/segment';
+import { CALL_NAMES, type Side } from '../sim/trace';
+import { World, type Action, type Input, type WorldOptions } from '../sim/world';
+
+export interface SharedRun {
+  readonly v: 1;
+  readonly options: WorldOptions;
+  readonly inputs: Input[];
+  /** The instant on screen (virtual ms). */
+  readonly cursor: number;
+  /** The gallery scenario the run started from, if any. */
+  readonly scenario?: string;
+}
+
+export type DecodeResult = { ok: true; run: SharedRun } | { ok: false; error: string };
+
+/** The format version this code writes and reads. */
+export const RUN_FORMAT_VERSION = 1;
+/** The longest encoded run accepted (characters). */
+export const MAX_RUN_TEXT = 20 * 1024 * 1024;
+/** The most inputs a run may have. */
+export const MAX_INPUTS = 100_000;
+/** The most bytes one send() may carry. */
+export const MAX_SEND_BYTES = 16 * 1024 * 1024;
+/** recv() lengths accepted: 1 … MAX_RECV_LEN. */
+export const MAX_RECV_LEN = 10_000_000;
+/** Link delay and jitter accepted: 0 … MAX_LINK_MS. */
+export const MAX_LINK_MS = 10_000_000;
+/** The longest scenario id accepted. */
+export const MAX_SCENARIO_ID = 200;
+
+// ------------------------------------------------------------------ base64
+
+const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function table(alphabet: string): Int16Array {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < 64; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+}
+const STD_TABLE = table(STD);
+const URL_TABLE = table(URL_SAFE);
+
+function toBase64(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  const codes: number[] = [];
+  for (let i = 0; i < 64; i++) codes.push(alphabet.charCodeAt(i));
+  const n = bytes.length;
+  const outLen = pad ? Math.ceil(n / 3) * 4 : Math.ceil((n * 4) / 3);
+  const out = new Uint8Array(outLen);
+  let o = 0;
+  let i = 0;
+  for (; i + 2 < n; i += 3) {
+    const x = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out[o++] = codes[x >>> 18]!;
+    out[o++] = codes[(x >>> 12) & 63]!;
+    out[o++] = codes[(x >>> 6) & 63]!;
+    out[o++] = codes[x & 63]!;
+  }
+  const rest = n - i;
+  if (rest > 0) {
+    const x = (bytes[i]! << 16) | (rest === 2 ? bytes[i + 1]! << 8 : 0);
+    out[o++] = codes[x >>> 18]!;
+    out[o++] = codes[(x >>> 12) & 63]!;
+    if (rest === 2) out[o] = codes[(x >>> 6) & 63]!;
+    else if (pad) out[o] = 61;
+    if (pad) out[o + 1] = 61;
+  }
+  // The characters are ASCII, which is UTF-8.
+  return new TextDecoder().decode(out);
+}
+
+/** Base64 text to bytes, or an error saying where it stops being base64. Canonical text only. */
+function fromBase64(
+  text: string,
+  padded: boolean,
+): { ok: true; bytes: Uint8Array } | { ok: false; error: string } {
+  const name = padded ? 'base64' : 'base64url';
+  const t = padded ? STD_TABLE : URL_TABLE;
+  let end = text.length;
+  if (padded) {
+    if (text.length % 4 !== 0)
+      return { ok: false, error: `not ${name}: length ${text.length} is not a multiple of 4` };
+    if (text.endsWith('==')) end -= 2;
+    else if (text.endsWith('=')) end -= 1;
+  }
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || t[c]! < 0)
+      return { ok: false, error: `not ${name} at character ${i} (${JSON.stringify(text[i])})` };
+  }
+  if (end % 4 === 1) return { ok: false, error: `not ${name}: truncated (length ${end})` };
+  const n = Math.floor((end * 3) / 4);
+  const out = new Uint8Array(n);
+  let o = 0;
+  let i = 0;
+  for (; i + 3 < end; i += 4) {
+    const x =
+      (t[text.charCodeAt(i)]! << 18) |
+      (t[text.charCodeAt(i + 1)]! << 12) |
+      (t[text.charCodeAt(i + 2)]! << 6) |
+      t[text.charCodeAt(i + 3)]!;
+    out[o++] = x >>> 16;
+    out[o++] = (x >>> 8) & 255;
+    out[o++] = x & 255;
+  }
+  const rest = end - i;
+  if (rest > 0) {
+    const a = t[text.charCodeAt(i)]!;
+    const b = t[text.charCodeAt(i + 1)]!;
+    const c = rest === 3 ? t[text.charCodeAt(i + 2)]! : 0;
+    // The bits past the last whole byte must be zero, so one byte string has one text.
+    if ((rest === 2 && (b & 15) !== 0) || (rest === 3 && (c & 3) !== 0))
+      return { ok: false, error: `not ${name}: stray bits in its last character` };
+    out[o] = (a << 2) | (b >>> 4);
+    if (rest === 3) out[o + 1] = ((b & 15) << 4) | (c >>> 2);
+  }
+  return { ok: true, bytes: out };
+}
+
+// ------------------------------------------------------------------ encoding
+
+const SIDES: readonly Side[] = ['client', 'server'];
+const DIRECTION_KEYS = ['delay', 'jitter', 'loss', 'duplicate', 'reorder'] as const;
+
+function directionJson(d: Partial<DirectionConfig>): Record<string, number> {
+  const o: Record<string, number> = {};
+  for (const k of DIRECTION_KEYS) if (d[k] !== undefined) o[k] = d[k];
+  return o;
+}
+
+function optionsJson(o: WorldOptions): Record<string, unknown> {
+  const j: Record<string, unknown> = { seed: o.seed };
+  if (o.profile !== undefined) j.profile = o.profile;
+  if (o.overrides !== undefined) {
+    const ov: Record<string, unknown> = {};
+    for (const k of PROFILE_KEYS) if (o.overrides[k] !== undefined) ov[k] = o.overrides[k];
+    j.overrides = ov;
+  }
+  if (o.link !== undefined) {
+    const l: Record<string, unknown> = {};
+    for (const s of SIDES) {
+      const d = o.link[s];
+      if (d !== undefined) l[s] = directionJson(d);
+    }
+    j.link = l;
+  }
+  if (o.clientIp !== undefined) j.clientIp = o.clientIp;
+  if (o.serverIp !== undefined) j.serverIp = o.serverIp;
+  if (o.keepHistory !== undefined) j.keepHistory = o.keepHistory;
+  return j;
+}
+
+function callJson(c: Call): Record<string, unknown> {
+  switch (c.name) {
+    case 'socket':
+      return { name: c.name };
+    case 'bind':
+      return { name: c.name, fd: c.fd, port: c.port };
+    case 'listen':
+      return c.backlog === undefined
+        ? { name: c.name, fd: c.fd }
+        : { name: c.name, fd: c.fd, backlog: c.backlog };
+    case 'accept':
+    case 'close':
+      return { name: c.name, fd: c.fd };
+    case 'connect':
+      return { name: c.name, fd: c.fd, ip: ipToString(c.ip), port: c.port };
+    case 'send':
+      return { name: c.name, fd: c.fd, data: toBase64(c.data, STD, true) };
+    case 'recv':
+      return c.len === undefined
+        ? { name: c.name, fd: c.fd }
+        : { name: c.name, fd: c.fd, len: c.len };
+    case 'shutdown':
+      return { name: c.name, fd: c.fd, how: c.how };
+    case 'setsockopt':
+      return c.opt === 'SO_REUSEADDR'
+        ? { name: c.name, fd: c.fd, opt: c.opt, value: c.value }
+        : { name: c.name, fd: c.fd, opt: c.opt, onoff: c.onoff, linger: c.linger };
+  }
+}
+
+function ruleJson(r: LinkRule): Record<string, unknown> {
+  return r.kind === 'dropNext'
+    ? { kind: r.kind, from: r.from, flags: r.flags }
+    : { kind: r.kind, from: r.from, n: r.n };
+}
+
+function actionJson(a: Action): Record<string, unknown> {
+  switch (a.kind) {
+    case 'call':
+      return { kind: a.kind, side: a.side, call: callJson(a.call) };
+    case 'link':
+      return { kind: a.kind, from: a.from, change: directionJson(a.change) };
+    case 'rule':
+      return { kind: a.kind, rule: ruleJson(a.rule) };
+    case 'drop':
+      return { kind: a.kind, id: a.id };
+  }
+}
+
+/** The run as the JSON value the text form carries, keys in a fixed order. */
+function runJson(run: SharedRun): Record<string, unknown> {
+  const j: Record<string, unknown> = {
+    v: run.v,
+    options: optionsJson(run.options),
+    inputs: run.inputs.map((i) => ({ t: i.t, steps: i.steps, action: actionJson(i.action) })),
+    cursor: run.cursor,
+  };
+  if (run.scenario !== undefined) j.scenario = run.scenario;
+  return j;
+}
+
+/**
+ * The run as text: compact JSON in base64url, no padding. Deterministic. It
+ * does not check the run; `decodeRun` does (a run recorded by a World passes).
+ */
+export function encodeRun(run: SharedRun): string {
+  return toBase64(new TextEncoder().encode(JSON.stringify(runJson(run))), URL_SAFE, false);
+}
+
+/** `base` (any fragment it had dropped) with the run in its `#run=` fragment. */
+export function runLink(run: SharedRun, base: string): string {
+  const hash = base.indexOf('#');
+  return `${hash < 0 ? base : base.slice(0, hash)}#run=${encodeRun(run)}`;
+}
+
+// ------------------------------------------------------------------ decoding
+
+class Invalid extends Error {}
+
+function fail(path: string, problem: string): never {
+  throw new Invalid(`${path}: ${problem}`);
+}
+
+/** A short description of a JSON value, for error messages. */
+function show(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'string') {
+    const s = JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+    return v.length === 0 ? 'an empty string' : s;
+  }
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
+}
+
+function expected(path: string, what: string, got: unknown): never {
+  if (got === undefined) fail(path, `missing (expected ${what})`);
+  fail(path, `expected ${what}, got ${show(got)}`);
+}
+
+const keyPath = (path: string, key: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+
+/** A plain object with no keys but `allowed`. */
+function object(
+  path: string,
+  v: unknown,
+  allowed: readonly string[],
+  what = 'an object',
+): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, what, v);
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!allowed.includes(k))
+      fail(
+        keyPath(path, k),
+        allowed.length ? `unknown field (expected ${orList(allowed)})` : 'unknown field',
+      );
+  return o;
+}
+
+function orList(words: readonly string[]): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]!}`;
+}
+
+function integer(path: string, v: unknown, lo: number, hi: number, what?: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    expected(path, what ?? `an integer ${lo}–${hi}`, v);
+  return v;
+}
+
+function count(path: string, v: unknown, lo = 0): number {
+  return integer(path, v, lo, Number.MAX_SAFE_INTEGER, `a whole number ≥ ${lo}`);
+}
+
+function real(path: string, v: unknown, lo: number, hi: number, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) expected(path, what, v);
+  return v;
+}
+
+const nonNegative = (path: string, v: unknown): number =>
+  real(path, v, 0, Number.MAX_VALUE, 'a finite number ≥ 0');
+
+function bool(path: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') expected(path, 'true or false', v);
+  return v;
+}
+
+function oneOf<T extends string>(path: string, v: unknown, values: readonly T[]): T {
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    expected(path, orList(values.map((x) => `'${x}'`)), v);
+  return v as T;
+}
+
+const side = (path: string, v: unknown): Side => oneOf(path, v, SIDES);
+
+/** A dotted quad in its usual form (no leading zeros). */
+function ipText(path: string, v: unknown): string {
+  const ip = typeof v === 'string' ? parseIp(v) : undefined;
+  if (ip === undefined || ipToString(ip) !== v)
+    expected(path, 'an IPv4 address as a dotted quad (e.g. 192.0.2.10)', v);
+  return ipToString(ip);
+}
+
+function direction(path: string, v: unknown): Partial<DirectionConfig> {
+  const o = object(path, v, DIRECTION_KEYS);
+  const d: { -readonly [K in keyof DirectionConfig]?: number } = {};
+  for (const k of DIRECTION_KEYS) {
+    const x = o[k];
+    if (x === undefined) continue;
+    d[k] =
+      k === 'delay' || k === 'jitter'
+        ? real(keyPath(path, k), x, 0, MAX_LINK_MS, `a number of ms 0–${MAX_LINK_MS}`)
+        : real(keyPath(path, k), x, 0, 1, 'a probability 0–1');
+  }
+  return d;
+}
+
+type OverrideKey = (typeof PROFILE_KEYS)[number];
+
+const DURATION_KEYS: ReadonlySet<OverrideKey> = new Set<OverrideKey>([
+  'rtoInitial',
+  'rtoMin',
+  'rtoMax',
+  'rtoAfterSynLoss',
+  'msl',
+  'timeWait',
+  'tcp_fin_timeout',
+  'delAckTimeout',
+  'delAckMax',
+]);
+
+function overrideValue(path: string, k: OverrideKey, v: unknown): number | boolean | null {
+  if (typeof LINUX[k] === 'boolean') return bool(path, v);
+  if (k === 'wscale') return v === null ? null : integer(path, v, 0, 14, 'an integer 0–14 or null');
+  if (k === 'ephemeralLow' || k === 'ephemeralHigh') return integer(path, v, 1, 65535);
+  if (k === 'mss') return integer(path, v, 1, 65535);
+  if (DURATION_KEYS.has(k)) return real(path, v, 0, Number.MAX_VALUE, 'a number of ms ≥ 0');
+  return count(path, v);
+}
+
+function overrides(path: string, v: unknown, profile: 'linux' | 'rfc'): ProfileOverrides {
+  const o = object(path, v, PROFILE_KEYS, 'an object of profile constants');
+  const out: Record<string, unknown> = {};
+  for (const k of PROFILE_KEYS) {
+    if (o[k] === undefined) continue;
+    out[k] = overrideValue(keyPath(path, k), k, o[k]);
+  }
+  const ov = out as ProfileOverrides;
+  const base = profile === 'linux' ? LINUX : RFC;
+  const lo = ov.ephemeralLow ?? base.ephemeralLow;
+  const hi = ov.ephemeralHigh ?? base.ephemeralHigh;
+  if (lo > hi)
+    fail(path, `the ephemeral port range is empty (ephemeralLow ${lo} > ephemeralHigh ${hi})`);
+  return ov;
+}
+
+function options(path: string, v: unknown): WorldOptions {
+  const o = object(path, v, [
+    'seed',
+    'profile',
+    'overrides',
+    'link',
+    'clientIp',
+    'serverIp',
+    'keepHistory',
+  ]);
+  const seed = integer(keyPath(path, 'seed'), o.seed, 0, 0xffff_ffff);
+  const out: {
+    -readonly [K in keyof WorldOptions]: WorldOptions[K];
+  } = { seed };
+  const profile =
+    o.profile === undefined
+      ? 'linux'
+      : oneOf(keyPath(path, 'profile'), o.profile, ['linux', 'rfc']);
+  if (o.profile !== undefined) out.profile = profile;
+  if (o.overrides !== undefined)
+    out.overrides = overrides(keyPath(path, 'overrides'), o.overrides, profile);
+  if (o.link !== undefined) {
+    const lp = keyPath(path, 'link');
+    const l = object(lp, o.link, SIDES);
+    const link: Partial<Record<Side, Partial<DirectionConfig>>> = {};
+    for (const s of SIDES) if (l[s] !== undefined) link[s] = direction(keyPath(lp, s), l[s]);
+    out.link = link;
+  }
+  if (o.clientIp !== undefined) out.clientIp = ipText(keyPath(path, 'clientIp'), o.clientIp);
+  if (o.serverIp !== undefined) out.serverIp = ipText(keyPath(path, 'serverIp'), o.serverIp);
+  if (o.keepHistory !== undefined)
+    out.keepHistory = bool(keyPath(path, 'keepHistory'), o.keepHistory);
+  return out;
+}
+
+const INT_MAX = 0x7fff_ffff;
+const MAX_SEND_TEXT = Math.ceil(MAX_SEND_BYTES / 3) * 4;
+
+function sendData(path: string, v: unknown): Uint8Array {
+  if (typeof v !== 'string') expected(path, 'the bytes as a base64 string', v);
+  if (v.length > MAX_SEND_TEXT)
+    fail(
+      path,
+      `about ${Math.floor((v.length * 3) / 4)} bytes, more than the 16 MiB one send may carry`,
+    );
+  const r = fromBase64(v, true);
+  if (!r.ok) fail(path, r.error);
+  return r.bytes;
+}
+
+function call(path: string, v: unknown): Call {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'a socket call', v);
+  const name = oneOf(keyPath(path, 'name'), (v as Record<string, unknown>).name, CALL_NAMES);
+  const fdOf = (o: Record<string, unknown>): number => integer(keyPath(path, 'fd'), o.fd, 0, 65535);
+  const port = (o: Record<string, unknown>): number =>
+    integer(keyPath(path, 'port'), o.port, 0, 65535);
+  switch (name) {
+    case 'socket':
+      object(path, v, ['name']);
+      return { name };
+    case 'bind': {
+      const o = object(path, v, ['name', 'fd', 'port']);
+      return { name, fd: fdOf(o), port: port(o) };
+    }
+    case 'listen': {
+      const o = object(path, v, ['name', 'fd', 'backlog']);
+      const fd = fdOf(o);
+      return o.backlog === undefined
+        ? { name, fd }
+        : { name, fd, backlog: integer(keyPath(path, 'backlog'), o.backlog, 0, INT_MAX) };
+    }
+    case 'accept':
+    case 'close': {
+      const o = object(path, v, ['name', 'fd']);
+      return { name, fd: fdOf(o) };
+    }
+    case 'connect': {
+      const o = object(path, v, ['name', 'fd', 'ip', 'port']);
+      const fd = fdOf(o);
+      const ip = parseIp(ipText(keyPath(path, 'ip'), o.ip))!;
+      return { name, fd, ip, port: port(o) };
+    }
+    case 'send': {
+      const o = object(path, v, ['name', 'fd', 'data']);
+      const fd = fdOf(o);
+      return { name, fd, data: sendData(keyPath(path, 'data'), o.data) };
+    }
+    case 'recv': {
+      const o = object(path, v, ['name', 'fd', 'len']);
+      const fd = fdOf(o);
+      return o.len === undefined
+        ? { name, fd }
+        : { name, fd, len: integer(keyPath(path, 'len'), o.len, 1, MAX_RECV_LEN) };
+    }
+    case 'shutdown': {
+      const o = object(path, v, ['name', 'fd', 'how']);
+      const fd = fdOf(o);
+      return { name, fd, how: oneOf(keyPath(path, 'how'), o.how, SHUT_HOWS) };
+    }
+    case 'setsockopt': {
+      const opt = oneOf(keyPath(path, 'opt'), (v as Record<string, unknown>).opt, [
+        'SO_REUSEADDR',
+        'SO_LINGER',
+      ]);
+      if (opt === 'SO_REUSEADDR') {
+        const o = object(path, v, ['name', 'fd', 'opt', 'value']);
+        const fd = fdOf(o);
+        return { name, fd, opt, value: bool(keyPath(path, 'value'), o.value) };
+      }
+      const o = object(path, v, ['name', 'fd', 'opt', 'onoff', 'linger']);
+      const fd = fdOf(o);
+      const onoff = bool(keyPath(path, 'onoff'), o.onoff);
+      return {
+        name,
+        fd,
+        opt,
+        onoff,
+        linger: integer(keyPath(path, 'linger'), o.linger, 0, INT_MAX),
+      };
+    }
+  }
+}
+
+/** Flags as `flagString` writes them: some of S F R P U in that order, then "." for ACK; or "none". */
+const FLAGS = /^(?=.)S?F?R?P?U?\.?$|^none$/;
+
+function rule(path: string, v: unknown): LinkRule {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'a link rule', v);
+  const kind = oneOf(keyPath(path, 'kind'), (v as Record<string, unknown>).kind, [
+    'dropNext',
+    'dropNth',
+  ]);
+  if (kind === 'dropNext') {
+    const o = object(path, v, ['kind', 'from', 'flags']);
+    const from = side(keyPath(path, 'from'), o.from);
+    const f = o.flags;
+    if (f !== null && (typeof f !== 'string' || !FLAGS.test(f)))
+      expected(
+        keyPath(path, 'flags'),
+        'null or flags in tcpdump notation (S F R P U in that order, then . for ACK: "S", "S.", "F.", "R", ".")',
+        f,
+      );
+    return { kind, from, flags: f };
+  }
+  const o = object(path, v, ['kind', 'from', 'n']);
+  const from = side(keyPath(path, 'from'), o.from);
+  return { kind, from, n: count(keyPath(path, 'n'), o.n, 1) };
+}
+
+function action(path: string, v: unknown): Action {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'an action', v);
+  const kind = oneOf(keyPath(path, 'kind'), (v as Record<string, unknown>).kind, [
+    'call',
+    'link',
+    'rule',
+    'drop',
+  ]);
+  switch (kind) {
+    case 'call': {
+      const o = object(path, v, ['kind', 'side', 'call']);
+      const s = side(keyPath(path, 'side'), o.side);
+      return { kind, side: s, call: call(keyPath(path, 'call'), o.call) };
+    }
+    case 'link': {
+      const o = object(path, v, ['kind', 'from', 'change']);
+      const from = side(keyPath(path, 'from'), o.from);
+      return { kind, from, change: direction(keyPath(path, 'change'), o.change) };
+    }
+    case 'rule': {
+      const o = object(path, v, ['kind', 'rule']);
+      return { kind, rule: rule(keyPath(path, 'rule'), o.rule) };
+    }
+    case 'drop': {
+      const o = object(path, v, ['kind', 'id']);
+      return { kind, id: count(keyPath(path, 'id'), o.id) };
+    }
+  }
+}
+
+function readInputs(path: string, v: unknown): Input[] {
+  if (!Array.isArray(v)) expected(path, 'an array of inputs', v);
+  if (v.length > MAX_INPUTS)
+    fail(path, `${v.length} inputs, more than the ${MAX_INPUTS} a run may have`);
+  const out: Input[] = [];
+  let prev: Input | undefined;
+  v.forEach((x: unknown, n) => {
+    const p = `${path}[${n}]`;
+    const o = object(p, x, ['t', 'steps', 'action'], 'an input');
+    const t = nonNegative(keyPath(p, 't'), o.t);
+    const steps = count(keyPath(p, 'steps'), o.steps);
+    // Both only ever grow in a recorded run.
+    if (prev && steps < prev.steps)
+      fail(keyPath(p, 'steps'), `inputs out of order: ${steps} after ${prev.steps}`);
+    if (prev && t < prev.t) fail(keyPath(p, 't'), `inputs out of order: ${t} after ${prev.t}`);
+    const input = { t, steps, action: action(keyPath(p, 'action'), o.action) };
+    out.push(input);
+    prev = input;
+  });
+  return out;
+}
+
+/** Does `s` hold a C0 control character or DEL? */
+export function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function scenarioId(path: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > MAX_SCENARIO_ID || hasControlChar(v))
+    expected(path, `a scenario id of 1–${MAX_SCENARIO_ID} printable characters`, v);
+  return v;
+}
+
+function readRun(v: unknown): SharedRun {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected('run', 'an object', v);
+  const ver = (v as Record<string, unknown>).v;
+  if (ver === undefined) fail('v', `missing (expected the format version ${RUN_FORMAT_VERSION})`);
+  if (ver !== RUN_FORMAT_VERSION)
+    fail(
+      'v',
+      typeof ver === 'number'
+        ? `unsupported version ${ver} (this version of the app reads version ${RUN_FORMAT_VERSION})`
+        : `expected the format version ${RUN_FORMAT_VERSION}, got ${show(ver)}`,
+    );
+  const o = object('run', v, ['v', 'options', 'inputs', 'cursor', 'scenario']);
+  const opts = options('options', o.options);
+  const ins = readInputs('inputs', o.inputs);
+  const cursor = nonNegative('cursor', o.cursor);
+  return o.scenario === undefined
+    ? { v: RUN_FORMAT_VERSION, options: opts, inputs: ins, cursor }
+    : {
+        v: RUN_FORMAT_VERSION,
+        options: opts,
+        inputs: ins,
+        cursor,
+        scenario: scenarioId('scenario', o.scenario),
+      };
+}
+
+/**
+ * Read a run from its text form. Never throws: any problem — not base64url
+ * (character positions count from 0), not UTF-8, not JSON, another version,
+ * a field of the wrong type or out of range, inputs out of order, too big —
+ * comes back as `{ ok: false, error }` naming the problem and where it is.
+ */
+export function decodeRun(text: string): DecodeResult {
+  try {
+    if (typeof text !== 'string') return { ok: false, error: `expected text, got ${show(text)}` };
+    if (text.length === 0) return { ok: false, error: 'empty: there is no run in it' };
+    if (text.length > MAX_RUN_TEXT)
+      return {
+        ok: false,
+        error: `too long: ${text.length} characters, more than the ${MAX_RUN_TEXT} a run may have`,
+      };
+    const b = fromBase64(text, false);
+    if (!b.ok) return { ok: false, error: b.error };
+    let json: string;
+    try {
+      json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b.bytes);
+    } catch {
+      return { ok: false, error: 'not a run: its bytes are not UTF-8 text' };
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch (e) {
+      return { ok: false, error: `JSON: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    return { ok: true, run: readRun(value) };
+  } catch (e) {
+    if (e instanceof Invalid) return { ok: false, error: e.message };
+    return {
+      ok: false,
+      error: `cannot read the run: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+}
+
+/** The run in a link's `#run=` fragment (other `&`-separated fragment parameters are ignored). */
+export function readLink(url: string): DecodeResult {
+  if (typeof url !== 'string') return { ok: false, error: `expected a link, got ${show(url)}` };
+  const u = url.trim();
+  const hash = u.indexOf('#');
+  if (hash < 0) return { ok: false, error: 'the link has no #run= fragment' };
+  const param = u
+    .slice(hash + 1)
+    .split('&')
+    .find((p) => p.startsWith('run='));
+  if (param === undefined) return { ok: false, error: 'the link has no #run= fragment' };
+  const text = param.slice(4);
+  if (text === '') return { ok: false, error: 'the link’s #run= fragment is empty' };
+  return decodeRun(text);
+}
+
+// ------------------------------------------------------------------ replaying
+
+/** Scheduler steps `replayRun` allows by default. */
+export const DEFAULT_REPLAY_STEPS = 2_000_000;
+
+/**
+ * `World.replay(run.options, run.inputs)` then on to the cursor, but giving up
+ * after `maxSteps` scheduler events: a link from anyone may ask for a run that
+ * would take hours to rebuild (a billion retransmissions…). Never throws.
+ */
+export function replayRun(
+  run: SharedRun,
+  maxSteps = DEFAULT_REPLAY_STEPS,
+): { ok: true; world: World } | { ok: false; error: string } {
+  const tooLong = (): { ok: false; error: string } => ({
+    ok: false,
+    error: `the run takes more than ${maxSteps} steps to replay`,
+  });
+  try {
+    const w = new World(run.options);
+    // As World.replay does, counting steps.
+    for (const i of run.inputs) {
+      if (i.steps > maxSteps) return tooLong();
+      while (w.stepsRun < i.steps && w.step());
+      if (w.sched.now < i.t) w.sched.now = i.t;
+      w.act(i.action);
+    }
+    for (;;) {
+      const next = w.sched.peekTime();
+      if (next === undefined || next > run.cursor) break;
+      if (w.stepsRun >= maxSteps) return tooLong();
+      w.step();
+    }
+    w.runUntil(run.cursor);
+    return { ok: true, world: w };
+  } catch (e) {
+    return {
+      ok: false,
+      error: `cannot replay the run: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Runs a parsed scenario: builds the World its header describes, then plays
+ * its timed lines. Each side is one thread: its calls run in file order, each
+ * starting at max(its time, the moment the side's previous call returned), so
+ * a blocking accept(), connect() or recv() holds back the lines after it.
+ * Timed `link` lines are a third thread that never blocks.
+ *
+ * Every call and link change goes through `World.act`, between scheduler
+ * steps, so it is recorded as an input: `World.replay(world.options,
+ * world.inputs)` rebuilds the run exactly, and `fork` works on it. (A line due
+ * at the same instant as a pending event runs before that event.)
+ *
+ * Pure: no I/O, no clock, no randomness beyond the World's seeded PRNG.
+ */
+import type { Call, CallHandle, CallResult } from '../sockets/host';
+import {
+  dirSides,
+  fillerBytes,
+  formatExpect,
+  linkChange,
+  quoteBytes,
+  scenarioSettings,
+  type CallStatement,
+  type Expect,
+  type FdRef,
+  type LinkAtStatement,
+  type Scenario,
+  type ScenarioCall,
+} from './scenario';
+import { parseIp } from '../tcp/segment';
+import type { CallName, Side } from '../sim/trace';
+import { DEFAULT_SERVER_PORT, World, type WorldOptions } from '../sim/world';
+
+/** How long `run until idle` may go on before it is stopped (virtual ms): one hour. */
+export const DEFAULT_CAP_MS = 3_600_000;
+
+/** What became of one `=> EXPECTED`. */
+export interface ExpectationResult {
+  readonly line: number;
+  readonly side: Side;
+  readonly call: CallName;
+  /** As written after `=>`: `0`, `-1 ECONNREFUSED`, `"OK!!!"`. */
+  readonly expected: string;
+  /** What the call returned, in the same notation, or `(still blocked)` / `(not reached)`. */
+  readonly actual: string;
+  readonly ok: boolean;
+}
+
+export interface ScenarioRun {
+  readonly world: World;
+  readonly expectations: ExpectationResult[];
+  /** `run until idle` was stopped by the safety cap with something still to happen. */
+  readonly hitCap: boolean;
+}
+
+export interface RunOptions {
+  /** The safety cap for `run until idle` (virtual ms); DEFAULT_CAP_MS by default. */
+  readonly capMs?: number;
+}
+
+export const STILL_BLOCKED = '(still blocked)';
+export const NOT_REACHED = '(not reached)';
+
+/** The World a scenario's header lines describe. */
+export function worldOptions(sc: Scenario): WorldOptions {
+  const s = scenarioSettings(sc);
+  return {
+    seed: s.seed,
+    profile: s.profile,
+    overrides: s.overrides,
+    link: s.link,
+    clientIp: s.clientIp,
+    serverIp: s.serverIp,
+  };
+}
+
+interface Thread {
+  readonly side: Side;
+  readonly lines: readonly CallStatement[];
+  next: number;
+  busy: CallHandle | null;
+  /** When the side's previous call returned. */
+  readyAt: number;
+  readonly vars: Map<string, number>;
+}
+
+interface Due {
+  readonly due: number;
+  readonly line: number;
+  readonly run: () => void;
+}
+
+/** Build the world and play the scenario to its end (`run DURATION`, or until idle). */
+export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
+  const settings = scenarioSettings(sc);
+  const world = new World(worldOptions(sc));
+  const ips: Record<Side, number> = {
+    client: parseIp(settings.clientIp)!,
+    server: parseIp(settings.serverIp)!,
+  };
+  const cap = opts.capMs ?? DEFAULT_CAP_MS;
+  const end = settings.run === 'idle' ? cap : settings.run;
+
+  const calls = sc.statements.filter((s): s is CallStatement => s.kind === 'call');
+  const threads: Thread[] = (['client', 'server'] as const).map((side) => ({
+    side,
+    lines: calls.filter((s) => s.side === side),
+    next: 0,
+    busy: null,
+    readyAt: 0,
+    vars: new Map(),
+  }));
+  const links = sc.statements.filter((s): s is LinkAtStatement => s.kind === 'linkAt');
+  const linkTimes: number[] = [];
+  for (const l of links) {
+    const prev = linkTimes[linkTimes.length - 1] ?? 0;
+    linkTimes.push(l.time.relative ? prev + l.time.ms : l.time.ms);
+  }
+  let nextLink = 0;
+
+  const results = new Map<number, CallResult>();
+  const started = new Set<number>();
+
+  const fd = (th: Thread, f: FdRef): number =>
+    f.kind === 'fd' ? f.fd : (th.vars.get(f.name) ?? -1);
+
+  const startCall = (th: Thread, s: CallStatement): void => {
+    th.next++;
+    started.add(s.line);
+    const h = world.call(
+      th.side,
+      toCall(s.call, (f) => fd(th, f), ips),
+    );
+    th.busy = h;
+    h.onDone((r) => {
+      th.busy = null;
+      th.readyAt = world.now;
+      results.set(s.line, r);
+      if (s.assign !== null) th.vars.set(s.assign, r.ret);
+    });
+  };
+
+  const applyLink = (l: LinkAtStatement): void => {
+    const a = l.action;
+    if (a.kind === 'dropNext')
+      world.act({ kind: 'rule', rule: { kind: 'dropNext', from: a.from, flags: a.flags } });
+    else if (a.kind === 'dropNth')
+      world.act({ kind: 'rule', rule: { kind: 'dropNth', from: a.from, n: a.n } });
+    else if (a.kind === 'dropSegment') world.act({ kind: 'drop', id: a.id });
+    else
+      for (const from of dirSides(a.dir))
+        world.act({ kind: 'link', from, change: linkChange(a.settings) });
+  };
+
+  const nextDue = (): Due | null => {
+    let best: Due | null = null;
+    const consider = (d: Due) => {
+      if (!best || d.due < best.due || (d.due === best.due && d.line < best.line)) best = d;
+    };
+    for (const th of threads) {
+      const s = th.lines[th.next];
+      if (th.busy || !s) continue;
+      const due = s.time.relative ? th.readyAt + s.time.ms : Math.max(s.time.ms, th.readyAt);
+      consider({ due, line: s.line, run: () => startCall(th, s) });
+    }
+    const l = links[nextLink];
+    if (l)
+      consider({
+        due: linkTimes[nextLink]!,
+        line: l.line,
+        run: () => {
+          nextLink++;
+          applyLink(l);
+        },
+      });
+    return best;
+  };
+
+  let hitCap = false;
+  for (;;) {
+    const d = nextDue();
+    const ev = world.sched.peekTime();
+    if (d && d.due <= end && (ev === undefined || d.due <= ev)) {
+      if (d.due > world.sched.now) world.sched.now = d.due;
+      d.run();
+    } else if (ev !== undefined && ev <= end) {
+      world.step();
+    } else {
+      if (settings.run === 'idle') hitCap = d !== null || ev !== undefined;
+      if (settings.run !== 'idle' || hitCap) world.runUntil(end);
+      break;
+    }
+  }
+
+  const expectations: ExpectationResult[] = [];
+  for (const s of calls) {
+    if (!s.expect) continue;
+    const r = results.get(s.line);
+    const actual = r ? actualText(s.expect, r) : started.has(s.line) ? STILL_BLOCKED : NOT_REACHED;
+    expectations.push({
+      line: s.line,
+      side: s.side,
+      call: s.call.name,
+      expected: formatExpect(s.expect),
+      actual,
+      ok: r !== undefined && holds(s.expect, r),
+    });
+  }
+  return { world, expectations, hitCap };
+}
+
+/** The core's Call for a scenario call, with fds and addresses resolved. */
+export function toCall(
+  c: ScenarioCall,
+  fd: (f: FdRef) => number,
+  ips: Readonly<Record<Side, number>>,
+): Call {
+  switch (c.name) {
+    case 'socket':
+      return { name: 'socket' };
+    case 'bind':
+      return { name: 'bind', fd: fd(c.fd), port: c.port };
+    case 'listen':
+      return c.backlog === null
+        ? { name: 'listen', fd: fd(c.fd) }
+        : { name: 'listen', fd: fd(c.fd), backlog: c.backlog };
+    case 'accept':
+      return { name: 'accept', fd: fd(c.fd) };
+    case 'connect':
+      return {
+        name: 'connect',
+        fd: fd(c.fd),
+        ip: c.target.kind === 'side' ? ips[c.target.side] : parseIp(c.target.ip)!,
+        port: c.port ?? DEFAULT_SERVER_PORT,
+      };
+    case 'send':
+      return {
+        name: 'send',
+        fd: fd(c.fd),
+        data:
+          c.payload.kind === 'bytes' ? Uint8Array.from(c.payload.bytes) : fillerBytes(c.payload.n),
+      };
+    case 'recv':
+      return c.len === null
+        ? { name: 'recv', fd: fd(c.fd) }
+        : { name: 'recv', fd: fd(c.fd), len: c.len };
+    case 'shutdown':
+      return { name: 'shutdown', fd: fd(c.fd), how: c.how };
+    case 'close':
+      return { name: 'close', fd: fd(c.fd) };
+    case 'setsockopt':
+      return c.opt === 'SO_REUSEADDR'
+        ? { name: 'setsockopt', fd: fd(c.fd), opt: 'SO_REUSEADDR', value: c.value }
+        : {
+            name: 'setsockopt',
+            fd: fd(c.fd),
+            opt: 'SO_LINGER',
+            onoff: c.onoff,
+            linger: c.linger,
+          };
+  }
+}
+
+function actualText(e: Expect, r: CallResult): string {
+  if (r.errno !== null) return `-1 ${r.errno}`;
+  if (e.kind === 'data') return quoteBytes(r.data ?? []);
+  return String(r.ret);
+}
+
+function holds(e: Expect, r: CallResult): boolean {
+  if (e.kind === 'ret') return r.ret === e.ret && (e.errno === null || r.errno === e.errno);
+  if (r.errno !== null) return false;
+  const got = r.data ?? new Uint8Array(0);
+  return got.length === e.bytes.length && e.bytes.every((b, i) => got[i] === b);
+}

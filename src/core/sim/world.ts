@@ -1,0 +1,307 @@
+/**
+ * The world: two hosts joined by a link, one scheduler, one PRNG, one trace.
+ *
+ * Everything that changes the world from outside (a socket call, a link
+ * setting, a click that drops a segment) goes through `act`, which records it
+ * with the instant it happened. Since the seed and those inputs determine the
+ * run, `replay` rebuilds any prefix of it exactly, and `fork` rebuilds it up
+ * to an earlier instant and lets a new future start there. `at(t)` reads the
+ * state of the world at any instant from the recorded history, without
+ * re-running anything.
+ */
+import { stateOf, type TcpSnapshot } from '../tcp/endpoint-machine';
+import { Host, type Call, type CallHandle, type Conn } from '../sockets/host';
+import { Link, type DirectionConfig, type LinkRule } from './link';
+import { Prng } from './prng';
+import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
+import { Scheduler } from './scheduler';
+import { parseIp, type Segment } from '../tcp/segment';
+import type { StateName } from '../tcp/tcb';
+import { Trace, type SegmentRecord, type Side } from './trace';
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly profile?: ProfileName;
+  readonly overrides?: ProfileOverrides;
+  readonly link?: Partial<Record<Side, Partial<DirectionConfig>>>;
+  readonly clientIp?: string;
+  readonly serverIp?: string;
+  /** Keep every machine snapshot for `at(t)` (default true). */
+  readonly keepHistory?: boolean;
+}
+
+export const DEFAULT_CLIENT_IP = '192.0.2.10';
+export const DEFAULT_SERVER_IP = '192.0.2.1';
+/** The port the tutorial's echo server listens on. */
+export const DEFAULT_SERVER_PORT = 9821;
+
+export type Action =
+  | { readonly kind: 'call'; readonly side: Side; readonly call: Call }
+  | { readonly kind: 'link'; readonly from: Side; readonly change: Partial<DirectionConfig> }
+  | { readonly kind: 'rule'; readonly rule: LinkRule }
+  | { readonly kind: 'drop'; readonly id: number };
+
+/** An action as it happened: at time `t`, after `steps` scheduler events had run. */
+export interface Input {
+  readonly t: number;
+  readonly steps: number;
+  readonly action: Action;
+}
+
+/** What a connection looked like at some instant. */
+export interface ConnView {
+  readonly id: string;
+  readonly side: Side;
+  readonly state: StateName;
+  readonly snap: TcpSnapshot;
+}
+
+/** The state of the world at an instant. */
+export interface WorldView {
+  readonly t: number;
+  readonly conns: readonly ConnView[];
+  readonly inFlight: readonly SegmentRecord[];
+  readonly timers: readonly { conn: string; side: Side; timer: string; deadline: number }[];
+}
+
+export class World {
+  readonly sched = new Scheduler();
+  readonly trace = new Trace();
+  readonly prng: Prng;
+  readonly profile: Profile;
+  readonly link: Link;
+  readonly client: Host;
+  readonly server: Host;
+  readonly inputs: Input[] = [];
+  private steps = 0;
+  private nextSegId = 0;
+  /** Scheduled arrivals of segments still in flight, by segment id. */
+  private arrivals = new Map<number, number>();
+  /** Segment ids dropped while in flight. */
+  private droppedInFlight = new Map<number, number>();
+
+  constructor(readonly options: WorldOptions) {
+    this.prng = new Prng(options.seed);
+    this.profile = makeProfile(options.profile ?? 'linux', options.overrides);
+    this.link = new Link(this.prng, options.link);
+    const keepHistory = options.keepHistory ?? true;
+    const env = (side: Side, ip: string) => ({
+      side,
+      ip: mustIp(ip),
+      profile: this.profile,
+      sched: this.sched,
+      prng: this.prng,
+      trace: this.trace,
+      keepHistory,
+      transmit: (from: Side, conn: string | null, seg: Segment, rtx: boolean) =>
+        this.transmit(from, conn, seg, rtx),
+    });
+    this.client = new Host(env('client', options.clientIp ?? DEFAULT_CLIENT_IP));
+    this.server = new Host(env('server', options.serverIp ?? DEFAULT_SERVER_IP));
+  }
+
+  host(side: Side): Host {
+    return side === 'client' ? this.client : this.server;
+  }
+
+  get now(): number {
+    return this.sched.now;
+  }
+
+  // ------------------------------------------------------------ acting
+
+  /** Apply an action now, and record it as an input of the run. */
+  act(action: Action): CallHandle | undefined {
+    this.inputs.push({ t: this.sched.now, steps: this.steps, action });
+    switch (action.kind) {
+      case 'call':
+        return this.host(action.side).call(action.call);
+      case 'link':
+        this.link.configure(action.from, action.change);
+        return undefined;
+      case 'rule':
+        this.link.addRule(action.rule);
+        return undefined;
+      case 'drop':
+        this.dropInFlight(action.id);
+        return undefined;
+    }
+  }
+
+  /** A socket call on one side, now. */
+  call(side: Side, call: Call): CallHandle {
+    return this.act({ kind: 'call', side, call })!;
+  }
+
+  /** Is segment `id` on the link now (sent, not yet arrived, not dropped)? */
+  isInFlight(id: number): boolean {
+    return this.arrivals.has(id);
+  }
+
+  private dropInFlight(id: number): void {
+    const timer = this.arrivals.get(id);
+    if (timer === undefined) return;
+    this.sched.cancel(timer);
+    this.arrivals.delete(id);
+    this.droppedInFlight.set(id, this.sched.now);
+    this.trace.push({ kind: 'drop', t: this.sched.now, id, reason: 'user' });
+  }
+
+  // ------------------------------------------------------------ the link
+
+  private transmit(from: Side, conn: string | null, seg: Segment, rtx: boolean): void {
+    const now = this.sched.now;
+    const fate = this.link.fate(from, seg, now);
+    const id = this.nextSegId++;
+    this.trace.push({
+      kind: 'segment',
+      id,
+      from,
+      conn,
+      t: now,
+      arriveAt: fate.arriveAt,
+      dropped: fate.dropped,
+      rtx,
+      dupOf: null,
+      seg,
+    });
+    if (fate.dropped) return;
+    const to = from === 'client' ? this.server : this.client;
+    this.scheduleArrival(id, fate.arriveAt, to, seg);
+    if (fate.dupAt !== null) {
+      const dupId = this.nextSegId++;
+      this.trace.push({
+        kind: 'segment',
+        id: dupId,
+        from,
+        conn,
+        t: now,
+        arriveAt: fate.dupAt,
+        dropped: null,
+        rtx,
+        dupOf: id,
+        seg,
+      });
+      this.scheduleArrival(dupId, fate.dupAt, to, seg);
+    }
+  }
+
+  private scheduleArrival(id: number, at: number, to: Host, seg: Segment): void {
+    const timer = this.sched.at(at, () => {
+      this.arrivals.delete(id);
+      this.trace.push({ kind: 'deliver', t: this.sched.now, id });
+      to.receive(seg);
+    });
+    this.arrivals.set(id, timer);
+  }
+
+  // ------------------------------------------------------------ time
+
+  /** Run the next event. */
+  step(): boolean {
+    if (this.sched.peekTime() === undefined) return false;
+    // Count the step before running it: an action taken inside it (an application
+    // reacting to a call that just returned) is replayed right after it.
+    this.steps++;
+    return this.sched.step();
+  }
+
+  /** Run every event up to and including `t`. */
+  runUntil(t: number): void {
+    for (;;) {
+      const next = this.sched.peekTime();
+      if (next === undefined || next > t) break;
+      this.step();
+    }
+    if (t > this.sched.now) this.sched.now = t;
+  }
+
+  /** Run until nothing is left to happen, or `limit` (virtual ms) is reached. True if it went idle. */
+  runUntilIdle(limit = Number.POSITIVE_INFINITY): boolean {
+    for (;;) {
+      const next = this.sched.peekTime();
+      if (next === undefined) return true;
+      if (next > limit) {
+        this.runUntil(limit);
+        return false;
+      }
+      this.step();
+    }
+  }
+
+  get stepsRun(): number {
+    return this.steps;
+  }
+
+  // ------------------------------------------------------------ time travel
+
+  /** Every connection machine of both hosts. */
+  allConns(): Conn[] {
+    return [...this.client.conns, ...this.server.conns];
+  }
+
+  /** The state of the world at instant `t` (after every event at `t`), from the recorded history. */
+  at(t: number): WorldView {
+    const conns: ConnView[] = [];
+    const timers: { conn: string; side: Side; timer: string; deadline: number }[] = [];
+    for (const c of this.allConns()) {
+      const h = c.history;
+      if (h.length === 0 || h[0]!.t > t) continue;
+      // Last entry with time <= t.
+      let lo = 0;
+      let hi = h.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (h[mid]!.t <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      const snap = h[lo]!.snap;
+      conns.push({ id: c.id, side: c.side, state: stateOf(snap), snap });
+      const x = snap.context;
+      for (const [timer, d] of [
+        ['rtx', x.timerRtx],
+        ['delack', x.timerDelack],
+        ['finWait2', x.timerFinWait2],
+        ['timeWait', x.timerTimeWait],
+      ] as const) {
+        if (d !== null && d > t) timers.push({ conn: c.id, side: c.side, timer, deadline: d });
+      }
+    }
+    const inFlight: SegmentRecord[] = [];
+    for (const s of this.trace.segments) {
+      if (s.t > t) break;
+      if (s.dropped || s.arriveAt <= t) continue;
+      const dropT = this.droppedInFlight.get(s.id);
+      if (dropT !== undefined && dropT <= t) continue;
+      inFlight.push(s);
+    }
+    return { t, conns, inFlight, timers };
+  }
+
+  /** A new world that replays this one's inputs up to instant `t` (inclusive) and stands at `t`. */
+  fork(t: number): World {
+    return World.replay(
+      this.options,
+      this.inputs.filter((i) => i.t <= t),
+      t,
+    );
+  }
+
+  /** Rebuild a run from its options and inputs, standing at `until` (or after the last input). */
+  static replay(options: WorldOptions, inputs: readonly Input[], until?: number): World {
+    const w = new World(options);
+    for (const i of inputs) {
+      while (w.steps < i.steps && w.step());
+      if (w.sched.now < i.t) w.sched.now = i.t;
+      w.act(i.action);
+    }
+    if (until !== undefined) w.runUntil(until);
+    return w;
+  }
+}
+
+function mustIp(text: string): number {
+  const ip = parseIp(text);
+  if (ip === undefined) throw new Error(`not an IPv4 address: ${text}`);
+  return ip;
+}

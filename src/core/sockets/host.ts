@@ -1,0 +1,768 @@
+/**
+ * A host: one endpoint of the simulation with its socket table. It turns the
+ * BSD socket calls into events for the connection machines, demultiplexes
+ * arriving segments to them, and answers each call C-style (a value, or -1
+ * and an errno name) once it completes — at once, or later for calls that
+ * block (connect, accept, recv, send).
+ */
+import { createActor } from 'xstate';
+import {
+  tcpMachine,
+  stateOf,
+  type TcpActor,
+  type TcpEvent,
+  type TcpSnapshot,
+} from '../tcp/endpoint-machine';
+import type { Profile } from '../tcp/profile';
+import type { Prng } from '../sim/prng';
+import type { Scheduler } from '../sim/scheduler';
+import { ACK, RST, SYN, flagString, ipToString, type Segment } from '../tcp/segment';
+import {
+  SYNCHRONIZED,
+  TIMER_NAMES,
+  resetFor,
+  unreadBytes,
+  type Errno,
+  type StateName,
+  type Tcb,
+  type TimerName,
+} from '../tcp/tcb';
+import { seqAdd, seqDiff } from '../tcp/seq';
+import type { CallName, CallRecord, Side, Trace } from '../sim/trace';
+
+export const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
+export type ShutHow = (typeof SHUT_HOWS)[number];
+
+export type Call =
+  | { readonly name: 'socket' }
+  | { readonly name: 'bind'; readonly fd: number; readonly port: number }
+  | { readonly name: 'listen'; readonly fd: number; readonly backlog?: number }
+  | { readonly name: 'accept'; readonly fd: number }
+  | { readonly name: 'connect'; readonly fd: number; readonly ip: number; readonly port: number }
+  | { readonly name: 'send'; readonly fd: number; readonly data: Uint8Array }
+  | { readonly name: 'recv'; readonly fd: number; readonly len?: number }
+  | { readonly name: 'shutdown'; readonly fd: number; readonly how: ShutHow }
+  | { readonly name: 'close'; readonly fd: number }
+  | {
+      readonly name: 'setsockopt';
+      readonly fd: number;
+      readonly opt: 'SO_REUSEADDR';
+      readonly value: boolean;
+    }
+  | {
+      readonly name: 'setsockopt';
+      readonly fd: number;
+      readonly opt: 'SO_LINGER';
+      readonly onoff: boolean;
+      readonly linger: number;
+    };
+
+export interface CallResult {
+  readonly ret: number;
+  readonly errno: string | null;
+  readonly data: Uint8Array | null;
+}
+
+/**
+ * A call in progress: `result` is set when it returns.
+ *
+ * The application hears of the return (`onDone`) in an event of its own, right
+ * after the one in which the kernel completed the call, at the same instant —
+ * as a thread blocked in a call wakes only once the kernel is done. So whatever
+ * an application does in response happens between scheduler steps, which is
+ * what lets a run be replayed exactly from its recorded inputs.
+ */
+export class CallHandle {
+  result: CallResult | null = null;
+  private waiters: ((r: CallResult) => void)[] = [];
+  private notified = false;
+  constructor(
+    readonly side: Side,
+    readonly call: Call,
+    readonly start: number,
+    private readonly defer: (fn: () => void) => void,
+  ) {}
+  get done(): boolean {
+    return this.result !== null;
+  }
+  onDone(fn: (r: CallResult) => void): void {
+    if (this.result && this.notified) fn(this.result);
+    else this.waiters.push(fn);
+  }
+  /** @internal */
+  finish(r: CallResult): void {
+    this.result = r;
+    this.defer(() => {
+      this.notified = true;
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w(r);
+    });
+  }
+}
+
+/** One state of a connection's machine, from `t` on. */
+export interface HistoryEntry {
+  readonly t: number;
+  readonly snap: TcpSnapshot;
+}
+
+/** A connection: one endpoint machine, and the socket it belongs to, if any. */
+export interface Conn {
+  readonly id: string;
+  readonly side: Side;
+  readonly actor: TcpActor;
+  /** The listening socket it came from, until accept() takes it. */
+  listener: Sock | null;
+  sock: Sock | null;
+  localPort: number;
+  reuseAddr: boolean;
+  snap: TcpSnapshot;
+  readonly history: HistoryEntry[];
+  /** The connection reached a synchronized state at least once. */
+  everConnected: boolean;
+  done: boolean;
+  /** How much of the receive buffer the application has read since the connection closed. */
+  readAfterClose: number;
+  /** Its demultiplexing key, once it has a peer. */
+  key: string | null;
+}
+
+export interface Sock {
+  readonly fd: number;
+  port: number | null;
+  reuseAddr: boolean;
+  linger: { onoff: boolean; linger: number } | null;
+  listening: boolean;
+  backlog: number;
+  /** Established connections waiting for accept(). */
+  acceptQueue: Conn[];
+  /** The listener's own machine (in LISTEN), or the connection of a connected socket. */
+  conn: Conn | null;
+  shutRd: boolean;
+  shutWr: boolean;
+  /** An error not yet reported to the application (Linux sk_err). */
+  softError: Errno | null;
+  /** The socket had a connection that was reset or failed: later calls see EPIPE/0. */
+  dead: boolean;
+  pending: Pending[];
+  pumping: boolean;
+  pumpAgain: boolean;
+}
+
+interface Pending {
+  readonly handle: CallHandle;
+  /** Try to complete; true when done. */
+  readonly attempt: () => boolean;
+}
+
+export interface HostEnv {
+  readonly side: Side;
+  readonly ip: number;
+  readonly profile: Profile;
+  readonly sched: Scheduler;
+  readonly prng: Prng;
+  readonly trace: Trace;
+  /** Put a segment on the link. */
+  readonly transmit: (from: Side, conn: string | null, seg: Segment, rtx: boolean) => void;
+  /** Keep every snapshot of every machine (for time travel); off only in benchmarks of the bare engine. */
+  readonly keepHistory: boolean;
+}
+
+const errno = (e: string): CallResult => ({ ret: -1, errno: e, data: null });
+const ok = (ret = 0, data: Uint8Array | null = null): CallResult => ({ ret, errno: null, data });
+
+export class Host {
+  readonly sockets = new Map<number, Sock>();
+  /** Every connection machine this host ever had, in creation order. */
+  readonly conns: Conn[] = [];
+  private demux = new Map<string, Conn>();
+  private listeners = new Map<number, Sock>();
+  private nextFd = 3;
+  private connSeq = 0;
+
+  constructor(private readonly env: HostEnv) {}
+
+  get side(): Side {
+    return this.env.side;
+  }
+  get ip(): number {
+    return this.env.ip;
+  }
+
+  // ------------------------------------------------------------ calls
+
+  /** Make a socket call now. Blocking calls return a handle that completes later. */
+  call(c: Call): CallHandle {
+    const h = new CallHandle(this.env.side, c, this.env.sched.now, (fn) => {
+      this.env.sched.after(0, fn);
+    });
+    const r = this.dispatch(c, h);
+    if (r) this.finish(h, r);
+    return h;
+  }
+
+  private finish(h: CallHandle, r: CallResult): void {
+    const rec: CallRecord = {
+      kind: 'call',
+      t: this.env.sched.now,
+      start: h.start,
+      side: this.env.side,
+      call: h.call.name,
+      args: describeArgs(h.call),
+      ret: r.ret,
+      errno: r.errno,
+      data: r.data,
+    };
+    this.env.trace.push(rec);
+    h.finish(r);
+  }
+
+  private block(s: Sock, h: CallHandle, attempt: () => CallResult | null): null {
+    const p: Pending = {
+      handle: h,
+      attempt: () => {
+        const r = attempt();
+        if (!r) return false;
+        s.pending = s.pending.filter((q) => q !== p);
+        this.finish(h, r);
+        return true;
+      },
+    };
+    // Try at once — unless an earlier call of the same kind is still waiting on this
+    // socket, which must complete first.
+    const queuedBehind = s.pending.some((q) => q.handle.call.name === h.call.name);
+    if (!queuedBehind && p.attempt()) return null;
+    s.pending.push(p);
+    return null;
+  }
+
+  private dispatch(c: Call, h: CallHandle): CallResult | null {
+    if (c.name === 'socket') return ok(this.newSock().fd);
+    const s = this.sockets.get(c.fd);
+    if (!s) return errno('EBADF');
+    switch (c.name) {
+      case 'setsockopt':
+        if (c.opt === 'SO_REUSEADDR') s.reuseAddr = c.value;
+        else s.linger = { onoff: c.onoff, linger: c.linger };
+        return ok();
+      case 'bind':
+        return this.bind(s, c.port);
+      case 'listen':
+        return this.listen(s, c.backlog ?? 128);
+      case 'accept':
+        if (!s.listening) return errno('EINVAL');
+        return this.block(s, h, () => this.tryAccept(s));
+      case 'connect':
+        return this.connect(s, c.ip, c.port, h);
+      case 'send':
+        return this.send(s, c.data, h);
+      case 'recv':
+        return this.recv(s, c.len ?? 1024, h);
+      case 'shutdown':
+        return this.shutdown(s, c.how);
+      case 'close':
+        return this.close(s);
+    }
+  }
+
+  private newSock(): Sock {
+    const s: Sock = {
+      fd: this.nextFd++,
+      port: null,
+      reuseAddr: false,
+      linger: null,
+      listening: false,
+      backlog: 0,
+      acceptQueue: [],
+      conn: null,
+      shutRd: false,
+      shutWr: false,
+      softError: null,
+      dead: false,
+      pending: [],
+      pumping: false,
+      pumpAgain: false,
+    };
+    this.sockets.set(s.fd, s);
+    return s;
+  }
+
+  /** Linux inet_csk_bind_conflict(), simplified: both must set SO_REUSEADDR and the holder must not listen. */
+  private portConflict(port: number, reuse: boolean, except: Sock | null): boolean {
+    for (const s of this.sockets.values()) {
+      if (s === except || s.port !== port) continue;
+      if (s.conn && s.conn.done && !s.listening) continue;
+      if (!(reuse && s.reuseAddr) || s.listening) return true;
+    }
+    for (const c of this.demux.values()) {
+      if (c.localPort !== port || (c.sock && c.sock === except)) continue;
+      if (!(reuse && c.reuseAddr)) return true;
+    }
+    return false;
+  }
+
+  private bind(s: Sock, port: number): CallResult {
+    if (s.port !== null) return errno('EINVAL');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) return errno('EINVAL');
+    if (port === 0) {
+      s.port = this.ephemeralPort();
+      return ok();
+    }
+    if (this.portConflict(port, s.reuseAddr, s)) return errno('EADDRINUSE');
+    s.port = port;
+    return ok();
+  }
+
+  private ephemeralPort(): number {
+    const p = this.env.profile;
+    for (;;) {
+      const port = this.env.prng.int(p.ephemeralLow, p.ephemeralHigh);
+      if (!this.portConflict(port, false, null)) return port;
+    }
+  }
+
+  private listen(s: Sock, backlog: number): CallResult {
+    if (s.conn && !s.listening) return errno('EINVAL');
+    if (s.listening) {
+      s.backlog = backlog;
+      return ok();
+    }
+    if (s.port === null) s.port = this.ephemeralPort();
+    if (this.listeners.has(s.port)) return errno('EADDRINUSE');
+    s.listening = true;
+    s.backlog = Math.max(1, backlog);
+    this.listeners.set(s.port, s);
+    const conn = this.newConn(s.port, s.reuseAddr);
+    s.conn = conn;
+    conn.sock = s;
+    this.drive(
+      conn,
+      { type: 'PASSIVE_OPEN', now: this.env.sched.now, iss: 0, tsOffset: 0 },
+      'listen()',
+    );
+    return ok();
+  }
+
+  private tryAccept(s: Sock): CallResult | null {
+    if (!s.listening) return errno('EINVAL');
+    const c = s.acceptQueue.shift();
+    if (!c) return null;
+    const ns = this.newSock();
+    ns.port = c.localPort;
+    ns.reuseAddr = c.reuseAddr;
+    ns.conn = c;
+    c.sock = ns;
+    c.listener = null;
+    return ok(ns.fd);
+  }
+
+  private connect(s: Sock, ip: number, port: number, h: CallHandle): CallResult | null {
+    if (s.listening) return errno('EISCONN');
+    if (s.conn) {
+      const st = stateOf(s.conn.snap);
+      if (st === 'SYN_SENT' || st === 'SYN_RECEIVED') return errno('EALREADY');
+      if (!s.conn.done) return errno('EISCONN');
+      return errno('EISCONN');
+    }
+    if (s.port === null) s.port = this.ephemeralPort();
+    const key = demuxKey(s.port, ip, port);
+    if (this.demux.has(key)) return errno('EADDRNOTAVAIL');
+    const conn = this.newConn(s.port, s.reuseAddr);
+    s.conn = conn;
+    conn.sock = s;
+    this.demux.set(key, conn);
+    conn.key = key;
+    const iss = this.env.prng.u32();
+    const tsOffset = this.env.prng.u32();
+    this.drive(
+      conn,
+      { type: 'ACTIVE_OPEN', now: this.env.sched.now, iss, tsOffset, remote: { ip, port } },
+      'connect()',
+    );
+    return this.block(s, h, () => {
+      const st = stateOf(conn.snap);
+      if (SYNCHRONIZED.has(st)) return ok();
+      if (st === 'CLOSED') return errno(this.takeError(s) ?? 'ECONNREFUSED');
+      return null;
+    });
+  }
+
+  private send(s: Sock, data: Uint8Array, h: CallHandle): CallResult | null {
+    let written = 0;
+    return this.block(s, h, () => {
+      const err = this.takeError(s);
+      if (err) return errno(err);
+      const c = s.conn;
+      if (s.shutWr || !c || s.listening || c.done) return errno('EPIPE');
+      const st = stateOf(c.snap);
+      if (st === 'SYN_SENT' || st === 'SYN_RECEIVED') return null; // wait for the handshake
+      if (st !== 'ESTABLISHED' && st !== 'CLOSE_WAIT') return errno('EPIPE');
+      const t = c.snap.context;
+      const queued = t.sndWritten - Math.max(0, seqDiff(t.sndUna, seqAdd(t.iss, 1)));
+      const room = Math.max(0, t.profile.sndBuf - queued);
+      if (room === 0) return null;
+      const chunk = data.subarray(written, written + room);
+      written += chunk.length;
+      this.drive(c, { type: 'SEND', now: this.env.sched.now, data: chunk.slice() }, 'send()');
+      return written === data.length ? ok(data.length) : null;
+    });
+  }
+
+  private recv(s: Sock, len: number, h: CallHandle): CallResult | null {
+    return this.block(s, h, () => {
+      const c = s.conn;
+      if (s.listening || (!c && !s.dead)) return errno('ENOTCONN');
+      if (c) {
+        const t: Tcb = c.snap.context;
+        // A closed connection's machine is stopped: the host keeps reading its buffer.
+        const read = c.done ? c.readAfterClose : t.rcvRead;
+        const avail = t.rcvLog.length - read;
+        if (avail > 0 && !s.shutRd) {
+          const n = Math.min(avail, len);
+          const data = t.rcvLog.slice(read, read + n);
+          if (c.done) c.readAfterClose += n;
+          else this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
+          return ok(n, data);
+        }
+      }
+      // Linux tcp_recvmsg(): end of stream (SOCK_DONE, the peer's FIN) is reported
+      // before a pending error, which stays for the next send().
+      if (c?.snap.context.finRcvd) return ok(0, new Uint8Array(0));
+      const err = this.takeError(s);
+      if (err) return errno(err);
+      if (s.shutRd || s.dead || !c) return ok(0, new Uint8Array(0));
+      if (c.done) return ok(0, new Uint8Array(0));
+      const st = stateOf(c.snap);
+      if (st === 'CLOSED' && !c.everConnected) return errno('ENOTCONN');
+      return null;
+    });
+  }
+
+  private shutdown(s: Sock, how: ShutHow): CallResult {
+    const c = s.conn;
+    if (!c || s.listening || c.done) return errno('ENOTCONN');
+    const st = stateOf(c.snap);
+    if (st === 'CLOSED' || st === 'SYN_SENT') return errno('ENOTCONN');
+    if (how !== 'SHUT_WR') {
+      s.shutRd = true;
+    }
+    if (how !== 'SHUT_RD' && !s.shutWr) {
+      s.shutWr = true;
+      this.drive(c, { type: 'CLOSE', now: this.env.sched.now, orphan: false }, `shutdown(${how})`);
+    }
+    this.pump(s);
+    return ok();
+  }
+
+  private close(s: Sock): CallResult {
+    const now = this.env.sched.now;
+    this.sockets.delete(s.fd);
+    const waiting = s.pending;
+    s.pending = [];
+    for (const p of waiting) if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
+    if (s.listening) {
+      this.listeners.delete(s.port ?? -1);
+      // Connections nobody accepted are reset (Linux inet_csk_listen_stop()).
+      for (const c of [
+        ...s.acceptQueue,
+        ...this.conns.filter((c) => c.listener === s && !c.done),
+      ]) {
+        if (!c.done) this.drive(c, { type: 'ABORT', now }, 'close() of listener');
+      }
+      s.acceptQueue = [];
+      if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, 'close()');
+      return ok();
+    }
+    const c = s.conn;
+    if (!c || c.done) return ok();
+    c.sock = null;
+    const t = c.snap.context;
+    const st = stateOf(c.snap);
+    if (st === 'TIME_WAIT') {
+      // Linux hands TIME_WAIT to a timewait socket of its own: closing the
+      // descriptor does not cut the 2MSL wait short, and sends nothing.
+      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+    } else if (unreadBytes(t) > 0) {
+      // RFC 2525 §2.17 and Linux __tcp_close(): data thrown away unread means a RST,
+      // not a FIN — in every state that still has a connection.
+      this.drive(c, { type: 'ABORT', now, rst: true }, 'close() with unread data');
+    } else if (s.linger?.onoff && s.linger.linger === 0) {
+      this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
+    } else if (!s.shutWr) {
+      this.drive(c, { type: 'CLOSE', now, orphan: true }, 'close()');
+    } else {
+      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+    }
+    return ok();
+  }
+
+  /** Report a pending error once (Linux sock_error()). */
+  private takeError(s: Sock): Errno | null {
+    const e = s.softError;
+    s.softError = null;
+    return e;
+  }
+
+  // ------------------------------------------------------------ connections
+
+  private newConn(localPort: number, reuseAddr: boolean): Conn {
+    const id = `${this.env.side}:${++this.connSeq}`;
+    const sched = this.env.sched;
+    // Each machine's clock is the scheduler, with a hook to observe what its timers did.
+    let conn: Conn | null = null;
+    const clock = {
+      setTimeout: (fn: (...args: unknown[]) => void, ms: number) =>
+        sched.after(ms, () => {
+          fn();
+          if (conn) this.observe(conn, 'timer');
+        }),
+      clearTimeout: (id: unknown) => sched.cancel(id as number),
+    };
+    const actor = createActor(tcpMachine, {
+      clock,
+      input: { profile: this.env.profile, local: { ip: this.env.ip, port: localPort } },
+    });
+    actor.on('segment', (e) => this.env.transmit(this.env.side, id, e.seg, e.rtx));
+    actor.start();
+    const snap = actor.getSnapshot();
+    conn = {
+      id,
+      side: this.env.side,
+      actor,
+      listener: null,
+      sock: null,
+      localPort,
+      reuseAddr,
+      snap,
+      history: [{ t: sched.now, snap }],
+      everConnected: false,
+      done: false,
+      readAfterClose: 0,
+      key: null,
+    };
+    this.conns.push(conn);
+    return conn;
+  }
+
+  /** Send an event to a connection's machine and take note of what changed. */
+  drive(conn: Conn, ev: TcpEvent, cause: string): void {
+    conn.actor.send(ev);
+    this.observe(conn, cause);
+  }
+
+  private observe(conn: Conn, cause: string): void {
+    const snap = conn.actor.getSnapshot();
+    const prev = conn.snap;
+    if (snap === prev) return;
+    conn.snap = snap;
+    const now = this.env.sched.now;
+    if (this.env.keepHistory) conn.history.push({ t: now, snap });
+    const from = stateOf(prev);
+    const to = stateOf(snap);
+    const fired = snap.context.fired;
+    if (from !== to || cause === 'timer') {
+      // A connection a listener starts for a SYN begins as a copy of the listener, in
+      // LISTEN: its own CLOSED -> LISTEN step is bookkeeping, not a state change to show.
+      const forked = conn.listener !== null && from === 'CLOSED' && to === 'LISTEN';
+      if (from !== to && !forked) {
+        this.env.trace.push({
+          kind: 'state',
+          t: now,
+          side: this.env.side,
+          conn: conn.id,
+          from,
+          to,
+          cause: cause === 'timer' ? `timeout ${fired ?? '?'}` : cause,
+        });
+      }
+    }
+    this.traceTimers(conn, prev.context, snap.context, fired, from, to);
+    if (SYNCHRONIZED.has(to)) conn.everConnected = true;
+    this.lifecycle(conn, from, to);
+    const s = conn.sock ?? conn.listener;
+    if (s) this.pump(s);
+  }
+
+  private traceTimers(
+    conn: Conn,
+    a: Tcb,
+    b: Tcb,
+    fired: TimerName | null,
+    from: StateName,
+    to: StateName,
+  ): void {
+    const now = this.env.sched.now;
+    for (const name of TIMER_NAMES) {
+      const da = deadline(a, name);
+      const db = deadline(b, name);
+      if (da === db) continue;
+      const base = {
+        kind: 'timer',
+        t: now,
+        side: this.env.side,
+        conn: conn.id,
+        timer: name,
+      } as const;
+      if (da !== null) {
+        const op = fired === name ? 'fired' : 'cancelled';
+        this.env.trace.push({ ...base, op, deadline: da });
+      }
+      if (db !== null) this.env.trace.push({ ...base, op: 'armed', deadline: db });
+    }
+    // TIME_WAIT restarted by a retransmitted FIN keeps... a new deadline (handled above); leaving it early cancels it.
+    void from;
+    void to;
+  }
+
+  /** Connections come and go: queue for accept(), forget a failed half-open one, free a closed one. */
+  private lifecycle(conn: Conn, from: StateName, to: StateName): void {
+    if (from === to) return;
+    const l = conn.listener;
+    if (l && (to === 'ESTABLISHED' || to === 'CLOSE_WAIT') && !l.acceptQueue.includes(conn)) {
+      l.acceptQueue.push(conn);
+    }
+    if (to === 'LISTEN' && from === 'SYN_RECEIVED' && l) {
+      // RST (or SYN) in SYN_RECEIVED after a passive open: the half-open connection is forgotten.
+      this.retire(conn);
+      return;
+    }
+    if (to === 'CLOSED') {
+      const s = conn.sock;
+      const err = conn.snap.context.error;
+      if (s) {
+        if (err) s.softError = err;
+        s.dead = true;
+      }
+      if (l) l.acceptQueue = l.acceptQueue.filter((c) => c !== conn);
+      this.retire(conn);
+    }
+  }
+
+  private retire(conn: Conn): void {
+    conn.done = true;
+    conn.readAfterClose = conn.snap.context.rcvRead;
+    // The key it was filed under: a machine back in LISTEN has forgotten its peer.
+    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
+    conn.listener = null;
+    conn.actor.stop();
+  }
+
+  /**
+   * Retry the socket's blocked calls. A call that completes may itself drive the
+   * machine (recv reopens the window), which lands here again: the nested call
+   * only asks for another pass.
+   */
+  private pump(s: Sock): void {
+    if (s.pending.length === 0) return;
+    if (s.pumping) {
+      s.pumpAgain = true;
+      return;
+    }
+    s.pumping = true;
+    do {
+      s.pumpAgain = false;
+      // A completed call takes itself off the list; one failed by close() is gone too.
+      for (const p of [...s.pending]) if (s.pending.includes(p)) p.attempt();
+    } while (s.pumpAgain && s.pending.length > 0);
+    s.pumping = false;
+  }
+
+  // ------------------------------------------------------------ segments
+
+  /** A segment arrives from the link. */
+  receive(seg: Segment): void {
+    const now = this.env.sched.now;
+    const cause = `rcv [${flagString(seg.flags)}]`;
+    const conn = this.demux.get(demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
+    if (conn) return this.drive(conn, { type: 'SEGMENT', now, seg }, cause);
+    const l = this.listeners.get(seg.dstPort);
+    if (l?.conn) {
+      if ((seg.flags & (SYN | ACK | RST)) === SYN) {
+        if (l.acceptQueue.length >= l.backlog) {
+          this.env.trace.push({
+            kind: 'note',
+            t: now,
+            side: this.env.side,
+            text: `SYN dropped: accept queue of port ${seg.dstPort} full (backlog ${l.backlog})`,
+          });
+          return;
+        }
+        const child = this.newConn(seg.dstPort, l.reuseAddr);
+        child.listener = l;
+        child.key = demuxKey(seg.dstPort, seg.srcIp, seg.srcPort);
+        this.demux.set(child.key, child);
+        const iss = this.env.prng.u32();
+        const tsOffset = this.env.prng.u32();
+        this.drive(
+          child,
+          { type: 'PASSIVE_OPEN', now, iss, tsOffset },
+          'SYN for a listening socket',
+        );
+        return this.drive(child, { type: 'SEGMENT', now, seg }, cause);
+      }
+      return this.drive(l.conn, { type: 'SEGMENT', now, seg }, cause);
+    }
+    // No socket: the host answers for the CLOSED port (RFC 9293 §3.10.7.1).
+    const rst = resetFor(seg);
+    if (rst) this.env.transmit(this.env.side, null, rst, false);
+  }
+
+  /** Connections alive now (not CLOSED). */
+  liveConns(): Conn[] {
+    return this.conns.filter((c) => !c.done);
+  }
+
+  /** A short text of where the sockets are, for notes and errors. */
+  describe(): string {
+    return `${this.env.side} ${ipToString(this.env.ip)}: ${this.liveConns()
+      .map((c) => `${c.id} ${stateOf(c.snap)}`)
+      .join(', ')}`;
+  }
+}
+
+export const demuxKey = (localPort: number, remoteIp: number, remotePort: number): string =>
+  `${localPort}|${remoteIp}|${remotePort}`;
+
+function deadline(t: Tcb, name: TimerName): number | null {
+  switch (name) {
+    case 'rtx':
+      return t.timerRtx;
+    case 'delack':
+      return t.timerDelack;
+    case 'finWait2':
+      return t.timerFinWait2;
+    case 'timeWait':
+      return t.timerTimeWait;
+  }
+}
+
+/** The arguments of a call as C would show them. */
+export function describeArgs(c: Call): string {
+  switch (c.name) {
+    case 'socket':
+      return 'AF_INET, SOCK_STREAM, 0';
+    case 'bind':
+      return `${c.fd}, ${c.port}`;
+    case 'listen':
+      return `${c.fd}, ${c.backlog ?? 128}`;
+    case 'accept':
+      return `${c.fd}`;
+    case 'connect':
+      return `${c.fd}, ${ipToString(c.ip)}:${c.port}`;
+    case 'send':
+      return `${c.fd}, ${c.data.length} bytes`;
+    case 'recv':
+      return `${c.fd}, ${c.len ?? 1024}`;
+    case 'shutdown':
+      return `${c.fd}, ${c.how}`;
+    case 'close':
+      return `${c.fd}`;
+    case 'setsockopt':
+      return c.opt === 'SO_REUSEADDR'
+        ? `${c.fd}, SO_REUSEADDR, ${c.value ? 1 : 0}`
+        : `${c.fd}, SO_LINGER, {${c.onoff ? 1 : 0}, ${c.linger}}`;
+  }
+}
+
+export type { CallName };

@@ -1,0 +1,16 @@
+/** The BSD socket layer: a host's socket table over the endpoint machines. */
+export {
+  Host,
+  CallHandle,
+  SHUT_HOWS,
+  demuxKey,
+  describeArgs,
+  type Call,
+  type CallName,
+  type CallResult,
+  type Conn,
+  type HistoryEntry,
+  type HostEnv,
+  type ShutHow,
+  type Sock,
+} from './host';

@@ -1,0 +1,197 @@
+/**
+ * The endpoint machine as a graph: which of its states can be reached by
+ * events, and whether its configuration names only RFC 9293's states.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ActorLogic, AnyStateNode } from 'xstate';
+import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths } from 'xstate/graph';
+import { tcpMachine, type TcpEvent, type TcpSnapshot } from './endpoint-machine';
+import { LINUX } from './profile';
+import { ACK, FIN, RST, SYN, type Segment } from './segment';
+import { STATES, finSent, type StateName, type TcbInput } from './tcb';
+import { ALLOWED_TRANSITIONS } from '../testing/test-world';
+
+const LOCAL = { ip: 0xc0000201, port: 9821 };
+const REMOTE = { ip: 0xc000020a, port: 40000 };
+const LOCAL_ISS = 1_000_000;
+const PEER_ISS = 7_000_000;
+
+/** A segment from the peer. */
+function peer(flags: number, seq: number, ack: number): Segment {
+  return {
+    srcIp: REMOTE.ip,
+    dstIp: LOCAL.ip,
+    srcPort: REMOTE.port,
+    dstPort: LOCAL.port,
+    seq,
+    ack: flags & ACK ? ack : 0,
+    flags,
+    window: 65535,
+    options: flags & SYN ? { mss: 1460 } : {},
+    payload: new Uint8Array(0),
+  };
+}
+
+const TIME_WAIT_AFTER = tcpMachine.root.states.TIME_WAIT!.after[0]!.eventType;
+
+/**
+ * Representative events for a snapshot. Sequence and acknowledgment numbers
+ * come from the snapshot's TCB so that the peer behaves like a peer: its
+ * segments carry SEQ = RCV.NXT (PEER_ISS before its SYN is known) and ACK
+ * either SND.NXT (everything acknowledged, our FIN included) or SND.UNA
+ * (nothing new), which is what FIN_WAIT_1 -> CLOSING needs.
+ *
+ * getShortestPaths applies events with `machine.transition`, which does not
+ * run the clock, so the `after` transition of TIME_WAIT (its 2MSL timer)
+ * never fires by itself. Its event (`xstate.after.timeWait.tcp.TIME_WAIT`,
+ * read from the state node) is supplied explicitly, in TIME_WAIT only, like a
+ * timer expiring; TIME_WAIT itself is reached through segments (FIN,ACK).
+ */
+function eventsFor(snap: TcpSnapshot): TcpEvent[] {
+  const c = snap.context;
+  const seq = c.rcvNxt !== 0 ? c.rcvNxt : PEER_ISS + 1;
+  const now = c.now;
+  const seg = (flags: number, s: number, a: number): TcpEvent => ({
+    type: 'SEGMENT',
+    now,
+    seg: peer(flags, s, a),
+  });
+  const events: TcpEvent[] = [
+    { type: 'PASSIVE_OPEN', now, iss: LOCAL_ISS, tsOffset: 0 },
+    { type: 'ACTIVE_OPEN', now, iss: LOCAL_ISS, tsOffset: 0, remote: REMOTE },
+    { type: 'CLOSE', now, orphan: true },
+    { type: 'ABORT', now },
+    { type: 'RTX_TIMEOUT' },
+    { type: 'FIN_WAIT_2_TIMEOUT' },
+    seg(SYN, PEER_ISS, 0),
+    seg(SYN | ACK, PEER_ISS, c.sndNxt),
+    seg(ACK, seq, c.sndNxt),
+    seg(ACK, seq, c.sndUna),
+    seg(FIN | ACK, seq, c.sndNxt),
+    seg(FIN | ACK, seq, c.sndUna),
+    seg(RST, seq, 0),
+    seg(RST | ACK, seq, c.sndNxt),
+  ];
+  if (snap.value === 'TIME_WAIT') events.push({ type: TIME_WAIT_AFTER } as unknown as TcpEvent);
+  return events;
+}
+
+/**
+ * Snapshots are told apart by state and the parts of the TCB that decide
+ * which rule applies next; the rest (timestamps, windows, clocks) would make
+ * the graph endless. Retransmissions are counted up to the SYN give-up limit.
+ */
+function serializeState(snap: TcpSnapshot): string {
+  const c = snap.context;
+  return JSON.stringify([
+    snap.value,
+    c.passiveOpen,
+    c.finRcvd,
+    c.finQueued,
+    finSent(c),
+    c.orphan,
+    c.sndUna === c.sndNxt,
+    Math.min(c.retransmits, 12),
+    c.error,
+  ]);
+}
+
+const traversal = {
+  input: { profile: LINUX, local: LOCAL },
+  events: eventsFor,
+  serializeState,
+};
+
+describe('tcpMachine as a graph', () => {
+  const paths = getShortestPaths(tcpMachine, traversal);
+
+  it('reaches exactly the eleven states of RFC 9293', () => {
+    const reached = new Set(paths.map((p) => p.state.value));
+    expect([...reached].sort()).toEqual([...STATES].sort());
+  });
+
+  it('every edge of the traversal between two states is a transition RFC 9293 allows', () => {
+    // All edges, not only those on shortest paths: every event from every snapshot reached.
+    // (getAdjacencyMap's typing knows no emitted events; the machine emits segments.)
+    const logic = tcpMachine as unknown as ActorLogic<TcpSnapshot, TcpEvent, TcbInput>;
+    const edges = adjacencyMapToArray(getAdjacencyMap(logic, traversal));
+    expect(edges.length).toBeGreaterThan(paths.length);
+    const seen = new Set<string>();
+    for (const e of edges)
+      if (e.state.value !== e.nextState.value) seen.add(`${e.state.value}>${e.nextState.value}`);
+    const notAllowed = [...seen].filter((t) => !ALLOWED_TRANSITIONS.has(t));
+    expect(notAllowed).toEqual([]);
+    // The traversal is not trivial: it covers the handshake, both closes and the resets.
+    for (const t of [
+      'CLOSED>SYN_SENT',
+      'LISTEN>SYN_RECEIVED',
+      'SYN_SENT>SYN_RECEIVED',
+      'SYN_RECEIVED>LISTEN',
+      'FIN_WAIT_1>CLOSING',
+      'FIN_WAIT_1>TIME_WAIT',
+      'CLOSING>TIME_WAIT',
+      'TIME_WAIT>CLOSED',
+      'LAST_ACK>CLOSED',
+      'SYN_SENT>CLOSED',
+    ])
+      expect(seen, t).toContain(t);
+  });
+
+  it('the shortest ways into the handshake states are the textbook ones', () => {
+    const shortest = (state: StateName) =>
+      paths
+        .filter((p) => p.state.value === state)
+        .reduce((a, b) => (b.weight < a.weight ? b : a))
+        .steps.slice(1)
+        .map((s) => (s.event.type === 'SEGMENT' ? `SEGMENT ${s.event.seg.flags}` : s.event.type));
+    expect(shortest('LISTEN')).toEqual(['PASSIVE_OPEN']);
+    expect(shortest('SYN_SENT')).toEqual(['ACTIVE_OPEN']);
+    expect(shortest('ESTABLISHED')).toEqual(['ACTIVE_OPEN', `SEGMENT ${SYN | ACK}`]);
+    expect(shortest('TIME_WAIT')).toHaveLength(4);
+  });
+});
+
+describe('tcpMachine configuration', () => {
+  const nodes = Object.values(tcpMachine.root.states) as AnyStateNode[];
+
+  it('has the eleven states of RFC 9293 at the top level and nothing nested', () => {
+    expect(Object.keys(tcpMachine.root.states).sort()).toEqual([...STATES].sort());
+    for (const n of nodes) expect(Object.keys(n.states), n.key).toEqual([]);
+  });
+
+  it('every transition targets one of the eleven states', () => {
+    let count = 0;
+    for (const n of nodes) {
+      for (const [eventType, ts] of n.transitions) {
+        for (const t of ts) {
+          for (const target of t.target ?? []) {
+            count++;
+            expect(STATES as readonly string[], `${n.key} on ${eventType}`).toContain(target.key);
+            expect(target.parent, `${n.key} on ${eventType}`).toBe(tcpMachine.root);
+          }
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(20);
+  });
+
+  it('every SEGMENT transition has a description', () => {
+    let count = 0;
+    for (const n of nodes) {
+      const ts = n.transitions.get('SEGMENT') ?? [];
+      expect(ts.length, `${n.key} handles SEGMENT`).toBeGreaterThan(0);
+      for (const t of ts) {
+        count++;
+        expect(typeof t.description, `${n.key} SEGMENT #${ts.indexOf(t)}`).toBe('string');
+        expect(t.description!.length).toBeGreaterThan(0);
+      }
+    }
+    expect(count).toBeGreaterThan(40);
+  });
+
+  it("TIME_WAIT's 2MSL timer is an `after` transition to CLOSED", () => {
+    const after = tcpMachine.root.states.TIME_WAIT!.after;
+    expect(after).toHaveLength(1);
+    expect(after[0]!.target?.map((t) => t.key)).toEqual(['CLOSED']);
+  });
+});

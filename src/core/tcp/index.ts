@@ -1,0 +1,31 @@
+/** TCP itself: sequence arithmetic, segments, profiles, RTO, the TCB and the endpoint machine. */
+export * from './seq';
+export * from './segment';
+export * from './profile';
+export * from './rto';
+export {
+  STATES,
+  SYNCHRONIZED,
+  TIMER_NAMES,
+  armedTimers,
+  finSent,
+  freeWindow,
+  inFlight,
+  unreadBytes,
+  unsentBytes,
+  type Address,
+  type EmittedSegment,
+  type Errno,
+  type OooSegment,
+  type RtxEntry,
+  type StateName,
+  type Tcb,
+  type TimerName,
+} from './tcb';
+export {
+  tcpMachine,
+  stateOf,
+  type TcpActor,
+  type TcpEvent,
+  type TcpSnapshot,
+} from './endpoint-machine';
