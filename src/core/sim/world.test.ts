@@ -19,7 +19,7 @@ import {
   text,
 } from '../testing/test-world';
 import type { WorldView } from './world';
-import { World } from './world';
+import { World, WorkBudgetExceeded } from './world';
 
 const DELAY = 10;
 
@@ -257,5 +257,36 @@ describe('replay and fork', () => {
     const again = World.replay(w.options, w.inputs);
     again.runUntilIdle(600_000);
     expect(again.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+  });
+});
+
+describe('work budget', () => {
+  it('stops a run that needs more events than allowed, from inside the run', () => {
+    const w = new World({ seed: 1, budget: { events: 5 } });
+    const l = w.call('server', { name: 'socket' }).result!.ret;
+    w.call('server', { name: 'bind', fd: l, port: 9821 });
+    w.call('server', { name: 'listen', fd: l });
+    const fd = w.call('client', { name: 'socket' }).result!.ret;
+    w.call('client', { name: 'connect', fd, ip: 0xc0000201, port: 9821 });
+    expect(() => w.runUntilIdle()).toThrow(WorkBudgetExceeded);
+    expect(w.stepsRun).toBe(5);
+  });
+
+  it('stops a run that puts more segments on the link than allowed', () => {
+    const w = new World({ seed: 1, budget: { segments: 2 } });
+    const l = w.call('server', { name: 'socket' }).result!.ret;
+    w.call('server', { name: 'bind', fd: l, port: 9821 });
+    w.call('server', { name: 'listen', fd: l });
+    const fd = w.call('client', { name: 'socket' }).result!.ret;
+    w.call('client', { name: 'connect', fd, ip: 0xc0000201, port: 9821 });
+    let err: unknown;
+    try {
+      w.runUntilIdle();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(WorkBudgetExceeded);
+    expect((err as InstanceType<typeof WorkBudgetExceeded>).what).toBe('segments');
+    expect(w.trace.segments.length).toBe(2);
   });
 });

@@ -28,6 +28,31 @@ export interface WorldOptions {
   readonly serverIp?: string;
   /** Keep every machine snapshot for `at(t)` (default true). */
   readonly keepHistory?: boolean;
+  /**
+   * The most work this world may do: scheduler events run and segments put on
+   * the link. Past either, the world throws `WorkBudgetExceeded` — from inside
+   * the step that went over, so one event that would emit segments without end
+   * is stopped too. A world that threw is unfinished; throw it away.
+   */
+  readonly budget?: WorkBudget;
+}
+
+export interface WorkBudget {
+  readonly events?: number;
+  readonly segments?: number;
+}
+
+/** A world ran past its `WorkBudget`. */
+export class WorkBudgetExceeded extends Error {
+  constructor(
+    readonly what: 'events' | 'segments',
+    readonly limit: number,
+  ) {
+    super(
+      `the run needs more than ${limit.toLocaleString('en-US')} ${what === 'events' ? 'events' : 'segments'}`,
+    );
+    this.name = 'WorkBudgetExceeded';
+  }
 }
 
 export const DEFAULT_CLIENT_IP = '192.0.2.10';
@@ -74,6 +99,8 @@ export class World {
   readonly server: Host;
   readonly inputs: Input[] = [];
   private steps = 0;
+  /** Set when the work budget ran out inside an event; thrown at the end of it. */
+  private exceeded: WorkBudgetExceeded | null = null;
   private nextSegId = 0;
   /** Scheduled arrivals of segments still in flight, by segment id. */
   private arrivals = new Map<number, number>();
@@ -114,8 +141,11 @@ export class World {
   act(action: Action): CallHandle | undefined {
     this.inputs.push({ t: this.sched.now, steps: this.steps, action });
     switch (action.kind) {
-      case 'call':
-        return this.host(action.side).call(action.call);
+      case 'call': {
+        const h = this.host(action.side).call(action.call);
+        if (this.exceeded) throw this.exceeded;
+        return h;
+      }
       case 'link':
         this.link.configure(action.from, action.change);
         return undefined;
@@ -150,6 +180,12 @@ export class World {
   // ------------------------------------------------------------ the link
 
   private transmit(from: Side, conn: string | null, seg: Segment, rtx: boolean): void {
+    const maxSegments = this.options.budget?.segments;
+    if (maxSegments !== undefined && this.nextSegId >= maxSegments) {
+      // A machine's emit cannot throw through XState: note it, and step() throws.
+      this.exceeded ??= new WorkBudgetExceeded('segments', maxSegments);
+      return;
+    }
     const now = this.sched.now;
     const fate = this.link.fate(from, seg, now);
     const id = this.nextSegId++;
@@ -202,8 +238,13 @@ export class World {
     if (this.sched.peekTime() === undefined) return false;
     // Count the step before running it: an action taken inside it (an application
     // reacting to a call that just returned) is replayed right after it.
+    const maxEvents = this.options.budget?.events;
+    if (maxEvents !== undefined && this.steps >= maxEvents)
+      throw new WorkBudgetExceeded('events', maxEvents);
     this.steps++;
-    return this.sched.step();
+    const ran = this.sched.step();
+    if (this.exceeded) throw this.exceeded;
+    return ran;
   }
 
   /** Run every event up to and including `t`. */
