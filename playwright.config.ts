@@ -1,7 +1,8 @@
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 
-const PORT = 4173;
+// PW_PORT lets several checkouts run their e2e tests side by side.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 const isCI = Boolean(process.env.CI);
 
 const reporter: ReporterDescription[] = [['list']];
