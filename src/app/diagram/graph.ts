@@ -12,7 +12,7 @@
  * curves.
  */
 import { curveCatmullRom, line } from 'd3';
-import { tcpMachine, type StateName } from '../../core';
+import { machineTransitions as coreTransitions, type StateName } from '../../core';
 
 export interface Point {
   readonly x: number;
@@ -23,9 +23,11 @@ export interface Point {
 export interface DiagramTransition {
   readonly from: StateName;
   readonly to: StateName;
-  /** The machine's event type ("SEGMENT", "CLOSE", "xstate.after.timeWait.tcp.TIME_WAIT"). */
+  /** The transition's stable id in the machine ("ESTABLISHED/rcv-fin"). */
+  readonly id: string;
+  /** The machine's event type ("SEGMENT", "CLOSE", "TIME_WAIT_TIMEOUT"). */
   readonly event: string;
-  /** A delayed (`after`) transition: a timer of the state itself. */
+  /** The event is a timer of the connection expiring. */
   readonly delayed: boolean;
   /** The transition's description in the machine ("rcv SYN / snd SYN,ACK"), or the event. */
   readonly label: string;
@@ -225,48 +227,17 @@ const ROUTES: Readonly<Record<string, Route>> = {
 
 // ------------------------------------------------------------------ the machine
 
-/** What a state node of the machine looks like at run time (XState v5 StateNode). */
-interface MachineTransition {
-  readonly eventType: string;
-  readonly target?: readonly { readonly key: string }[] | undefined;
-  readonly description?: string | undefined;
-}
-interface MachineState {
-  readonly transitions: ReadonlyMap<string, readonly MachineTransition[]>;
-  readonly after: readonly MachineTransition[];
-}
 
-const isState = (s: string): s is StateName => s in POSITIONS;
-
-/**
- * Every transition of the machine, state by state, in definition order:
- * its `on` transitions and its delayed (`after`) ones. A transition without a
- * target stays where it is (from === to).
- */
+/** Every transition of the machine, state by state, in definition order (from the core). */
 export function machineTransitions(): DiagramTransition[] {
-  const states = tcpMachine.root.states as unknown as Record<string, MachineState>;
-  const out: DiagramTransition[] = [];
-  for (const [from, node] of Object.entries(states)) {
-    if (!isState(from)) throw new Error(`state diagram: unknown state ${from}`);
-    const delayedTypes = new Set(node.after.map((t) => t.eventType));
-    const lists: MachineTransition[][] = [...node.transitions.values()].map((l) => [...l]);
-    // `after` transitions normally also appear in `transitions`; take them from `after` if not.
-    for (const t of node.after) if (!node.transitions.has(t.eventType)) lists.push([t]);
-    for (const list of lists)
-      for (const t of list) {
-        const key = t.target?.[0]?.key ?? from;
-        if (!isState(key)) throw new Error(`state diagram: unknown target ${key}`);
-        const delayed = delayedTypes.has(t.eventType);
-        out.push({
-          from,
-          to: key,
-          event: t.eventType,
-          delayed,
-          label: t.description ?? (delayed ? 'timeout' : t.eventType),
-        });
-      }
-  }
-  return out;
+  return coreTransitions().map((t) => ({
+    id: t.id,
+    from: t.from,
+    to: t.to,
+    event: t.event,
+    delayed: t.timer,
+    label: t.label,
+  }));
 }
 
 // ------------------------------------------------------------------ geometry

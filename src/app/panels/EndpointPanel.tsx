@@ -101,7 +101,7 @@ export function EndpointPanel({ side }: { side: Side }) {
     serverListening: serverListenFd !== null,
   });
 
-  const glance = conn ? tcbGlance(conn.snap.context, state, cursor) : null;
+  const glance = conn ? tcbGlance(conn.tcb, state, cursor) : null;
   const last = lastCall(records, side, cursor);
 
   const act = (b: CallButton): void => {

@@ -205,16 +205,16 @@ describe('tcbGlance', () => {
     s.seek(550);
 
     const c = s.connOf('client')!;
-    const g = tcbGlance(c.snap.context, c.state, s.cursor);
+    const g = tcbGlance(c.tcb, c.state, s.cursor);
     expect(g.sndUna?.rel).toBe(6);
     expect(g.sndNxt?.rel).toBe(6);
     expect(g.rcvNxt?.rel).toBe(1);
-    expect(g.sndUna?.abs).toBe((c.snap.context.iss + 6) >>> 0);
+    expect(g.sndUna?.abs).toBe((c.tcb.iss + 6) >>> 0);
     expect(g.send).toMatchObject({ written: 5, acked: 5, inFlight: 0, unsent: 0 });
     expect(g.rto).toBeGreaterThan(0);
 
     const sv = s.connOf('server')!;
-    const h = tcbGlance(sv.snap.context, sv.state, s.cursor);
+    const h = tcbGlance(sv.tcb, sv.state, s.cursor);
     expect(h.recv).toMatchObject({ delivered: 5, read: 0, unread: 5, finReceived: false });
     expect(new TextDecoder().decode(h.recv.unreadBytes)).toBe('hello');
   });
@@ -227,7 +227,7 @@ describe('tcbGlance', () => {
     s.send('client', 'hello');
     s.seek(420);
     const c = s.connOf('client')!;
-    const g = tcbGlance(c.snap.context, c.state, s.cursor);
+    const g = tcbGlance(c.tcb, c.state, s.cursor);
     expect(g.send).toMatchObject({ written: 5, acked: 0, inFlight: 5, unsent: 0 });
     expect(g.timers).toHaveLength(1);
     expect(g.timers[0]).toMatchObject({ timer: 'rtx' });
@@ -248,12 +248,12 @@ describe('tcbGlance', () => {
     const before = s.world
       .at(550)
       .conns.find((c) => c.side === 'server' && c.state === 'ESTABLISHED')!;
-    const g = tcbGlance(before.snap.context, before.state, 550);
+    const g = tcbGlance(before.tcb, before.state, 550);
     expect(g.recv).toMatchObject({ delivered: 5, read: 0, unread: 5 });
     expect(new TextDecoder().decode(g.recv.unreadBytes)).toBe('hello');
 
     const now = s.connOf('server')!;
-    const h = tcbGlance(now.snap.context, now.state, s.cursor);
+    const h = tcbGlance(now.tcb, now.state, s.cursor);
     expect(h.recv).toMatchObject({ delivered: 11, read: 5, unread: 6 });
     expect(new TextDecoder().decode(h.recv.unreadBytes)).toBe(' world');
   });
@@ -262,12 +262,12 @@ describe('tcbGlance', () => {
     const s = new Session();
     s.listen();
     const l = s.connOf('server')!;
-    const g = tcbGlance(l.snap.context, l.state, 0);
+    const g = tcbGlance(l.tcb, l.state, 0);
     expect([g.sndUna, g.sndNxt, g.rcvNxt]).toEqual([null, null, null]);
 
     s.connect();
     const c = s.connOf('client')!;
-    const h = tcbGlance(c.snap.context, c.state, 0);
+    const h = tcbGlance(c.tcb, c.state, 0);
     expect(c.state).toBe('SYN_SENT');
     expect(h.sndUna?.rel).toBe(0);
     expect(h.sndNxt?.rel).toBe(1);

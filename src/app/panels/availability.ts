@@ -211,10 +211,10 @@ export interface TcbGlance {
 }
 
 const DEADLINES: Readonly<Record<TimerName, (x: Tcb) => number | null>> = {
-  rtx: (x) => x.timerRtx,
-  delack: (x) => x.timerDelack,
-  finWait2: (x) => x.timerFinWait2,
-  timeWait: (x) => x.timerTimeWait,
+  rtx: (x) => x.timers.rtx,
+  delack: (x) => x.timers.delack,
+  finWait2: (x) => x.timers.finWait2,
+  timeWait: (x) => x.timers.timeWait,
 };
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));

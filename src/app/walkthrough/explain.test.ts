@@ -134,7 +134,7 @@ function causeFor(event: string, label: string): string {
       : 'close() with SO_LINGER 0';
   if (event === 'RTX_TIMEOUT') return 'timeout rtx';
   if (event === 'FIN_WAIT_2_TIMEOUT') return 'timeout finWait2';
-  if (event.startsWith('xstate.after')) return 'timeout timeWait';
+  if (event === 'TIME_WAIT_TIMEOUT') return 'timeout timeWait';
   // What was received: the label before " / " (what is sent in reply comes after).
   const rcv = label.split(' / ')[0]!;
   if (rcv.includes('RST')) return 'rcv [R.]';

@@ -184,7 +184,7 @@ export function causeEvent(kind: CauseKind): string | null {
     case 'timeoutDelack':
       return 'DELACK_TIMEOUT';
     case 'timeoutTimeWait':
-      return 'xstate.after.timeWait.tcp.TIME_WAIT';
+      return 'TIME_WAIT_TIMEOUT';
     case 'other':
       return null;
   }

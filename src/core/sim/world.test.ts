@@ -55,7 +55,7 @@ describe('World.at(t)', () => {
     expect(stateOf(t0, 'server:2')).toBeUndefined(); // not created before the SYN arrives
     expect(flying(t0)).toEqual(['#0 S']);
     expect(timers(t0)).toEqual(['client:1 rtx 1000']);
-    const c0 = t0.conns.find((c) => c.id === 'client:1')!.snap.context;
+    const c0 = t0.conns.find((c) => c.id === 'client:1')!.tcb;
     expect([c0.iss, c0.sndUna, c0.sndNxt]).toEqual([iss, iss, seqAdd(iss, 1)]);
 
     const t5 = w.at(5);

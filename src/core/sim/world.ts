@@ -9,14 +9,14 @@
  * state of the world at any instant from the recorded history, without
  * re-running anything.
  */
-import { stateOf, type TcpSnapshot } from '../tcp/endpoint-machine';
+import { stateOf } from '../tcp/endpoint-machine';
 import { Host, type Call, type CallHandle, type Conn } from '../sockets/host';
 import { Link, type DirectionConfig, type LinkRule } from './link';
 import { Prng } from './prng';
 import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
 import { Scheduler } from './scheduler';
 import { parseIp, type Segment } from '../tcp/segment';
-import type { StateName } from '../tcp/tcb';
+import { TIMER_NAMES, type StateName, type Tcb, type TimerName } from '../tcp/tcb';
 import { Trace, type SegmentRecord, type Side } from './trace';
 
 export interface WorldOptions {
@@ -78,7 +78,7 @@ export interface ConnView {
   readonly id: string;
   readonly side: Side;
   readonly state: StateName;
-  readonly snap: TcpSnapshot;
+  readonly tcb: Tcb;
 }
 
 /** The state of the world at an instant. */
@@ -86,7 +86,7 @@ export interface WorldView {
   readonly t: number;
   readonly conns: readonly ConnView[];
   readonly inFlight: readonly SegmentRecord[];
-  readonly timers: readonly { conn: string; side: Side; timer: string; deadline: number }[];
+  readonly timers: readonly { conn: string; side: Side; timer: TimerName; deadline: number }[];
 }
 
 export class World {
@@ -284,7 +284,7 @@ export class World {
   /** The state of the world at instant `t` (after every event at `t`), from the recorded history. */
   at(t: number): WorldView {
     const conns: ConnView[] = [];
-    const timers: { conn: string; side: Side; timer: string; deadline: number }[] = [];
+    const timers: { conn: string; side: Side; timer: TimerName; deadline: number }[] = [];
     for (const c of this.allConns()) {
       const h = c.history;
       if (h.length === 0 || h[0]!.t > t) continue;
@@ -297,14 +297,10 @@ export class World {
         else hi = mid - 1;
       }
       const snap = h[lo]!.snap;
-      conns.push({ id: c.id, side: c.side, state: stateOf(snap), snap });
-      const x = snap.context;
-      for (const [timer, d] of [
-        ['rtx', x.timerRtx],
-        ['delack', x.timerDelack],
-        ['finWait2', x.timerFinWait2],
-        ['timeWait', x.timerTimeWait],
-      ] as const) {
+      const tcb = snap.context.tcb;
+      conns.push({ id: c.id, side: c.side, state: stateOf(snap), tcb });
+      for (const timer of TIMER_NAMES) {
+        const d = tcb.timers[timer];
         if (d !== null && d > t) timers.push({ conn: c.id, side: c.side, timer, deadline: d });
       }
     }

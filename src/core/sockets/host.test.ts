@@ -402,7 +402,7 @@ describe('resets', () => {
     const reader = readAll(w, 'server', sfd);
     w.call('client', { name: 'send', fd: cfd, data: bytes('abc') });
     w.runUntil(300);
-    const sndNxt = w.at(300).conns.find((c) => c.id === 'client:1')!.snap.context.sndNxt;
+    const sndNxt = w.at(300).conns.find((c) => c.id === 'client:1')!.tcb.sndNxt;
     expect(
       result(
         w.call('client', {

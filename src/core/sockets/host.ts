@@ -7,12 +7,14 @@
  */
 import { createActor } from 'xstate';
 import {
+  TIMEOUT_EVENTS,
   tcpMachine,
   stateOf,
   type TcpActor,
   type TcpEvent,
   type TcpSnapshot,
 } from '../tcp/endpoint-machine';
+import { MachineTimers } from '../tcp/timers';
 import type { Profile } from '../tcp/profile';
 import type { Prng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
@@ -112,6 +114,8 @@ export interface Conn {
   readonly id: string;
   readonly side: Side;
   readonly actor: TcpActor;
+  /** Its timers on the scheduler. */
+  readonly timers: MachineTimers;
   /** The listening socket it came from, until accept() takes it. */
   listener: Sock | null;
   sock: Sock | null;
@@ -398,7 +402,7 @@ export class Host {
       const st = stateOf(c.snap);
       if (st === 'SYN_SENT' || st === 'SYN_RECEIVED') return null; // wait for the handshake
       if (st !== 'ESTABLISHED' && st !== 'CLOSE_WAIT') return errno('EPIPE');
-      const t = c.snap.context;
+      const t = c.snap.context.tcb;
       const queued = t.sndWritten - Math.max(0, seqDiff(t.sndUna, seqAdd(t.iss, 1)));
       const room = Math.max(0, t.profile.sndBuf - queued);
       if (room === 0) return null;
@@ -414,7 +418,7 @@ export class Host {
       const c = s.conn;
       if (s.listening || (!c && !s.dead)) return errno('ENOTCONN');
       if (c) {
-        const t: Tcb = c.snap.context;
+        const t: Tcb = c.snap.context.tcb;
         // A closed connection's machine is stopped: the host keeps reading its buffer.
         const read = c.done ? c.readAfterClose : t.rcvRead;
         const avail = t.rcvLog.length - read;
@@ -428,7 +432,7 @@ export class Host {
       }
       // Linux tcp_recvmsg(): end of stream (SOCK_DONE, the peer's FIN) is reported
       // before a pending error, which stays for the next send().
-      if (c?.snap.context.finRcvd) return ok(0, new Uint8Array(0));
+      if (c?.snap.context.tcb.finRcvd) return ok(0, new Uint8Array(0));
       const err = this.takeError(s);
       if (err) return errno(err);
       if (s.shutRd || s.dead || !c) return ok(0, new Uint8Array(0));
@@ -477,7 +481,7 @@ export class Host {
     const c = s.conn;
     if (!c || c.done) return ok();
     c.sock = null;
-    const t = c.snap.context;
+    const t = c.snap.context.tcb;
     const st = stateOf(c.snap);
     if (st === 'TIME_WAIT') {
       // Linux hands TIME_WAIT to a timewait socket of its own: closing the
@@ -509,27 +513,23 @@ export class Host {
   private newConn(localPort: number, reuseAddr: boolean): Conn {
     const id = `${this.env.side}:${++this.connSeq}`;
     const sched = this.env.sched;
-    // Each machine's clock is the scheduler, with a hook to observe what its timers did.
-    let conn: Conn | null = null;
-    const clock = {
-      setTimeout: (fn: (...args: unknown[]) => void, ms: number) =>
-        sched.after(ms, () => {
-          fn();
-          if (conn) this.observe(conn, 'timer');
-        }),
-      clearTimeout: (id: unknown) => sched.cancel(id as number),
-    };
     const actor = createActor(tcpMachine, {
-      clock,
       input: { profile: this.env.profile, local: { ip: this.env.ip, port: localPort } },
     });
-    actor.on('segment', (e) => this.env.transmit(this.env.side, id, e.seg, e.rtx));
+    actor.on('sent', (e) => {
+      for (const o of e.sent) this.env.transmit(this.env.side, id, o.seg, o.rtx);
+    });
     actor.start();
     const snap = actor.getSnapshot();
-    conn = {
+    // The machine's timers run on the scheduler; an expiry is an event like any other.
+    const timers = new MachineTimers(sched, (name) =>
+      this.drive(conn, TIMEOUT_EVENTS[name], 'timer'),
+    );
+    const conn: Conn = {
       id,
       side: this.env.side,
       actor,
+      timers,
       listener: null,
       sock: null,
       localPort,
@@ -560,7 +560,7 @@ export class Host {
     if (this.env.keepHistory) conn.history.push({ t: now, snap });
     const from = stateOf(prev);
     const to = stateOf(snap);
-    const fired = snap.context.fired;
+    const fired = snap.context.tcb.fired;
     if (from !== to || cause === 'timer') {
       // A connection a listener starts for a SYN begins as a copy of the listener, in
       // LISTEN: its own CLOSED -> LISTEN step is bookkeeping, not a state change to show.
@@ -577,7 +577,8 @@ export class Host {
         });
       }
     }
-    this.traceTimers(conn, prev.context, snap.context, fired, from, to);
+    this.traceTimers(conn, prev.context.tcb, snap.context.tcb, fired, from, to);
+    conn.timers.sync(snap.context.tcb.timers);
     if (SYNCHRONIZED.has(to)) conn.everConnected = true;
     this.lifecycle(conn, from, to);
     const s = conn.sock ?? conn.listener;
@@ -594,8 +595,8 @@ export class Host {
   ): void {
     const now = this.env.sched.now;
     for (const name of TIMER_NAMES) {
-      const da = deadline(a, name);
-      const db = deadline(b, name);
+      const da = a.timers[name];
+      const db = b.timers[name];
       if (da === db) continue;
       const base = {
         kind: 'timer',
@@ -629,7 +630,7 @@ export class Host {
     }
     if (to === 'CLOSED') {
       const s = conn.sock;
-      const err = conn.snap.context.error;
+      const err = conn.snap.context.tcb.error;
       if (s) {
         if (err) s.softError = err;
         s.dead = true;
@@ -641,11 +642,12 @@ export class Host {
 
   private retire(conn: Conn): void {
     conn.done = true;
-    conn.readAfterClose = conn.snap.context.rcvRead;
+    conn.readAfterClose = conn.snap.context.tcb.rcvRead;
     // The key it was filed under: a machine back in LISTEN has forgotten its peer.
     if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
     conn.listener = null;
     conn.actor.stop();
+    conn.timers.stop();
   }
 
   /**
@@ -723,19 +725,6 @@ export class Host {
 
 export const demuxKey = (localPort: number, remoteIp: number, remotePort: number): string =>
   `${localPort}|${remoteIp}|${remotePort}`;
-
-function deadline(t: Tcb, name: TimerName): number | null {
-  switch (name) {
-    case 'rtx':
-      return t.timerRtx;
-    case 'delack':
-      return t.timerDelack;
-    case 'finWait2':
-      return t.timerFinWait2;
-    case 'timeWait':
-      return t.timerTimeWait;
-  }
-}
 
 /** The arguments of a call as C would show them. */
 export function describeArgs(c: Call): string {

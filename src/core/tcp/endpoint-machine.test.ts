@@ -237,7 +237,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       check: (w) => {
         expect(w.ep.ctx.sndUna).toBe(S);
         expect(w.ep.ctx.sndNxt).toBe(S + 1);
-        expect(w.ep.ctx.timerRtx).toBe(w.t0 + w.ep.profile.rtoInitial);
+        expect(w.ep.ctx.timers.rtx).toBe(w.t0 + w.ep.profile.rtoInitial);
         expect(w.ep.ctx.passiveOpen).toBe(false);
       },
     },
@@ -313,7 +313,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       out: [],
       state: 'CLOSED',
       error: 'ECONNREFUSED',
-      check: (w) => expect(w.ep.ctx.timerRtx).toBeNull(),
+      check: (w) => expect(w.ep.ctx.timers.rtx).toBeNull(),
     },
     {
       name: 'RST without ACK → dropped',
@@ -329,7 +329,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       check: (w) => {
         expect(w.ep.ctx.sndUna).toBe(C + 1);
         expect(w.ep.ctx.irs).toBe(S);
-        expect(w.ep.ctx.timerRtx).toBeNull();
+        expect(w.ep.ctx.timers.rtx).toBeNull();
       },
     },
     {
@@ -384,7 +384,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       state: 'ESTABLISHED',
       check: (w) => {
         expect(w.ep.ctx.sndUna).toBe(S + 1);
-        expect(w.ep.ctx.timerRtx).toBeNull();
+        expect(w.ep.ctx.timers.rtx).toBeNull();
       },
     },
     {
@@ -406,7 +406,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       out: [],
       state: 'LISTEN',
       check: (w) => {
-        expect(w.ep.ctx.timerRtx).toBeNull();
+        expect(w.ep.ctx.timers.rtx).toBeNull();
         // Back in LISTEN for real: the SYN retransmission timer is gone, and a new SYN is answered.
         w.p.sched.runUntil(w.t0 + 10_000);
         expect(w.ep.take()).toEqual([]);
@@ -690,7 +690,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       input: (w) => seg(w, { flags: ACK, seq: S + 1, ack: C + 2 }),
       out: [],
       state: 'FIN_WAIT_2',
-      check: (w) => expect(w.ep.ctx.timerRtx).toBeNull(),
+      check: (w) => expect(w.ep.ctx.timers.rtx).toBeNull(),
     },
     {
       name: 'FIN not acknowledging ours → CLOSING, ACK',
@@ -703,7 +703,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       input: (w) => seg(w, { flags: FIN | ACK, seq: S + 1, ack: C + 2 }),
       out: [sh('ACK', C + 2, S + 2)],
       state: 'TIME_WAIT',
-      check: (w) => expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + w.ep.profile.timeWait),
+      check: (w) => expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + w.ep.profile.timeWait),
     },
     {
       name: 'ACK not covering the FIN → stays',
@@ -741,7 +741,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       input: (w) => seg(w, { flags: FIN | ACK, seq: S + 1, ack: C + 2 }),
       out: [sh('ACK', C + 2, S + 2)],
       state: 'TIME_WAIT',
-      check: (w) => expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + w.ep.profile.timeWait),
+      check: (w) => expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + w.ep.profile.timeWait),
     },
     {
       name: 'data → delivered (half-close: the peer may still send)',
@@ -794,7 +794,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       input: (w) => seg(w, { flags: ACK, seq: S + 2, ack: C + 2 }),
       out: [],
       state: 'TIME_WAIT',
-      check: (w) => expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + w.ep.profile.timeWait),
+      check: (w) => expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + w.ep.profile.timeWait),
     },
     {
       name: 'ACK not covering the FIN → stays',
@@ -817,7 +817,7 @@ const TABLE: Record<Start, readonly Row[]> = {
       out: [],
       state: 'CLOSED',
       check: (w) => {
-        expect(w.ep.ctx.timerRtx).toBeNull();
+        expect(w.ep.ctx.timers.rtx).toBeNull();
         expect(w.ep.ctx.error).toBeNull();
       },
     },
@@ -850,14 +850,14 @@ const TABLE: Record<Start, readonly Row[]> = {
       },
       out: [sh('ACK', C + 2, S + 2)],
       state: 'TIME_WAIT',
-      check: (w) => expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + 1000 + w.ep.profile.timeWait),
+      check: (w) => expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + 1000 + w.ep.profile.timeWait),
     },
     {
       name: 'a stray ACK → nothing',
       input: (w) => seg(w, { flags: ACK, seq: S + 2, ack: C + 2 }),
       out: [],
       state: 'TIME_WAIT',
-      check: (w) => expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + w.ep.profile.timeWait),
+      check: (w) => expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + w.ep.profile.timeWait),
     },
     {
       name: 'RST at RCV.NXT → CLOSED',
@@ -953,18 +953,18 @@ describe.each(PROFILES)('TIME_WAIT timer, %s profile', (name) => {
   it('every retransmitted FIN is ACKed and restarts the timer; CLOSED timeWait ms after the last one', () => {
     const w = reach('TIME_WAIT', name);
     const tw = w.ep.profile.timeWait;
-    expect(w.ep.ctx.timerTimeWait).toBe(w.t0 + tw);
+    expect(w.ep.ctx.timers.timeWait).toBe(w.t0 + tw);
     const fin = () => w.ep.inbound({ flags: FIN | ACK, seq: S + 1, ack: C + 2 });
     const t1 = w.t0 + 20_000;
     const t2 = t1 + 30_000;
     w.p.sched.runUntil(t1);
     w.ep.receive(fin());
     expect(w.ep.take().map(shape)).toEqual([sh('ACK', C + 2, S + 2)]);
-    expect(w.ep.ctx.timerTimeWait).toBe(t1 + tw);
+    expect(w.ep.ctx.timers.timeWait).toBe(t1 + tw);
     w.p.sched.runUntil(t2);
     w.ep.receive(fin());
     expect(w.ep.take().map(shape)).toEqual([sh('ACK', C + 2, S + 2)]);
-    expect(w.ep.ctx.timerTimeWait).toBe(t2 + tw);
+    expect(w.ep.ctx.timers.timeWait).toBe(t2 + tw);
     // Past the first and second deadlines: still waiting.
     w.p.sched.runUntil(t1 + tw);
     expect(w.ep.state).toBe('TIME_WAIT');
@@ -1083,7 +1083,7 @@ describe.each(PROFILES)('whole connections, %s profile', (name) => {
     expect([client.state, server.state]).toEqual(['ESTABLISHED', 'ESTABLISHED']);
     for (const e of [client, server]) {
       expect(e.ctx.sndUna).toBe(e.ctx.sndNxt);
-      expect(e.ctx.timerRtx).toBeNull();
+      expect(e.ctx.timers.rtx).toBeNull();
     }
     // And the connection works.
     client.write('ping');
@@ -1171,7 +1171,7 @@ describe('RTO (RFC 6298) in the machine', () => {
     expect(p.client.ctx.rto.rttvar).toBe(10);
     const t0 = p.sched.now;
     p.client.write('x');
-    expect(p.client.ctx.timerRtx).toBe(t0 + floor);
+    expect(p.client.ctx.timers.rtx).toBe(t0 + floor);
     p.sched.runUntil(t0 + floor - 1);
     expect(p.client.log.filter((s) => s.rtx)).toEqual([]);
     p.sched.runUntil(t0 + floor);
@@ -1210,7 +1210,7 @@ describe('RTO (RFC 6298) in the machine', () => {
       expect(client.ctx.rto.srtt).toBeUndefined();
       const t1 = sched.now;
       client.write('x');
-      expect(client.ctx.timerRtx).toBe(t1 + 3000);
+      expect(client.ctx.timers.rtx).toBe(t1 + 3000);
     },
   );
 
@@ -1253,7 +1253,7 @@ describe('RTO (RFC 6298) in the machine', () => {
     // New data: no RTT sample has been taken since the backoff, so the timer runs 2 s.
     const t1 = p.sched.now;
     p.client.write('y');
-    expect(p.client.ctx.timerRtx).toBe(t1 + 2000);
+    expect(p.client.ctx.timers.rtx).toBe(t1 + 2000);
   });
 });
 

@@ -4,10 +4,19 @@
  * The top-level states are exactly RFC 9293's eleven. Each transition is one
  * rule of §3.10 (Event Processing), chosen by state, event and guard in the
  * order the RFC checks them; its action, from tcb.ts, carries the rule out.
- * Segments leave as emitted `segment` events; timers are named delays, so they
- * run on whatever clock the actor is given (the simulation's virtual clock).
+ * Every transition has a stable id in its `meta` (`<STATE>/<what>`), by which
+ * the diagram's translations and the walkthrough's explanations are keyed.
+ *
+ * The machine's context is the TCB and the segments the last step sent. The
+ * one kind of action runs a tcb.ts handler (`assign`), and `emit` hands the
+ * segments it produced to whoever listens: the endpoint never calls the link.
+ *
+ * Timers are deadlines in the TCB (`tcb.timers`, one record keyed by name).
+ * Whoever runs the machine raises a timer's event when its deadline comes
+ * (`timers.ts`), so a run's every input to a machine is an event it was sent:
+ * replaying those events through `transition()` rebuilds any snapshot.
  */
-import { enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { assertEvent, assign, emit, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { Segment } from './segment';
 import { ACK, FIN, RST, SYN } from './segment';
 import { seqAdd, seqGt, seqLe, seqLt } from './seq';
@@ -24,10 +33,13 @@ import {
   consume,
   enterTimeWait,
   initialTcb,
+  lastAckDone,
   listenSyn,
   onDelackTimeout,
+  onFinWait2Timeout,
   onRtxGiveUp,
   onRtxTimeout,
+  onTimeWaitTimeout,
   passiveOpen,
   processSegment,
   queueData,
@@ -47,6 +59,7 @@ import {
   type StateName,
   type Tcb,
   type TcbInput,
+  type TimerName,
 } from './tcb';
 
 export type TcpEvent =
@@ -63,212 +76,174 @@ export type TcpEvent =
   | { type: 'ABORT'; now: number; rst?: boolean }
   | { type: 'RTX_TIMEOUT' }
   | { type: 'DELACK_TIMEOUT' }
-  | { type: 'FIN_WAIT_2_TIMEOUT' };
+  | { type: 'FIN_WAIT_2_TIMEOUT' }
+  | { type: 'TIME_WAIT_TIMEOUT' };
 
-type SegmentEvent = Extract<TcpEvent, { type: 'SEGMENT' }>;
-type Handler = (t: Tcb, e: TcpEvent, out: Out) => Tcb;
+/** The event each timer raises when its deadline comes. */
+export const TIMEOUT_EVENTS = {
+  rtx: { type: 'RTX_TIMEOUT' },
+  delack: { type: 'DELACK_TIMEOUT' },
+  finWait2: { type: 'FIN_WAIT_2_TIMEOUT' },
+  timeWait: { type: 'TIME_WAIT_TIMEOUT' },
+} as const satisfies Record<TimerName, TcpEvent>;
 
-const seg = (e: TcpEvent): Segment => (e as SegmentEvent).seg;
-const now = (e: TcpEvent): number => (e as { now: number }).now;
-const flag = (e: TcpEvent, f: number): boolean => ((e as SegmentEvent).seg.flags & f) !== 0;
+/** The event types that are timers expiring. */
+export const TIMEOUT_TYPES: ReadonlySet<string> = new Set(
+  Object.values(TIMEOUT_EVENTS).map((e) => e.type),
+);
 
-/** A segment handler stamps the TCB with the arrival time, then applies `fn`. */
-const onSeg =
-  (fn: (t: Tcb, s: Segment, out: Out) => Tcb): Handler =>
-  (t, e, out) =>
-    fn(at(t, now(e)), seg(e), out);
+/** The machine's context: the TCB, and what the step that made this snapshot sent. */
+export interface EndpointContext {
+  readonly tcb: Tcb;
+  readonly sent: readonly EmittedSegment[];
+}
 
-const sendAckOnly = (t: Tcb, out: Out): Tcb => {
-  const d: Draft = { ...t };
+/** What the machine emits: the segments one step sent, in order. */
+export interface SentEvent {
+  readonly type: 'sent';
+  readonly sent: readonly EmittedSegment[];
+}
+
+type Ev<T extends TcpEvent['type']> = Extract<TcpEvent, { type: T }>;
+type SegmentEvent = Ev<'SEGMENT'>;
+
+const seg = (e: TcpEvent): Segment => {
+  assertEvent(e, 'SEGMENT');
+  return e.seg;
+};
+const flag = (e: TcpEvent, f: number): boolean => (seg(e).flags & f) !== 0;
+/** The time an outside event happened (timer events take theirs from their deadline). */
+const now = (e: TcpEvent): number => ('now' in e ? e.now : 0);
+
+/** Where processing of an acceptable segment goes once §3.10.7.4's fifth to eighth steps are done. */
+export type ThenWhat = 'stay' | 'timeWait' | 'finWait2' | 'closed';
+
+const sendAckOnly = (t: Tcb, e: TcpEvent, out: Out): Tcb => {
+  const d: Draft = { ...at(t, now(e)) };
   sendAck(d, out);
   return d;
 };
 
-/** Reset received in a synchronized state: CLOSED, and the error the application will see. */
-const reset =
-  (error: Errno | null): Handler =>
-  (t, e) =>
-    resetReceived(t, now(e), error);
+/**
+ * A handler runs one rule over the TCB, collecting the segments it sends in
+ * `out`. Wrapped in `assign`, it is the machine's one kind of action.
+ */
+function step<P = undefined>(fn: (t: Tcb, e: TcpEvent, out: Out, params: P) => Tcb) {
+  return assign<EndpointContext, TcpEvent, P, TcpEvent, never>(({ context, event }, params) => {
+    const out: Out = [];
+    return { tcb: fn(context.tcb, event, out, params), sent: out };
+  });
+}
 
-const handlers = {
-  passiveOpen: ((t, e) =>
-    passiveOpen(t, e as Extract<TcpEvent, { type: 'PASSIVE_OPEN' }>)) as Handler,
-  activeOpen: ((t, e, out) =>
-    activeOpen(t, e as Extract<TcpEvent, { type: 'ACTIVE_OPEN' }>, out)) as Handler,
-  listenSyn: ((t, e, out) => listenSyn(t, seg(e), now(e), out)) as Handler,
-  /** RFC 9293 §3.10.7.1: a segment for a connection that does not exist draws a RST. */
-  replyReset: onSeg(rstForAck),
-  rstForAck: onSeg(rstForAck),
-  synSentEstablish: onSeg(synSentEstablish),
-  simultaneousSyn: onSeg(simultaneousSyn),
-  refused: reset('ECONNREFUSED'),
-  connReset: reset('ECONNRESET'),
-  /** Linux tcp_reset(): a RST in CLOSE_WAIT is reported as EPIPE. */
-  pipeReset: reset('EPIPE'),
-  quietReset: reset(null),
-  backToListen: ((t, e) => backToListen(t, now(e))) as Handler,
-  ackAndDrop: onSeg((t, _s, out) => sendAckOnly(t, out)),
-  challengeAck: onSeg((t, _s, out) => sendAckOnly(t, out)),
-  resendSynAck: onSeg((t, _s, out) => resendSynAck(t, out)),
-  /** SYN_RECEIVED, acceptable ACK: ESTABLISHED, then the rest of the segment (RFC 9293 fifth check). */
-  synRcvdAck: onSeg((t, s, out) => processSegment(t, s, 'SYN_RECEIVED', out)),
-  processEstablished: onSeg((t, s, out) => processSegment(t, s, 'ESTABLISHED', out)),
-  processFinWait1: onSeg((t, s, out) => processSegment(t, s, 'FIN_WAIT_1', out)),
-  processFinWait2: onSeg((t, s, out) => processSegment(t, s, 'FIN_WAIT_2', out)),
-  processCloseWait: onSeg((t, s, out) => processSegment(t, s, 'CLOSE_WAIT', out)),
-  processClosing: onSeg((t, s, out) => processSegment(t, s, 'CLOSING', out)),
-  processLastAck: onSeg((t, s, out) => processSegment(t, s, 'LAST_ACK', out)),
-  processTimeWait: onSeg((t, s, out) => processSegment(t, s, 'TIME_WAIT', out)),
-  /** Entering TIME_WAIT: process the segment, then start the 2MSL (Linux: 60 s) timer. */
-  finWait1ToTimeWait: onSeg((t, s, out) => enterTimeWait(processSegment(t, s, 'FIN_WAIT_1', out))),
-  finWait2ToTimeWait: onSeg((t, s, out) => enterTimeWait(processSegment(t, s, 'FIN_WAIT_2', out))),
-  closingToTimeWait: onSeg((t, s, out) => enterTimeWait(processSegment(t, s, 'CLOSING', out))),
-  finWait1ToFinWait2: onSeg((t, s, out) => armFinWait2(processSegment(t, s, 'FIN_WAIT_1', out))),
-  lastAckClosed: onSeg((t, s, out) => {
-    const r = processSegment(t, s, 'LAST_ACK', out);
-    return { ...r, timerRtx: null, rtxQueue: [], timerDelack: null };
+const processSegmentThen = (t: Tcb, e: TcpEvent, out: Out, from: StateName, then: ThenWhat) => {
+  const r = processSegment(at(t, now(e)), seg(e), from, out);
+  if (then === 'timeWait') return enterTimeWait(r);
+  if (then === 'finWait2') return armFinWait2(r);
+  if (then === 'closed') return lastAckDone(r);
+  return r;
+};
+
+const actions = {
+  passiveOpen: step((t, e) => {
+    assertEvent(e, 'PASSIVE_OPEN');
+    return passiveOpen(t, e);
   }),
+  activeOpen: step((t, e, out) => {
+    assertEvent(e, 'ACTIVE_OPEN');
+    return activeOpen(t, e, out);
+  }),
+  listenSyn: step((t, e, out) => listenSyn(t, seg(e), now(e), out)),
+  /**
+   * RFC 9293 §3.10.7.1–3: a segment with a bad (or, for a closed connection,
+   * any) ACK is answered with <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=…><CTL=RST,ACK>.
+   */
+  rstForAck: step((t, e, out) => rstForAck(at(t, now(e)), seg(e), out)),
+  synSentEstablish: step((t, e, out) => synSentEstablish(at(t, now(e)), seg(e), out)),
+  simultaneousSyn: step((t, e, out) => simultaneousSyn(at(t, now(e)), seg(e), out)),
+  /** Reset received (or connection refused): CLOSED, and the error the application will see. */
+  reset: step((t, e, _out, p: { error: Errno | null }) => resetReceived(t, now(e), p.error)),
+  backToListen: step((t, e) => backToListen(t, now(e))),
+  /** An unacceptable segment, or RFC 5961's challenge ACK: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+  sendAck: step(sendAckOnly),
+  resendSynAck: step((t, e, out) => resendSynAck(at(t, now(e)), out)),
+  /**
+   * The fifth to eighth steps of §3.10.7.4 for an acceptable segment (ACK, URG,
+   * text, FIN) in state `from`, and then what the state change needs: TIME_WAIT's
+   * timer, FIN_WAIT_2's orphan timer, or the end of the connection.
+   */
+  process: step((t, e, out, p: { from: StateName; then: ThenWhat }) =>
+    processSegmentThen(t, e, out, p.from, p.then),
+  ),
   /**
    * RFC 1122 §4.2.2.13 (Linux TCPAbortOnData): new data for an application that
    * has closed its socket is answered with RST and the connection ends.
    */
-  abortOnData: onSeg((t, s, out) => resetReceived(rstForAck(t, s, out), t.now, null)),
+  abortOnData: step((t, e, out) => resetReceived(rstForAck(t, seg(e), out), now(e), null)),
   /** TIME_WAIT, the FIN again: our last ACK was lost. ACK it again and restart the timer. */
-  timeWaitFin: onSeg((t, _s, out) => enterTimeWait(sendAckOnly(t, out))),
-  send: ((t, e, out) =>
-    queueData(t, now(e), (e as Extract<TcpEvent, { type: 'SEND' }>).data, out)) as Handler,
-  receive: ((t, e, out) =>
-    consume(t, now(e), (e as Extract<TcpEvent, { type: 'RECEIVE' }>).n, true, out)) as Handler,
-  receiveLate: ((t, e, out) =>
-    consume(t, now(e), (e as Extract<TcpEvent, { type: 'RECEIVE' }>).n, false, out)) as Handler,
-  close: ((t, e, out) =>
-    queueFin(t, now(e), (e as Extract<TcpEvent, { type: 'CLOSE' }>).orphan, out)) as Handler,
-  closeInFinWait2: ((t, e) =>
-    armFinWait2({
-      ...at(t, now(e)),
-      orphan: t.orphan || (e as { orphan?: boolean }).orphan === true,
-    })) as Handler,
-  orphan: ((t, e) => ({ ...at(t, now(e)), orphan: true })) as Handler,
-  orphanInFinWait2: ((t, e) => armFinWait2({ ...at(t, now(e)), orphan: true })) as Handler,
-  closeQuietly: ((t, e, out) => abort(t, now(e), false, out)) as Handler,
-  abortWithRst: ((t, e, out) => abort(t, now(e), true, out)) as Handler,
-  rtxTimeoutSynSent: ((t, _e, out) => onRtxTimeout(t, 'SYN_SENT', out)) as Handler,
-  rtxTimeoutSynRcvd: ((t, _e, out) => onRtxTimeout(t, 'SYN_RECEIVED', out)) as Handler,
-  rtxTimeout: ((t, _e, out) => onRtxTimeout(t, 'ESTABLISHED', out)) as Handler,
-  rtxGiveUp: ((t) => onRtxGiveUp(t)) as Handler,
-  delackTimeout: ((t, _e, out) => onDelackTimeout(t, out)) as Handler,
-  finWait2Timeout: ((t) => ({
-    ...t,
-    now: t.timerFinWait2 ?? t.now,
-    timerFinWait2: null,
-    fired: 'finWait2',
-    timerRtx: null,
-    timerDelack: null,
-  })) as Handler,
-  timeWaitExpired: ((t) => ({
-    ...t,
-    now: t.timerTimeWait ?? t.now,
-    timerTimeWait: null,
-    fired: 'timeWait',
-  })) as Handler,
-} satisfies Record<string, Handler>;
+  timeWaitFin: step((t, e, out) => enterTimeWait(sendAckOnly(t, e, out))),
+  send: step((t, e, out) => {
+    assertEvent(e, 'SEND');
+    return queueData(t, e.now, e.data, out);
+  }),
+  /** RECEIVE; `update`: reading may reopen the window (the peer may still send). */
+  receive: step((t, e, out, p: { update: boolean }) => {
+    assertEvent(e, 'RECEIVE');
+    return consume(t, e.now, e.n, p.update, out);
+  }),
+  close: step((t, e, out) => {
+    assertEvent(e, 'CLOSE');
+    return queueFin(t, e.now, e.orphan, out);
+  }),
+  /** close() once our FIN is out: the application lets go; in FIN_WAIT_2, tcp_fin_timeout starts. */
+  orphan: step((t, e, _out, p: { finWait2: boolean }) => {
+    assertEvent(e, ['CLOSE', 'ORPHAN']);
+    if (!p.finWait2) return { ...at(t, e.now), orphan: true };
+    // FIN_WAIT_2: shutdown(SHUT_WR) again leaves the socket open; close() lets go.
+    const orphan = t.orphan || e.type === 'ORPHAN' || e.orphan;
+    return armFinWait2({ ...at(t, e.now), orphan });
+  }),
+  /** ABORT (RFC 9293 §3.10.5), with a RST where the state calls for one. */
+  abort: step((t, e, out, p: { rst: boolean }) => abort(t, now(e), p.rst, out)),
+  rtxTimeout: step((t, _e, out, p: { state: StateName }) => onRtxTimeout(t, p.state, out)),
+  rtxGiveUp: step((t) => onRtxGiveUp(t)),
+  delackTimeout: step((t, _e, out) => onDelackTimeout(t, out)),
+  finWait2Timeout: step((t) => onFinWait2Timeout(t)),
+  timeWaitTimeout: step((t) => onTimeWaitTimeout(t)),
+  /** Hand the segments the step sent to the listeners (the host puts them on the link). */
+  emitSent: emit<EndpointContext, TcpEvent, undefined, TcpEvent, SentEvent>(({ context }) => ({
+    type: 'sent',
+    sent: context.sent,
+  })),
+};
 
-type HandlerName = keyof typeof handlers;
+type ActionName = Exclude<keyof typeof actions, 'emitSent'>;
+type ParamsOf<A extends ActionName> = Parameters<(typeof actions)[A]>[1];
+type PlainAction = { [A in ActionName]: ParamsOf<A> extends undefined ? A : never }[ActionName];
+type ParamAction = Exclude<ActionName, PlainAction>;
 
-/**
- * The machine's one kind of action: run a handler over the TCB, then let the
- * world see its effects — the new TCB, the segments it sends, and the
- * retransmission, delayed-ACK and FIN_WAIT_2 timers it (re)armed or stopped.
- */
-const run = (name: HandlerName) =>
-  enqueueActions<
-    Tcb,
-    TcpEvent,
-    undefined,
-    TcpEvent,
-    never,
-    never,
-    never,
-    TimerDelay,
-    EmittedSegment
-  >(({ context, event, enqueue }) => {
-    const out: Out = [];
-    const next = handlers[name](context, event, out);
-    enqueue.assign(() => next);
-    for (const o of out) enqueue.emit(o);
-    // The fired timer is no longer scheduled; others restart when their deadline moved.
-    if (context.timerRtx !== next.timerRtx) {
-      if (context.timerRtx !== null && next.fired !== 'rtx') enqueue.cancel('rtx');
-      if (next.timerRtx !== null)
-        enqueue.raise({ type: 'RTX_TIMEOUT' }, { id: 'rtx', delay: 'rto' });
-    }
-    if (context.timerDelack !== next.timerDelack) {
-      if (context.timerDelack !== null && next.fired !== 'delack') enqueue.cancel('delack');
-      if (next.timerDelack !== null)
-        enqueue.raise({ type: 'DELACK_TIMEOUT' }, { id: 'delack', delay: 'delack' });
-    }
-    if (context.timerFinWait2 !== next.timerFinWait2) {
-      if (context.timerFinWait2 !== null && next.fired !== 'finWait2') enqueue.cancel('finWait2');
-      if (next.timerFinWait2 !== null)
-        enqueue.raise({ type: 'FIN_WAIT_2_TIMEOUT' }, { id: 'finWait2', delay: 'finWait2' });
-    }
-  });
+/** A transition's actions: the handler (with its parameters), then the emit of what it sent. */
+function act<A extends PlainAction>(type: A): readonly [A, 'emitSent'];
+function act<A extends ParamAction>(
+  type: A,
+  params: ParamsOf<A>,
+): readonly [{ readonly type: A; readonly params: ParamsOf<A> }, 'emitSent'];
+function act(type: ActionName, params?: unknown): readonly [unknown, 'emitSent'] {
+  return [params === undefined ? type : { type, params }, 'emitSent'];
+}
 
-type TimerDelay = 'rto' | 'delack' | 'finWait2' | 'timeWait';
-
-const actions = Object.fromEntries(
-  (Object.keys(handlers) as HandlerName[]).map((n) => [n, run(n)]),
-) as Record<HandlerName, ReturnType<typeof run>>;
-
-const s = (e: TcpEvent): Segment => seg(e);
-
-// Transitions several states share, written once.
-
-/** The delayed-ACK timer: send the ACK that was held back. */
-const DELAYED_ACK = {
-  actions: 'delackTimeout',
-  description: 'delayed-ACK timeout / snd ACK',
-} as const;
-/** recv() while the peer may still send: reading reopens the window. */
-const RECEIVE_OPEN = { actions: 'receive', description: 'recv()' } as const;
-/** recv() of what is left once the peer's FIN is in (or the window no longer matters). */
-const RECEIVE_LATE = { actions: 'receiveLate', description: 'recv()' } as const;
-/** close() after our FIN is queued: the application lets go of the socket. */
-const LET_GO = { actions: 'orphan', description: 'close()' } as const;
-/** ABORT in a state that still has a connection to reset (RFC 9293 §3.10.5). */
-const ABORT_WITH_RST = {
-  target: 'CLOSED',
-  actions: 'abortWithRst',
-  description: 'abort / snd RST',
-} as const;
-/**
- * ABORT in CLOSING or LAST_ACK: RFC 9293 just deletes the TCB; Linux's close()
- * with unread data still sends RST (`rst`).
- */
-const ABORT_AFTER_FIN = [
-  {
-    guard: 'forcedRst',
-    target: 'CLOSED',
-    actions: 'abortWithRst',
-    description: 'close() with unread data / snd RST',
-  },
-  { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
-] as const;
+/** A transition, with its stable id and the text the diagram shows. */
+function tr<const C extends object>(id: string, description: string, config: C) {
+  return { ...config, description, meta: { id } } as const;
+}
 
 export const tcpMachine = setup({
   types: {
-    context: {} as Tcb,
+    context: {} as EndpointContext,
     events: {} as TcpEvent,
-    emitted: {} as EmittedSegment,
+    emitted: {} as SentEvent,
     input: {} as TcbInput,
   },
   actions,
-  delays: {
-    rto: ({ context }) => (context.timerRtx ?? context.now) - context.now,
-    delack: ({ context }) => (context.timerDelack ?? context.now) - context.now,
-    finWait2: ({ context }) => (context.timerFinWait2 ?? context.now) - context.now,
-    timeWait: ({ context }) => (context.timerTimeWait ?? context.now) - context.now,
-  },
   guards: {
     isRst: ({ event }) => flag(event, RST),
     isSyn: ({ event }) => flag(event, SYN),
@@ -276,410 +251,488 @@ export const tcpMachine = setup({
     noAck: ({ event }) => !flag(event, ACK),
     finNotRst: ({ event }) => flag(event, FIN) && !flag(event, RST),
     /** SYN_SENT: SEG.ACK =< ISS or SEG.ACK > SND.NXT. */
-    badAckSynSent: ({ context, event }) =>
-      flag(event, ACK) &&
-      !(seqLt(context.iss, s(event).ack) && seqLe(s(event).ack, context.sndNxt)),
+    badAckSynSent: ({ context: { tcb }, event }) =>
+      flag(event, ACK) && !(seqLt(tcb.iss, seg(event).ack) && seqLe(seg(event).ack, tcb.sndNxt)),
     rstWithGoodAck: ({ event }) => flag(event, RST) && flag(event, ACK),
     synWithGoodAck: ({ event }) => flag(event, SYN) && flag(event, ACK),
     /** RFC 9293 §3.10.7.3: after the SYN,ACK, processing continues at the sixth step, FIN included. */
     synAckWithFin: ({ event }) => flag(event, SYN) && flag(event, ACK) && flag(event, FIN),
-    unacceptableRst: ({ context, event }) => flag(event, RST) && !acceptable(context, s(event)),
-    unacceptable: ({ context, event }) => !acceptable(context, s(event)),
+    unacceptableRst: ({ context: { tcb }, event }) =>
+      flag(event, RST) && !acceptable(tcb, seg(event)),
+    unacceptable: ({ context: { tcb }, event }) => !acceptable(tcb, seg(event)),
     /** RFC 5961 §3.2: only a RST exactly at RCV.NXT resets the connection. */
-    rstExact: ({ context, event }) => flag(event, RST) && s(event).seq === context.rcvNxt,
-    passiveSyn: ({ context, event }) => flag(event, SYN) && context.passiveOpen,
-    passiveRstExact: ({ context, event }) =>
-      flag(event, RST) && s(event).seq === context.rcvNxt && context.passiveOpen,
+    rstExact: ({ context: { tcb }, event }) => flag(event, RST) && seg(event).seq === tcb.rcvNxt,
+    passiveSyn: ({ context: { tcb }, event }) => flag(event, SYN) && tcb.passiveOpen,
+    passiveRstExact: ({ context: { tcb }, event }) =>
+      flag(event, RST) && seg(event).seq === tcb.rcvNxt && tcb.passiveOpen,
     /** Linux: the peer's SYN,ACK during a simultaneous open completes it (tcp_validate_incoming()). */
-    simOpenSynAck: ({ context, event }) =>
-      context.profile.linuxSynReceived &&
-      !context.passiveOpen &&
+    simOpenSynAck: ({ context: { tcb }, event }) =>
+      tcb.profile.linuxSynReceived &&
+      !tcb.passiveOpen &&
       flag(event, SYN) &&
       flag(event, ACK) &&
       !flag(event, RST) &&
-      seqAdd(s(event).seq, 1) === context.rcvNxt &&
-      s(event).ack === context.sndNxt,
+      seqAdd(seg(event).seq, 1) === tcb.rcvNxt &&
+      seg(event).ack === tcb.sndNxt,
     /** Linux: a retransmitted SYN (same ISN) in SYN_RECEIVED. */
-    dupSyn: ({ context, event }) =>
-      context.profile.linuxSynReceived &&
+    dupSyn: ({ context: { tcb }, event }) =>
+      tcb.profile.linuxSynReceived &&
       flag(event, SYN) &&
       !flag(event, ACK) &&
       !flag(event, RST) &&
-      s(event).seq === context.irs,
-    ackNotNew: ({ context, event }) => !ackNew(context, s(event)),
-    ackOfUnsent: ({ context, event }) => seqGt(s(event).ack, context.sndNxt),
-    completesFin: ({ context, event }) => completesFin(context, s(event)),
-    acksFin: ({ context, event }) => acksFin(context, s(event)),
-    acksFinAndCompletesFin: ({ context, event }) =>
-      acksFin(context, s(event)) && completesFin(context, s(event)),
-    synGiveUp: ({ context }) => rtxGiveUp(context, 'SYN_SENT'),
-    synAckGiveUp: ({ context }) => rtxGiveUp(context, 'SYN_RECEIVED'),
-    dataGiveUp: ({ context }) => rtxGiveUp(context, 'ESTABLISHED'),
-    orphaned: ({ context }) => context.orphan,
+      seg(event).seq === tcb.irs,
+    ackNotNew: ({ context: { tcb }, event }) => !ackNew(tcb, seg(event)),
+    ackOfUnsent: ({ context: { tcb }, event }) => seqGt(seg(event).ack, tcb.sndNxt),
+    /** The text step will take the peer's FIN in order (the same function text() applies). */
+    completesFin: ({ context: { tcb }, event }) => completesFin(tcb, seg(event)),
+    acksFin: ({ context: { tcb }, event }) => acksFin(tcb, seg(event)),
+    acksFinAndCompletesFin: ({ context: { tcb }, event }) =>
+      acksFin(tcb, seg(event)) && completesFin(tcb, seg(event)),
+    /** The retransmission timer has run out of retries in `state` (Linux tcp_write_timeout()). */
+    giveUp: ({ context: { tcb } }, p: { state: StateName }) => rtxGiveUp(tcb, p.state),
     forcedRst: ({ event }) => (event as { rst?: boolean }).rst === true,
-    dataAfterClose: ({ context, event }) =>
-      context.orphan &&
-      s(event).payload.length > 0 &&
-      seqGt(seqAdd(s(event).seq, s(event).payload.length), context.rcvNxt),
+    dataAfterClose: ({ context: { tcb }, event }) => {
+      const s = seg(event);
+      return (
+        tcb.orphan && s.payload.length > 0 && seqGt(seqAdd(s.seq, s.payload.length), tcb.rcvNxt)
+      );
+    },
   },
 }).createMachine({
   id: 'tcp',
-  context: ({ input }) => initialTcb(input),
+  context: ({ input }) => ({ tcb: initialTcb(input), sent: [] }),
   initial: 'CLOSED',
   states: {
     CLOSED: {
       on: {
-        PASSIVE_OPEN: { target: 'LISTEN', actions: 'passiveOpen', description: 'listen()' },
-        ACTIVE_OPEN: {
+        PASSIVE_OPEN: tr('CLOSED/listen', 'listen()', {
+          target: 'LISTEN',
+          actions: act('passiveOpen'),
+        }),
+        ACTIVE_OPEN: tr('CLOSED/connect', 'connect() / snd SYN', {
           target: 'SYN_SENT',
-          actions: 'activeOpen',
-          description: 'connect() / snd SYN',
-        },
+          actions: act('activeOpen'),
+        }),
         SEGMENT: [
-          { guard: 'isRst', description: 'rcv RST / (drop)' },
-          { actions: 'replyReset', description: 'rcv any / snd RST' },
+          tr('CLOSED/rcv-rst', 'rcv RST / (drop)', { guard: 'isRst' }),
+          tr('CLOSED/rcv-any', 'rcv any / snd RST', { actions: act('rstForAck') }),
         ],
       },
     },
     LISTEN: {
       on: {
         SEGMENT: [
-          { guard: 'isRst', description: 'rcv RST / (ignore)' },
-          { guard: 'hasAck', actions: 'rstForAck', description: 'rcv ACK / snd RST' },
-          {
+          tr('LISTEN/rcv-rst', 'rcv RST / (ignore)', { guard: 'isRst' }),
+          tr('LISTEN/rcv-ack', 'rcv ACK / snd RST', { guard: 'hasAck', actions: act('rstForAck') }),
+          tr('LISTEN/rcv-syn', 'rcv SYN / snd SYN,ACK', {
             guard: 'isSyn',
             target: 'SYN_RECEIVED',
-            actions: 'listenSyn',
-            description: 'rcv SYN / snd SYN,ACK',
-          },
+            actions: act('listenSyn'),
+          }),
         ],
-        CLOSE: { target: 'CLOSED', actions: 'closeQuietly', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        CLOSE: tr('LISTEN/close', 'close()', {
+          target: 'CLOSED',
+          actions: act('abort', { rst: false }),
+        }),
+        ABORT: tr('LISTEN/abort', 'abort', {
+          target: 'CLOSED',
+          actions: act('abort', { rst: false }),
+        }),
       },
     },
     SYN_SENT: {
       on: {
         SEGMENT: [
-          { guard: 'badAckSynSent', actions: 'rstForAck', description: 'rcv bad ACK / snd RST' },
-          {
+          tr('SYN_SENT/rcv-bad-ack', 'rcv bad ACK / snd RST', {
+            guard: 'badAckSynSent',
+            actions: act('rstForAck'),
+          }),
+          tr('SYN_SENT/rcv-rst-ack', 'rcv RST,ACK / ECONNREFUSED', {
             guard: 'rstWithGoodAck',
             target: 'CLOSED',
-            actions: 'refused',
-            description: 'rcv RST,ACK / ECONNREFUSED',
-          },
-          { guard: 'isRst', description: 'rcv RST without ACK / (drop)' },
-          {
+            actions: act('reset', { error: 'ECONNREFUSED' }),
+          }),
+          tr('SYN_SENT/rcv-rst', 'rcv RST without ACK / (drop)', { guard: 'isRst' }),
+          tr('SYN_SENT/rcv-syn-ack-fin', 'rcv SYN,ACK,FIN / snd ACK', {
             guard: 'synAckWithFin',
             target: 'CLOSE_WAIT',
-            actions: 'synSentEstablish',
-            description: 'rcv SYN,ACK,FIN / snd ACK',
-          },
-          {
+            actions: act('synSentEstablish'),
+          }),
+          tr('SYN_SENT/rcv-syn-ack', 'rcv SYN,ACK / snd ACK', {
             guard: 'synWithGoodAck',
             target: 'ESTABLISHED',
-            actions: 'synSentEstablish',
-            description: 'rcv SYN,ACK / snd ACK',
-          },
-          {
+            actions: act('synSentEstablish'),
+          }),
+          tr('SYN_SENT/rcv-syn', 'rcv SYN / snd SYN,ACK (simultaneous open)', {
             guard: 'isSyn',
             target: 'SYN_RECEIVED',
-            actions: 'simultaneousSyn',
-            description: 'rcv SYN / snd SYN,ACK (simultaneous open)',
-          },
+            actions: act('simultaneousSyn'),
+          }),
         ],
-        SEND: { actions: 'send', description: 'send() (queued)' },
+        SEND: tr('SYN_SENT/send', 'send() (queued)', { actions: act('send') }),
         RTX_TIMEOUT: [
-          {
-            guard: 'synGiveUp',
+          tr('SYN_SENT/give-up', 'timeout, retries spent / ETIMEDOUT', {
+            guard: { type: 'giveUp', params: { state: 'SYN_SENT' } },
             target: 'CLOSED',
-            actions: 'rtxGiveUp',
-            description: 'timeout, retries spent / ETIMEDOUT',
-          },
-          { actions: 'rtxTimeoutSynSent', description: 'timeout / snd SYN again' },
+            actions: act('rtxGiveUp'),
+          }),
+          tr('SYN_SENT/rtx', 'timeout / snd SYN again', {
+            actions: act('rtxTimeout', { state: 'SYN_SENT' }),
+          }),
         ],
-        CLOSE: { target: 'CLOSED', actions: 'closeQuietly', description: 'close()' },
-        ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        CLOSE: tr('SYN_SENT/close', 'close()', {
+          target: 'CLOSED',
+          actions: act('abort', { rst: false }),
+        }),
+        ABORT: tr('SYN_SENT/abort', 'abort', {
+          target: 'CLOSED',
+          actions: act('abort', { rst: false }),
+        }),
       },
     },
     SYN_RECEIVED: {
       on: {
         SEGMENT: [
-          { guard: 'unacceptableRst', description: 'rcv RST out of window / (drop)' },
-          {
+          tr('SYN_RECEIVED/rcv-rst-outside', 'rcv RST out of window / (drop)', {
+            guard: 'unacceptableRst',
+          }),
+          tr('SYN_RECEIVED/rcv-syn-ack', 'rcv SYN,ACK (simultaneous open)', {
             guard: 'simOpenSynAck',
             target: 'ESTABLISHED',
-            actions: 'synRcvdAck',
-            description: 'rcv SYN,ACK (simultaneous open)',
-          },
-          { guard: 'dupSyn', actions: 'resendSynAck', description: 'rcv SYN again / snd SYN,ACK' },
-          {
+            actions: act('process', { from: 'SYN_RECEIVED', then: 'stay' }),
+          }),
+          tr('SYN_RECEIVED/rcv-syn-again', 'rcv SYN again / snd SYN,ACK', {
+            guard: 'dupSyn',
+            actions: act('resendSynAck'),
+          }),
+          tr('SYN_RECEIVED/rcv-unacceptable', 'rcv unacceptable / snd ACK', {
             guard: 'unacceptable',
-            actions: 'ackAndDrop',
-            description: 'rcv unacceptable / snd ACK',
-          },
-          {
+            actions: act('sendAck'),
+          }),
+          tr('SYN_RECEIVED/rcv-rst-passive', 'rcv RST (passive open) / back to LISTEN', {
             guard: 'passiveRstExact',
             target: 'LISTEN',
-            actions: 'backToListen',
-            description: 'rcv RST (passive open) / back to LISTEN',
-          },
-          {
+            actions: act('backToListen'),
+          }),
+          tr('SYN_RECEIVED/rcv-rst-active', 'rcv RST (active open) / ECONNREFUSED', {
             guard: 'rstExact',
             target: 'CLOSED',
-            actions: 'refused',
-            description: 'rcv RST (active open) / ECONNREFUSED',
-          },
-          {
+            actions: act('reset', { error: 'ECONNREFUSED' }),
+          }),
+          tr('SYN_RECEIVED/rcv-rst-in-window', 'rcv RST in window / challenge ACK', {
             guard: 'isRst',
-            actions: 'challengeAck',
-            description: 'rcv RST in window / challenge ACK',
-          },
-          {
+            actions: act('sendAck'),
+          }),
+          tr('SYN_RECEIVED/rcv-syn-passive', 'rcv SYN in window (passive open) / back to LISTEN', {
             guard: 'passiveSyn',
             target: 'LISTEN',
-            actions: 'backToListen',
-            description: 'rcv SYN in window (passive open) / back to LISTEN',
-          },
-          { guard: 'isSyn', actions: 'challengeAck', description: 'rcv SYN / challenge ACK' },
-          { guard: 'noAck', description: 'rcv no ACK / (drop)' },
-          { guard: 'ackNotNew', actions: 'rstForAck', description: 'rcv bad ACK / snd RST' },
-          {
+            actions: act('backToListen'),
+          }),
+          tr('SYN_RECEIVED/rcv-syn', 'rcv SYN / challenge ACK', {
+            guard: 'isSyn',
+            actions: act('sendAck'),
+          }),
+          tr('SYN_RECEIVED/rcv-no-ack', 'rcv no ACK / (drop)', { guard: 'noAck' }),
+          tr('SYN_RECEIVED/rcv-bad-ack', 'rcv bad ACK / snd RST', {
+            guard: 'ackNotNew',
+            actions: act('rstForAck'),
+          }),
+          tr('SYN_RECEIVED/rcv-ack-fin', 'rcv ACK,FIN / snd ACK', {
             guard: 'completesFin',
             target: 'CLOSE_WAIT',
-            actions: 'synRcvdAck',
-            description: 'rcv ACK,FIN / snd ACK',
-          },
-          { target: 'ESTABLISHED', actions: 'synRcvdAck', description: 'rcv ACK of SYN' },
+            actions: act('process', { from: 'SYN_RECEIVED', then: 'stay' }),
+          }),
+          tr('SYN_RECEIVED/rcv-ack', 'rcv ACK of SYN', {
+            target: 'ESTABLISHED',
+            actions: act('process', { from: 'SYN_RECEIVED', then: 'stay' }),
+          }),
         ],
-        SEND: { actions: 'send', description: 'send() (queued)' },
+        SEND: tr('SYN_RECEIVED/send', 'send() (queued)', { actions: act('send') }),
         RTX_TIMEOUT: [
-          {
-            guard: 'synAckGiveUp',
+          tr('SYN_RECEIVED/give-up', 'timeout, retries spent', {
+            guard: { type: 'giveUp', params: { state: 'SYN_RECEIVED' } },
             target: 'CLOSED',
-            actions: 'rtxGiveUp',
-            description: 'timeout, retries spent',
-          },
-          { actions: 'rtxTimeoutSynRcvd', description: 'timeout / snd SYN,ACK again' },
+            actions: act('rtxGiveUp'),
+          }),
+          tr('SYN_RECEIVED/rtx', 'timeout / snd SYN,ACK again', {
+            actions: act('rtxTimeout', { state: 'SYN_RECEIVED' }),
+          }),
         ],
-        CLOSE: { target: 'FIN_WAIT_1', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: ABORT_WITH_RST,
+        CLOSE: tr('SYN_RECEIVED/close', 'close() / snd FIN', {
+          target: 'FIN_WAIT_1',
+          actions: act('close'),
+        }),
+        ABORT: abortWithRst('SYN_RECEIVED'),
       },
     },
     ESTABLISHED: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('connReset'),
-          {
+          ...synchronizedChecks('ESTABLISHED', 'ECONNRESET'),
+          tr('ESTABLISHED/rcv-fin', 'rcv FIN / snd ACK', {
             guard: 'completesFin',
             target: 'CLOSE_WAIT',
-            actions: 'processEstablished',
-            description: 'rcv FIN / snd ACK',
-          },
-          { actions: 'processEstablished', description: 'rcv data or ACK' },
+            actions: act('process', { from: 'ESTABLISHED', then: 'stay' }),
+          }),
+          tr('ESTABLISHED/rcv', 'rcv data or ACK', {
+            actions: act('process', { from: 'ESTABLISHED', then: 'stay' }),
+          }),
         ],
-        SEND: { actions: 'send', description: 'send() / snd data' },
-        RECEIVE: RECEIVE_OPEN,
-        CLOSE: { target: 'FIN_WAIT_1', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: ABORT_WITH_RST,
-        RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: DELAYED_ACK,
+        SEND: tr('ESTABLISHED/send', 'send() / snd data', { actions: act('send') }),
+        RECEIVE: receive('ESTABLISHED', true),
+        CLOSE: tr('ESTABLISHED/close', 'close() / snd FIN', {
+          target: 'FIN_WAIT_1',
+          actions: act('close'),
+        }),
+        ABORT: abortWithRst('ESTABLISHED'),
+        RTX_TIMEOUT: rtxTimeout('ESTABLISHED'),
+        DELACK_TIMEOUT: delayedAck('ESTABLISHED'),
       },
     },
     FIN_WAIT_1: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('connReset'),
-          {
-            guard: 'dataAfterClose',
-            target: 'CLOSED',
-            actions: 'abortOnData',
-            description: 'rcv data after close() / snd RST',
-          },
-          {
+          ...synchronizedChecks('FIN_WAIT_1', 'ECONNRESET'),
+          dataAfterClose('FIN_WAIT_1'),
+          tr('FIN_WAIT_1/rcv-fin-ack', 'rcv FIN,ACK / snd ACK', {
             guard: 'acksFinAndCompletesFin',
             target: 'TIME_WAIT',
-            actions: 'finWait1ToTimeWait',
-            description: 'rcv FIN,ACK / snd ACK',
-          },
-          {
+            actions: act('process', { from: 'FIN_WAIT_1', then: 'timeWait' }),
+          }),
+          tr('FIN_WAIT_1/rcv-ack-of-fin', 'rcv ACK of FIN', {
             guard: 'acksFin',
             target: 'FIN_WAIT_2',
-            actions: 'finWait1ToFinWait2',
-            description: 'rcv ACK of FIN',
-          },
-          {
+            actions: act('process', { from: 'FIN_WAIT_1', then: 'finWait2' }),
+          }),
+          tr('FIN_WAIT_1/rcv-fin', 'rcv FIN / snd ACK', {
             guard: 'completesFin',
             target: 'CLOSING',
-            actions: 'processFinWait1',
-            description: 'rcv FIN / snd ACK',
-          },
-          { actions: 'processFinWait1', description: 'rcv data or ACK' },
+            actions: act('process', { from: 'FIN_WAIT_1', then: 'stay' }),
+          }),
+          tr('FIN_WAIT_1/rcv', 'rcv data or ACK', {
+            actions: act('process', { from: 'FIN_WAIT_1', then: 'stay' }),
+          }),
         ],
-        RECEIVE: RECEIVE_OPEN,
-        CLOSE: LET_GO,
-        ORPHAN: LET_GO,
-        ABORT: ABORT_WITH_RST,
-        RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: DELAYED_ACK,
+        RECEIVE: receive('FIN_WAIT_1', true),
+        ...letGo('FIN_WAIT_1'),
+        ABORT: abortWithRst('FIN_WAIT_1'),
+        RTX_TIMEOUT: rtxTimeout('FIN_WAIT_1'),
+        DELACK_TIMEOUT: delayedAck('FIN_WAIT_1'),
       },
     },
     FIN_WAIT_2: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('connReset'),
-          {
-            guard: 'dataAfterClose',
-            target: 'CLOSED',
-            actions: 'abortOnData',
-            description: 'rcv data after close() / snd RST',
-          },
-          {
+          ...synchronizedChecks('FIN_WAIT_2', 'ECONNRESET'),
+          dataAfterClose('FIN_WAIT_2'),
+          tr('FIN_WAIT_2/rcv-fin', 'rcv FIN / snd ACK', {
             guard: 'completesFin',
             target: 'TIME_WAIT',
-            actions: 'finWait2ToTimeWait',
-            description: 'rcv FIN / snd ACK',
-          },
-          { actions: 'processFinWait2', description: 'rcv data or ACK' },
+            actions: act('process', { from: 'FIN_WAIT_2', then: 'timeWait' }),
+          }),
+          tr('FIN_WAIT_2/rcv', 'rcv data or ACK', {
+            actions: act('process', { from: 'FIN_WAIT_2', then: 'stay' }),
+          }),
         ],
-        RECEIVE: RECEIVE_OPEN,
-        CLOSE: { actions: 'closeInFinWait2', description: 'close()' },
-        ORPHAN: { actions: 'orphanInFinWait2', description: 'close()' },
-        ABORT: ABORT_WITH_RST,
-        DELACK_TIMEOUT: DELAYED_ACK,
-        FIN_WAIT_2_TIMEOUT: {
+        RECEIVE: receive('FIN_WAIT_2', true),
+        ...letGo('FIN_WAIT_2', true),
+        ABORT: abortWithRst('FIN_WAIT_2'),
+        DELACK_TIMEOUT: delayedAck('FIN_WAIT_2'),
+        FIN_WAIT_2_TIMEOUT: tr('FIN_WAIT_2/timeout', 'tcp_fin_timeout (orphaned socket)', {
           target: 'CLOSED',
-          actions: 'finWait2Timeout',
-          description: 'tcp_fin_timeout (orphaned socket)',
-        },
+          actions: act('finWait2Timeout'),
+        }),
       },
     },
     CLOSE_WAIT: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('pipeReset'),
-          { actions: 'processCloseWait', description: 'rcv ACK' },
+          // Linux tcp_reset(): a RST in CLOSE_WAIT is reported as EPIPE.
+          ...synchronizedChecks('CLOSE_WAIT', 'EPIPE'),
+          tr('CLOSE_WAIT/rcv', 'rcv ACK', {
+            actions: act('process', { from: 'CLOSE_WAIT', then: 'stay' }),
+          }),
         ],
-        SEND: { actions: 'send', description: 'send() / snd data' },
-        RECEIVE: RECEIVE_LATE,
-        CLOSE: { target: 'LAST_ACK', actions: 'close', description: 'close() / snd FIN' },
-        ABORT: ABORT_WITH_RST,
-        RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: DELAYED_ACK,
+        SEND: tr('CLOSE_WAIT/send', 'send() / snd data', { actions: act('send') }),
+        RECEIVE: receive('CLOSE_WAIT', false),
+        CLOSE: tr('CLOSE_WAIT/close', 'close() / snd FIN', {
+          target: 'LAST_ACK',
+          actions: act('close'),
+        }),
+        ABORT: abortWithRst('CLOSE_WAIT'),
+        RTX_TIMEOUT: rtxTimeout('CLOSE_WAIT'),
+        DELACK_TIMEOUT: delayedAck('CLOSE_WAIT'),
       },
     },
     CLOSING: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('quietReset'),
-          {
+          ...synchronizedChecks('CLOSING', null),
+          tr('CLOSING/rcv-ack-of-fin', 'rcv ACK of FIN', {
             guard: 'acksFin',
             target: 'TIME_WAIT',
-            actions: 'closingToTimeWait',
-            description: 'rcv ACK of FIN',
-          },
-          { actions: 'processClosing', description: 'rcv ACK' },
+            actions: act('process', { from: 'CLOSING', then: 'timeWait' }),
+          }),
+          tr('CLOSING/rcv', 'rcv ACK', {
+            actions: act('process', { from: 'CLOSING', then: 'stay' }),
+          }),
         ],
-        RECEIVE: RECEIVE_LATE,
-        CLOSE: LET_GO,
-        ORPHAN: LET_GO,
-        ABORT: ABORT_AFTER_FIN,
-        RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: DELAYED_ACK,
+        RECEIVE: receive('CLOSING', false),
+        ...letGo('CLOSING'),
+        ABORT: abortAfterFin('CLOSING'),
+        RTX_TIMEOUT: rtxTimeout('CLOSING'),
+        DELACK_TIMEOUT: delayedAck('CLOSING'),
       },
     },
     LAST_ACK: {
       on: {
         SEGMENT: [
-          ...synchronizedChecks('quietReset'),
-          {
+          ...synchronizedChecks('LAST_ACK', null),
+          tr('LAST_ACK/rcv-ack-of-fin', 'rcv ACK of FIN', {
             guard: 'acksFin',
             target: 'CLOSED',
-            actions: 'lastAckClosed',
-            description: 'rcv ACK of FIN',
-          },
-          { actions: 'processLastAck', description: 'rcv ACK' },
+            actions: act('process', { from: 'LAST_ACK', then: 'closed' }),
+          }),
+          tr('LAST_ACK/rcv', 'rcv ACK', {
+            actions: act('process', { from: 'LAST_ACK', then: 'stay' }),
+          }),
         ],
-        RECEIVE: RECEIVE_LATE,
-        CLOSE: LET_GO,
-        ORPHAN: LET_GO,
-        ABORT: ABORT_AFTER_FIN,
-        RTX_TIMEOUT: rtxTimeout(),
-        DELACK_TIMEOUT: DELAYED_ACK,
+        RECEIVE: receive('LAST_ACK', false),
+        ...letGo('LAST_ACK'),
+        ABORT: abortAfterFin('LAST_ACK'),
+        RTX_TIMEOUT: rtxTimeout('LAST_ACK'),
+        DELACK_TIMEOUT: delayedAck('LAST_ACK'),
       },
     },
     TIME_WAIT: {
-      after: {
-        timeWait: {
-          target: 'CLOSED',
-          actions: 'timeWaitExpired',
-          description: 'TIME_WAIT timer (2MSL; Linux 60 s)',
-        },
-      },
       on: {
         SEGMENT: [
-          {
+          tr('TIME_WAIT/rcv-fin-again', 'rcv FIN again / snd ACK, restart timer', {
             guard: 'finNotRst',
-            target: 'TIME_WAIT',
-            reenter: true,
-            actions: 'timeWaitFin',
-            description: 'rcv FIN again / snd ACK, restart timer',
-          },
-          ...synchronizedChecks('quietReset'),
-          { actions: 'processTimeWait', description: 'rcv ACK' },
+            actions: act('timeWaitFin'),
+          }),
+          ...synchronizedChecks('TIME_WAIT', null),
+          tr('TIME_WAIT/rcv', 'rcv ACK', {
+            actions: act('process', { from: 'TIME_WAIT', then: 'stay' }),
+          }),
         ],
-        RECEIVE: RECEIVE_LATE,
-        CLOSE: LET_GO,
-        ORPHAN: LET_GO,
-        ABORT: { target: 'CLOSED', actions: 'closeQuietly', description: 'abort' },
+        RECEIVE: receive('TIME_WAIT', false),
+        ...letGo('TIME_WAIT'),
+        ABORT: tr('TIME_WAIT/abort', 'abort', {
+          target: 'CLOSED',
+          actions: act('abort', { rst: false }),
+        }),
+        TIME_WAIT_TIMEOUT: tr('TIME_WAIT/timeout', 'TIME_WAIT timer (2MSL; Linux 60 s)', {
+          target: 'CLOSED',
+          actions: act('timeWaitTimeout'),
+        }),
       },
     },
   },
 });
+
+// Transitions several states share, written once (each with its own state's id).
 
 /**
  * RFC 9293 §3.10.7.4, first to fifth checks, the same in every synchronized
  * state: sequence number (Table 6), RST (with RFC 5961's exact-match rule), SYN
  * (RFC 5961 challenge ACK), ACK present, ACK not ahead of SND.NXT.
  */
-function synchronizedChecks(onReset: 'connReset' | 'pipeReset' | 'quietReset') {
+function synchronizedChecks(state: StateName, error: Errno | null) {
   return [
-    { guard: 'unacceptableRst', description: 'rcv RST out of window / (drop)' },
-    { guard: 'unacceptable', actions: 'ackAndDrop', description: 'rcv unacceptable / snd ACK' },
-    {
+    tr(`${state}/rcv-rst-outside`, 'rcv RST out of window / (drop)', { guard: 'unacceptableRst' }),
+    tr(`${state}/rcv-unacceptable`, 'rcv unacceptable / snd ACK', {
+      guard: 'unacceptable',
+      actions: act('sendAck'),
+    }),
+    tr(`${state}/rcv-rst`, error ? `rcv RST / ${error}` : 'rcv RST', {
       guard: 'rstExact',
       target: 'CLOSED',
-      actions: onReset,
-      description:
-        onReset === 'pipeReset'
-          ? 'rcv RST / EPIPE'
-          : onReset === 'connReset'
-            ? 'rcv RST / ECONNRESET'
-            : 'rcv RST',
-    },
-    { guard: 'isRst', actions: 'challengeAck', description: 'rcv RST in window / challenge ACK' },
-    { guard: 'isSyn', actions: 'challengeAck', description: 'rcv SYN / challenge ACK' },
-    { guard: 'noAck', description: 'rcv no ACK / (drop)' },
-    {
+      actions: act('reset', { error }),
+    }),
+    tr(`${state}/rcv-rst-in-window`, 'rcv RST in window / challenge ACK', {
+      guard: 'isRst',
+      actions: act('sendAck'),
+    }),
+    tr(`${state}/rcv-syn`, 'rcv SYN / challenge ACK', { guard: 'isSyn', actions: act('sendAck') }),
+    tr(`${state}/rcv-no-ack`, 'rcv no ACK / (drop)', { guard: 'noAck' }),
+    tr(`${state}/rcv-ack-of-unsent`, 'rcv ACK of unsent data / snd ACK', {
       guard: 'ackOfUnsent',
-      actions: 'ackAndDrop',
-      description: 'rcv ACK of unsent data / snd ACK',
-    },
+      actions: act('sendAck'),
+    }),
   ] as const;
 }
 
 /** The retransmission timer in a synchronized state: resend, or give up with ETIMEDOUT. */
-function rtxTimeout() {
+function rtxTimeout(state: StateName) {
   return [
-    {
-      guard: 'dataGiveUp',
+    tr(`${state}/give-up`, 'timeout, retries spent / ETIMEDOUT', {
+      guard: { type: 'giveUp', params: { state: 'ESTABLISHED' } },
       target: 'CLOSED',
-      actions: 'rtxGiveUp',
-      description: 'timeout, retries spent / ETIMEDOUT',
-    },
-    { actions: 'rtxTimeout', description: 'timeout / retransmit' },
+      actions: act('rtxGiveUp'),
+    }),
+    tr(`${state}/rtx`, 'timeout / retransmit', {
+      actions: act('rtxTimeout', { state: 'ESTABLISHED' }),
+    }),
   ] as const;
+}
+
+/** The delayed-ACK timer: send the ACK that was held back. */
+function delayedAck(state: StateName) {
+  return tr(`${state}/delayed-ack`, 'delayed-ACK timeout / snd ACK', {
+    actions: act('delackTimeout'),
+  });
+}
+
+/**
+ * recv(): while the peer may still send, reading may reopen the window; once
+ * its FIN is in (or ours is acknowledged), the window no longer matters.
+ */
+function receive(state: StateName, update: boolean) {
+  return tr(`${state}/recv`, 'recv()', { actions: act('receive', { update }) });
+}
+
+/** close() after our FIN is queued: the application lets go of the socket. */
+function letGo(state: StateName, finWait2 = false) {
+  return {
+    CLOSE: tr(`${state}/close`, 'close()', { actions: act('orphan', { finWait2 }) }),
+    ORPHAN: tr(`${state}/orphan`, 'close()', { actions: act('orphan', { finWait2 }) }),
+  };
+}
+
+/** ABORT in a state that still has a connection to reset (RFC 9293 §3.10.5). */
+function abortWithRst(state: StateName) {
+  return tr(`${state}/abort`, 'abort / snd RST', {
+    target: 'CLOSED',
+    actions: act('abort', { rst: true }),
+  });
+}
+
+/**
+ * ABORT in CLOSING or LAST_ACK: RFC 9293 just deletes the TCB; Linux's close()
+ * with unread data still sends RST (`rst`).
+ */
+function abortAfterFin(state: StateName) {
+  return [
+    tr(`${state}/abort-unread`, 'close() with unread data / snd RST', {
+      guard: 'forcedRst',
+      target: 'CLOSED',
+      actions: act('abort', { rst: true }),
+    }),
+    tr(`${state}/abort`, 'abort', { target: 'CLOSED', actions: act('abort', { rst: false }) }),
+  ] as const;
+}
+
+/** New data after close(): RST, and the connection ends. */
+function dataAfterClose(state: StateName) {
+  return tr(`${state}/rcv-data-after-close`, 'rcv data after close() / snd RST', {
+    guard: 'dataAfterClose',
+    target: 'CLOSED',
+    actions: act('abortOnData'),
+  });
 }
 
 export type TcpActor = ActorRefFrom<typeof tcpMachine>;
 export type TcpSnapshot = SnapshotFrom<typeof tcpMachine>;
 export const stateOf = (snap: TcpSnapshot): StateName => snap.value;
+export type { SegmentEvent };

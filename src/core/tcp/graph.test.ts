@@ -5,10 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ActorLogic, AnyStateNode } from 'xstate';
 import { adjacencyMapToArray, getAdjacencyMap, getShortestPaths } from 'xstate/graph';
-import { tcpMachine, type TcpEvent, type TcpSnapshot } from './endpoint-machine';
+import { TIMEOUT_EVENTS, tcpMachine, type TcpEvent, type TcpSnapshot } from './endpoint-machine';
 import { LINUX } from './profile';
 import { ACK, FIN, RST, SYN, type Segment } from './segment';
-import { STATES, finSent, type StateName, type TcbInput } from './tcb';
+import { STATES, TIMER_NAMES, finSent, type StateName, type TcbInput } from './tcb';
 import { ALLOWED_TRANSITIONS } from '../testing/test-world';
 
 const LOCAL = { ip: 0xc0000201, port: 9821 };
@@ -32,8 +32,6 @@ function peer(flags: number, seq: number, ack: number): Segment {
   };
 }
 
-const TIME_WAIT_AFTER = tcpMachine.root.states.TIME_WAIT!.after[0]!.eventType;
-
 /**
  * Representative events for a snapshot. Sequence and acknowledgment numbers
  * come from the snapshot's TCB so that the peer behaves like a peer: its
@@ -41,14 +39,12 @@ const TIME_WAIT_AFTER = tcpMachine.root.states.TIME_WAIT!.after[0]!.eventType;
  * either SND.NXT (everything acknowledged, our FIN included) or SND.UNA
  * (nothing new), which is what FIN_WAIT_1 -> CLOSING needs.
  *
- * getShortestPaths applies events with `machine.transition`, which does not
- * run the clock, so the `after` transition of TIME_WAIT (its 2MSL timer)
- * never fires by itself. Its event (`xstate.after.timeWait.tcp.TIME_WAIT`,
- * read from the state node) is supplied explicitly, in TIME_WAIT only, like a
- * timer expiring; TIME_WAIT itself is reached through segments (FIN,ACK).
+ * Timers are events like any other (their deadlines live in the TCB), so the
+ * 2MSL timer's TIME_WAIT_TIMEOUT is supplied in TIME_WAIT only, like a timer
+ * expiring; TIME_WAIT itself is reached through segments (FIN,ACK).
  */
 function eventsFor(snap: TcpSnapshot): TcpEvent[] {
-  const c = snap.context;
+  const c = snap.context.tcb;
   const seq = c.rcvNxt !== 0 ? c.rcvNxt : PEER_ISS + 1;
   const now = c.now;
   const seg = (flags: number, s: number, a: number): TcpEvent => ({
@@ -72,7 +68,7 @@ function eventsFor(snap: TcpSnapshot): TcpEvent[] {
     seg(RST, seq, 0),
     seg(RST | ACK, seq, c.sndNxt),
   ];
-  if (snap.value === 'TIME_WAIT') events.push({ type: TIME_WAIT_AFTER } as unknown as TcpEvent);
+  if (snap.value === 'TIME_WAIT') events.push({ type: 'TIME_WAIT_TIMEOUT' });
   return events;
 }
 
@@ -82,7 +78,7 @@ function eventsFor(snap: TcpSnapshot): TcpEvent[] {
  * the graph endless. Retransmissions are counted up to the SYN give-up limit.
  */
 function serializeState(snap: TcpSnapshot): string {
-  const c = snap.context;
+  const c = snap.context.tcb;
   return JSON.stringify([
     snap.value,
     c.passiveOpen,
@@ -189,9 +185,36 @@ describe('tcpMachine configuration', () => {
     expect(count).toBeGreaterThan(40);
   });
 
-  it("TIME_WAIT's 2MSL timer is an `after` transition to CLOSED", () => {
-    const after = tcpMachine.root.states.TIME_WAIT!.after;
-    expect(after).toHaveLength(1);
-    expect(after[0]!.target?.map((t) => t.key)).toEqual(['CLOSED']);
+  it("TIME_WAIT's 2MSL timer is a named timer whose expiry goes to CLOSED", () => {
+    const node = tcpMachine.root.states.TIME_WAIT!;
+    const onTimeout = node.transitions.get('TIME_WAIT_TIMEOUT');
+    expect(onTimeout).toHaveLength(1);
+    expect(onTimeout![0]!.target?.map((t) => t.key)).toEqual(['CLOSED']);
+    // No XState delayed transition anywhere: every timer is a deadline in the TCB.
+    for (const state of Object.values(tcpMachine.root.states)) expect(state.after).toEqual([]);
+  });
+
+  it('every timer has its event, and only the states that arm a timer handle it', () => {
+    for (const name of TIMER_NAMES) {
+      const type = TIMEOUT_EVENTS[name].type;
+      const handledIn = Object.values(tcpMachine.root.states)
+        .filter((s) => s.transitions.has(type))
+        .map((s) => s.key);
+      expect(handledIn.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('every transition has a stable, unique id in its meta', () => {
+    const ids: string[] = [];
+    for (const state of Object.values(tcpMachine.root.states))
+      for (const list of state.transitions.values())
+        for (const t of list) {
+          const id = (t.meta as { id?: unknown } | undefined)?.id;
+          expect(typeof id, `${state.key} ${t.eventType}`).toBe('string');
+          expect((id as string).startsWith(`${state.key}/`)).toBe(true);
+          ids.push(id as string);
+        }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThan(100);
   });
 });

@@ -29,3 +29,10 @@ export {
   type TcpEvent,
   type TcpSnapshot,
 } from './endpoint-machine';
+export { machineTransitions, transitionById, type MachineTransition } from './transitions';
+export {
+  TIMEOUT_EVENTS,
+  TIMEOUT_TYPES,
+  type EndpointContext,
+  type SentEvent,
+} from './endpoint-machine';

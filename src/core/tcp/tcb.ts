@@ -52,8 +52,17 @@ export const SYNCHRONIZED: ReadonlySet<StateName> = new Set([
 ]);
 
 export type Errno = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EPIPE';
-export type TimerName = 'rtx' | 'delack' | 'finWait2' | 'timeWait';
-export const TIMER_NAMES: readonly TimerName[] = ['rtx', 'delack', 'finWait2', 'timeWait'];
+/**
+ * The connection's timers, one list: every reader (the machine's driver, the
+ * trace, the views) loops over it. RFC 6298's retransmission timer (also the
+ * zero-window probe timer), RFC 1122's delayed ACK, Linux's tcp_fin_timeout for
+ * an orphaned FIN_WAIT_2, and TIME_WAIT's 2MSL.
+ */
+export const TIMER_NAMES = ['rtx', 'delack', 'finWait2', 'timeWait'] as const;
+export type TimerName = (typeof TIMER_NAMES)[number];
+/** Each timer's deadline (virtual ms), or null when it is not armed. */
+export type Timers = Readonly<Record<TimerName, number | null>>;
+export const NO_TIMERS: Timers = { rtx: null, delack: null, finWait2: null, timeWait: null };
 
 export interface Address {
   readonly ip: number;
@@ -143,11 +152,8 @@ export interface Tcb {
   /** The zero-window probe timer is running instead of the retransmission timer. */
   readonly probing: boolean;
 
-  // Timer deadlines (virtual ms), null when not armed.
-  readonly timerRtx: number | null;
-  readonly timerDelack: number | null;
-  readonly timerFinWait2: number | null;
-  readonly timerTimeWait: number | null;
+  /** Timer deadlines (virtual ms), null when not armed. */
+  readonly timers: Timers;
   /** The timer whose expiry this snapshot processed, if any. */
   readonly fired: TimerName | null;
 
@@ -221,10 +227,7 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     synRetransmitted: false,
     dupAcks: 0,
     probing: false,
-    timerRtx: null,
-    timerDelack: null,
-    timerFinWait2: null,
-    timerTimeWait: null,
+    timers: NO_TIMERS,
     fired: null,
     ackPending: false,
     ackUnackedBytes: 0,
@@ -241,11 +244,23 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
 /** The deadlines of the armed timers, by name. */
 export function armedTimers(t: Tcb): Partial<Record<TimerName, number>> {
   const r: Partial<Record<TimerName, number>> = {};
-  if (t.timerRtx !== null) r.rtx = t.timerRtx;
-  if (t.timerDelack !== null) r.delack = t.timerDelack;
-  if (t.timerFinWait2 !== null) r.finWait2 = t.timerFinWait2;
-  if (t.timerTimeWait !== null) r.timeWait = t.timerTimeWait;
+  for (const name of TIMER_NAMES) {
+    const d = t.timers[name];
+    if (d !== null) r[name] = d;
+  }
   return r;
+}
+
+/** Arm (a deadline) or stop (null) one timer; the record is copied only when it changes. */
+export function setTimer(d: Draft, name: TimerName, deadline: number | null): void {
+  if (d.timers[name] !== deadline) d.timers = { ...d.timers, [name]: deadline };
+}
+
+/** The timer `name` expired: time moves to its deadline, and it is no longer armed. */
+function fire(t: Tcb, name: TimerName): Draft {
+  const d: Draft = { ...t, now: t.timers[name] ?? t.now, fired: name };
+  setTimer(d, name, null);
+  return d;
 }
 
 // ---------------------------------------------------------------- derived values
@@ -311,7 +326,7 @@ function segment(d: Draft, flags: number, seq: number, payload: Uint8Array): Seg
       if (d.ackQuick > 0) d.ackQuick--;
     }
     d.ackUnackedBytes = 0;
-    d.timerDelack = null;
+    setTimer(d, 'delack', null);
   }
   return {
     srcIp: d.local.ip,
@@ -370,12 +385,12 @@ function track(d: Draft, seq: number, len: number, ctl: number): void {
     d.rttSeq = seqAdd(seq, len);
     d.rttStart = d.now;
   }
-  if (d.timerRtx === null || d.probing) armRtx(d);
+  if (d.timers.rtx === null || d.probing) armRtx(d);
 }
 
 function armRtx(d: Draft): void {
   d.probing = false;
-  d.timerRtx = d.now + currentRto(d.rto, d.profile);
+  setTimer(d, 'rtx', d.now + currentRto(d.rto, d.profile));
 }
 
 // ---------------------------------------------------------------- opening
@@ -571,7 +586,7 @@ function ackAdvance(d: Draft, seg: Segment): void {
     d.retransStart = d.now;
     d.dupAcks = 0;
     // RFC 6298 §5.2 and §5.3.
-    if (d.sndUna === d.sndNxt) d.timerRtx = null;
+    if (d.sndUna === d.sndNxt) setTimer(d, 'rtx', null);
     else armRtx(d);
   } else if (
     seg.ack === d.sndUna &&
@@ -684,8 +699,8 @@ function ackPolicy(d: Draft, r: TextResult, out: Out): void {
   const quick = p.quickAck && d.ackQuick > 0 && !d.ackPingpong;
   // RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment.
   if (quick || d.ackUnackedBytes > d.sndMss + (d.tsOk ? 12 : 0)) return sendAck(d, out);
-  if (d.timerDelack === null)
-    d.timerDelack = d.now + Math.min(d.ackAto || p.delAckTimeout, p.delAckMax);
+  if (d.timers.delack === null)
+    setTimer(d, 'delack', d.now + Math.min(d.ackAto || p.delAckTimeout, p.delAckMax));
 }
 
 /** The peer's FIN is in order: RFC 9293 eighth check, with Linux's choice of when to ACK it. */
@@ -696,7 +711,8 @@ function finArrived(d: Draft, from: StateName, out: Out): void {
     // waits a little in the hope that the application's close() carries it.
     d.ackPingpong = true;
     if (d.ackAto === 0) d.ackAto = d.profile.delAckTimeout;
-    if (d.timerDelack === null) d.timerDelack = d.now + Math.min(d.ackAto, d.profile.delAckMax);
+    if (d.timers.delack === null)
+      setTimer(d, 'delack', d.now + Math.min(d.ackAto, d.profile.delAckMax));
     return;
   }
   sendAck(d, out);
@@ -813,10 +829,10 @@ export function output(d: Draft, out: Out): void {
     d.sndNxt === d.sndUna &&
     seqDiff(dataEnd, d.sndNxt) > 0 &&
     d.sndWnd === 0 &&
-    d.timerRtx === null
+    d.timers.rtx === null
   ) {
     d.probing = true;
-    d.timerRtx = d.now + currentRto(d.rto, p);
+    setTimer(d, 'rtx', d.now + currentRto(d.rto, p));
   }
 }
 
@@ -860,7 +876,7 @@ function retransmitHead(d: Draft, state: StateName, out: Out): void {
 export function rtxGiveUp(t: Tcb, state: StateName): boolean {
   const p = t.profile;
   if (t.probing) return false;
-  const now = t.timerRtx ?? t.now;
+  const now = t.timers.rtx ?? t.now;
   if (state === 'SYN_SENT') {
     if (t.retransmits >= p.tcp_syn_retries + p.tcp_syn_linear_timeouts) return true;
     return (
@@ -876,14 +892,14 @@ export function rtxGiveUp(t: Tcb, state: StateName): boolean {
 
 /** The retransmission (or zero-window probe) timer expired and we go on (RFC 6298 §5.4–5.6). */
 export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
-  const d: Draft = { ...t, now: t.timerRtx ?? t.now, timerRtx: null, fired: 'rtx' };
+  const d = fire(t, 'rtx');
   const p = d.profile;
   if (d.probing) {
     // Zero-window probe: an old sequence number makes the peer answer with its current window size.
     push(out, segment(d, ACK, seqAdd(d.sndUna, -1), EMPTY));
     d.rto = backOff(d.rto);
     d.probing = true;
-    d.timerRtx = d.now + currentRto(d.rto, p);
+    setTimer(d, 'rtx', d.now + currentRto(d.rto, p));
     return d;
   }
   retransmitHead(d, state, out);
@@ -892,18 +908,18 @@ export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
   const linear = state === 'SYN_SENT' && d.retransmits <= p.tcp_syn_linear_timeouts;
   if (!linear) d.rto = backOff(d.rto);
   d.dupAcks = 0;
-  if (d.rtxQueue.length > 0) d.timerRtx = d.now + currentRto(d.rto, p);
+  if (d.rtxQueue.length > 0) setTimer(d, 'rtx', d.now + currentRto(d.rto, p));
   return d;
 }
 
 /** The connection gives up: the timer expired once too often. */
 export function onRtxGiveUp(t: Tcb): Tcb {
-  return { ...t, now: t.timerRtx ?? t.now, fired: 'rtx', error: 'ETIMEDOUT', ...closedTimers };
+  return { ...fire(t, 'rtx'), error: 'ETIMEDOUT', ...closedTimers };
 }
 
 /** Delayed-ACK timer (RFC 1122 §4.2.3.2; Linux tcp_delack_timer_handler()). */
 export function onDelackTimeout(t: Tcb, out: Out): Tcb {
-  const d: Draft = { ...t, now: t.timerDelack ?? t.now, timerDelack: null, fired: 'delack' };
+  const d = fire(t, 'delack');
   if (!d.ackPending) return d;
   if (d.profile.quickAck) {
     if (d.ackPingpong) {
@@ -921,10 +937,7 @@ export function onDelackTimeout(t: Tcb, out: Out): Tcb {
 // ---------------------------------------------------------------- closing and resets
 
 const closedTimers = {
-  timerRtx: null,
-  timerDelack: null,
-  timerFinWait2: null,
-  timerTimeWait: null,
+  timers: NO_TIMERS,
   rtxQueue: [],
   probing: false,
 } as const;
@@ -973,20 +986,34 @@ export function resendSynAck(t: Tcb, out: Out): Tcb {
 export function enterTimeWait(t: Tcb): Tcb {
   return {
     ...t,
-    timerRtx: null,
     rtxQueue: [],
     probing: false,
-    timerFinWait2: null,
-    timerTimeWait: t.now + t.profile.timeWait,
+    timers: { ...t.timers, rtx: null, finWait2: null, timeWait: t.now + t.profile.timeWait },
   };
 }
 
 /** FIN_WAIT_2 of an orphaned socket: Linux gives the peer tcp_fin_timeout to send its FIN. */
 export function armFinWait2(t: Tcb): Tcb {
-  return t.orphan && t.timerFinWait2 === null
-    ? { ...t, timerFinWait2: t.now + t.profile.tcp_fin_timeout }
+  return t.orphan && t.timers.finWait2 === null
+    ? { ...t, timers: { ...t.timers, finWait2: t.now + t.profile.tcp_fin_timeout } }
     : t;
 }
+
+/** LAST_ACK, our FIN is acknowledged: the connection is gone, and so are its timers. */
+export function lastAckDone(t: Tcb): Tcb {
+  return { ...t, rtxQueue: [], timers: { ...t.timers, rtx: null, delack: null } };
+}
+
+/** Linux tcp_fin_timeout: an orphaned FIN_WAIT_2 waited long enough for the peer's FIN. */
+export function onFinWait2Timeout(t: Tcb): Tcb {
+  const d = fire(t, 'finWait2');
+  setTimer(d, 'rtx', null);
+  setTimer(d, 'delack', null);
+  return d;
+}
+
+/** 2MSL passed in TIME_WAIT (RFC 9293 §3.10.8). */
+export const onTimeWaitTimeout = (t: Tcb): Tcb => fire(t, 'timeWait');
 
 /** Time moves on without an event: stamp the TCB with the time of the event being handled. */
 export const at = (t: Tcb, now: number): Tcb =>

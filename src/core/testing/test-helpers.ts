@@ -10,7 +10,8 @@ import { createActor } from 'xstate';
 import { bytes, text } from './test-world';
 
 export { bytes, text };
-import { tcpMachine, type TcpActor, type TcpEvent } from '../tcp/endpoint-machine';
+import { TIMEOUT_EVENTS, tcpMachine, type TcpActor, type TcpEvent } from '../tcp/endpoint-machine';
+import { MachineTimers } from '../tcp/timers';
 import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
 import { Scheduler } from '../sim/scheduler';
 import { EMPTY, NO_OPTIONS, flagNames, type Segment, type TcpOptions } from '../tcp/segment';
@@ -38,7 +39,6 @@ export const shape = (s: Segment): Shape => ({
   len: s.payload.length,
 });
 
-
 /** `n` bytes of a pattern that shows misplaced or duplicated data (i*7+salt mod 251). */
 export function pattern(n: number, salt = 0): Uint8Array {
   const b = new Uint8Array(n);
@@ -63,24 +63,27 @@ export class Endpoint {
     /** Where `inbound` segments come from. */
     readonly peer: Address,
   ) {
-    this.actor = createActor(tcpMachine, {
-      input: { profile, local: addr },
-      clock: sched.clock,
-    });
-    this.actor.on('segment', (e) => {
-      this.log.push({ t: this.sched.now, seg: e.seg, rtx: e.rtx });
-      if (this.wire) this.wire(e.seg);
-      else this.outbox.push(e.seg);
+    this.actor = createActor(tcpMachine, { input: { profile, local: addr } });
+    this.actor.on('sent', (e) => {
+      for (const { seg, rtx } of e.sent) {
+        this.log.push({ t: this.sched.now, seg, rtx });
+        if (this.wire) this.wire(seg);
+        else this.outbox.push(seg);
+      }
     });
     this.actor.start();
+    // Timers run on the test's scheduler, as a host runs them.
+    this.timers = new MachineTimers(sched, (name) => this.send(TIMEOUT_EVENTS[name]));
   }
+
+  private readonly timers: MachineTimers;
 
   get state(): StateName {
     return this.actor.getSnapshot().value;
   }
 
   get ctx(): Tcb {
-    return this.actor.getSnapshot().context;
+    return this.actor.getSnapshot().context.tcb;
   }
 
   /** The segments emitted since the last take. */
@@ -96,6 +99,7 @@ export class Endpoint {
 
   send(ev: TcpEvent): void {
     this.actor.send(ev);
+    this.timers.sync(this.ctx.timers);
   }
 
   passiveOpen(iss: number, tsOffset = 0): void {
