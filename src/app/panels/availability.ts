@@ -260,7 +260,7 @@ export function tcbGlance(x: Tcb, state: StateName, now: number): TcbGlance {
       delivered,
       read,
       unread: delivered - read,
-      unreadBytes: x.rcvLog.slice(read, delivered),
+      unreadBytes: x.rcvLog.read(read, delivered),
       outOfOrder: x.ooo.reduce((n, o) => n + o.data.length, 0),
       capacity: x.profile.rcvBuf,
       finReceived: x.finRcvd,

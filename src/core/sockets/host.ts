@@ -421,10 +421,10 @@ export class Host {
         const t: Tcb = c.snap.context.tcb;
         // A closed connection's machine is stopped: the host keeps reading its buffer.
         const read = c.done ? c.readAfterClose : t.rcvRead;
-        const avail = t.rcvLog.length - read;
+        const avail = t.rcvLen - read;
         if (avail > 0 && !s.shutRd) {
           const n = Math.min(avail, len);
-          const data = t.rcvLog.slice(read, read + n);
+          const data = t.rcvLog.read(read, read + n);
           if (c.done) c.readAfterClose += n;
           else this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
           return ok(n, data);

@@ -1,36 +1,64 @@
 /**
- * An append-only byte store. A TCB refers to one (the bytes the application
- * wrote, or the bytes delivered in order) together with offsets into it, so
- * successive immutable TCB snapshots share one buffer: an old snapshot only
- * ever looks at the prefix that existed when it was taken, and appends never
- * change that prefix.
+ * A byte stream stored by offset: the bytes an application wrote, or the bytes
+ * a connection delivered in order. A TCB refers to one together with how much
+ * of it the TCB has (`sndWritten`, `rcvLen`), so successive immutable TCB
+ * snapshots share one store: a snapshot only ever looks below its own length.
+ *
+ * Writing is by offset, not by appending: replaying a machine's events from an
+ * older snapshot (to rebuild the state at some instant) writes the very same
+ * bytes at the very same offsets again, which changes nothing.
+ *
+ * The bytes live in fixed chunks that never move, so a read that falls within
+ * one chunk is a view (no copy): segments carry their payload as such views.
+ * Views must not be written to.
  */
+const CHUNK = 1 << 16;
+
 export class ByteLog {
-  private buf: Uint8Array;
+  private readonly chunks: Uint8Array[] = [];
   private len = 0;
 
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(capacity);
-  }
-
+  /** The highest offset written so far (the store's size, not a snapshot's). */
   get length(): number {
     return this.len;
   }
 
-  append(bytes: Uint8Array): void {
-    if (this.len + bytes.length > this.buf.length) {
-      let cap = this.buf.length * 2;
-      while (cap < this.len + bytes.length) cap *= 2;
-      const next = new Uint8Array(cap);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
+  /** Store `bytes` at `offset`. */
+  write(offset: number, bytes: Uint8Array): void {
+    let at = offset;
+    let from = 0;
+    while (from < bytes.length) {
+      const c = Math.floor(at / CHUNK);
+      const o = at % CHUNK;
+      while (this.chunks.length <= c) this.chunks.push(new Uint8Array(CHUNK));
+      const n = Math.min(CHUNK - o, bytes.length - from);
+      this.chunks[c]!.set(
+        from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n),
+        o,
+      );
+      from += n;
+      at += n;
     }
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
+    if (at > this.len) this.len = at;
   }
 
-  /** A copy of bytes [from, to). */
-  slice(from: number, to: number): Uint8Array {
-    return this.buf.slice(Math.max(0, from), Math.min(to, this.len));
+  /** Bytes [from, to): a view when they lie in one chunk, else a copy. Read-only. */
+  read(from: number, to: number): Uint8Array {
+    const a = Math.max(0, from);
+    const b = Math.min(to, this.len);
+    if (b <= a) return new Uint8Array(0);
+    const c = Math.floor(a / CHUNK);
+    if (Math.floor((b - 1) / CHUNK) === c)
+      return this.chunks[c]!.subarray(a % CHUNK, (a % CHUNK) + (b - a));
+    const out = new Uint8Array(b - a);
+    let at = a;
+    while (at < b) {
+      const i = Math.floor(at / CHUNK);
+      const o = at % CHUNK;
+      const n = Math.min(CHUNK - o, b - at);
+      out.set(this.chunks[i]!.subarray(o, o + n), at - a);
+      at += n;
+    }
+    return out;
   }
 }

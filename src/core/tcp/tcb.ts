@@ -130,8 +130,9 @@ export interface Tcb {
   /** The application has no more to send (CLOSE, shutdown(SHUT_WR)): a FIN follows the data. */
   readonly finQueued: boolean;
 
-  // Receive buffer: bytes delivered in order; the application has read `rcvRead` of them.
+  // Receive buffer: `rcvLen` bytes delivered in order; the application has read `rcvRead` of them.
   readonly rcvLog: ByteLog;
+  readonly rcvLen: number;
   readonly rcvRead: number;
   readonly ooo: readonly OooSegment[];
   /** The peer's FIN has been received in order. */
@@ -215,6 +216,7 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     sndWritten: 0,
     finQueued: false,
     rcvLog: new ByteLog(),
+    rcvLen: 0,
     rcvRead: 0,
     ooo: [],
     finRcvd: false,
@@ -273,7 +275,7 @@ export const finSent = (t: Tcb): boolean => t.finQueued && t.sndNxt === seqAdd(f
 export const unsentBytes = (t: Tcb): number =>
   t.sndWritten - Math.max(0, Math.min(t.sndWritten, seqDiff(t.sndNxt, seqAdd(t.iss, 1))));
 /** Bytes delivered in order that the application has not read yet. */
-export const unreadBytes = (t: Tcb): number => t.rcvLog.length - t.rcvRead;
+export const unreadBytes = (t: Tcb): number => t.rcvLen - t.rcvRead;
 /** Bytes sent and not yet acknowledged, counted in sequence space. */
 export const inFlight = (t: Tcb): number => seqDiff(t.sndNxt, t.sndUna);
 
@@ -640,7 +642,8 @@ function text(d: Draft, seg: Segment): TextResult {
   }
   let filled = false;
   if (data.length > 0) {
-    d.rcvLog.append(data);
+    d.rcvLog.write(d.rcvLen, data);
+    d.rcvLen += data.length;
     d.rcvNxt = seqAdd(d.rcvNxt, data.length);
     d.ackUnackedBytes += data.length;
   }
@@ -651,7 +654,8 @@ function text(d: Draft, seg: Segment): TextResult {
     filled = true;
     const skip = seqDiff(d.rcvNxt, o.seq);
     if (skip < o.data.length) {
-      d.rcvLog.append(o.data.subarray(skip));
+      d.rcvLog.write(d.rcvLen, o.data.subarray(skip));
+      d.rcvLen += o.data.length - skip;
       d.rcvNxt = seqAdd(d.rcvNxt, o.data.length - skip);
     }
     if (o.fin && seqAdd(o.seq, o.data.length) === d.rcvNxt) fin = true;
@@ -757,7 +761,7 @@ export function processSegment(t: Tcb, seg: Segment, from: StateName, out: Out):
 /** SEND call: queue the bytes (RFC 9293 §3.10.2) and send what the window allows. */
 export function queueData(t: Tcb, now: number, bytes: Uint8Array, out: Out): Tcb {
   const d: Draft = { ...t, now, fired: null };
-  d.sndLog.append(bytes);
+  d.sndLog.write(t.sndWritten, bytes);
   d.sndWritten += bytes.length;
   output(d, out);
   return d;
@@ -808,7 +812,7 @@ export function output(d: Draft, out: Out): void {
     // Sender-side silly window avoidance: do not send a sliver of window space.
     if (len < d.sndMss && !last && len < d.sndWnd / 2) break;
     const off = seqDiff(d.sndNxt, dataStart);
-    const payload = d.sndLog.slice(off, off + len);
+    const payload = d.sndLog.read(off, off + len);
     let flags = ACK | (last ? PSH : 0);
     const withFin = last && d.finQueued;
     if (withFin) flags |= FIN;
@@ -863,7 +867,7 @@ function retransmitHead(d: Draft, state: StateName, out: Out): void {
       Math.min(d.sndMss, seqDiff(dataEnd, d.sndUna), seqDiff(d.sndNxt, d.sndUna)),
     );
     const off = seqDiff(d.sndUna, dataStart);
-    const payload = len > 0 ? d.sndLog.slice(off, off + len) : EMPTY;
+    const payload = len > 0 ? d.sndLog.read(off, off + len) : EMPTY;
     const withFin = finSent(d) && seqAdd(d.sndUna, len) === finSeq(d);
     const end = seqAdd(d.sndUna, len) === dataEnd;
     const flags = ACK | (withFin ? FIN : 0) | (len > 0 && end ? PSH : 0);
@@ -952,8 +956,6 @@ export function backToListen(t: Tcb, now: number): Tcb {
   return {
     ...initialTcb({ profile: t.profile, local: t.local }),
     now,
-    sndLog: t.sndLog,
-    rcvLog: t.rcvLog,
   };
 }
 

@@ -133,8 +133,7 @@ export class Endpoint {
 
   /** The bytes delivered in order so far. */
   delivered(): Uint8Array {
-    const log = this.ctx.rcvLog;
-    return log.slice(0, log.length);
+    return this.ctx.rcvLog.read(0, this.ctx.rcvLen);
   }
 
   /**
