@@ -286,17 +286,8 @@ export class World {
     const conns: ConnView[] = [];
     const timers: { conn: string; side: Side; timer: TimerName; deadline: number }[] = [];
     for (const c of this.allConns()) {
-      const h = c.history;
-      if (h.length === 0 || h[0]!.t > t) continue;
-      // Last entry with time <= t.
-      let lo = 0;
-      let hi = h.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (h[mid]!.t <= t) lo = mid;
-        else hi = mid - 1;
-      }
-      const snap = h[lo]!.snap;
+      const snap = c.history?.at(t);
+      if (!snap) continue;
       const tcb = snap.context.tcb;
       conns.push({ id: c.id, side: c.side, state: stateOf(snap), tcb });
       for (const timer of TIMER_NAMES) {

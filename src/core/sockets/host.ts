@@ -15,6 +15,7 @@ import {
   type TcpSnapshot,
 } from '../tcp/endpoint-machine';
 import { MachineTimers } from '../tcp/timers';
+import { ConnHistory } from './history';
 import type { Profile } from '../tcp/profile';
 import type { Prng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
@@ -103,12 +104,6 @@ export class CallHandle {
   }
 }
 
-/** One state of a connection's machine, from `t` on. */
-export interface HistoryEntry {
-  readonly t: number;
-  readonly snap: TcpSnapshot;
-}
-
 /** A connection: one endpoint machine, and the socket it belongs to, if any. */
 export interface Conn {
   readonly id: string;
@@ -122,7 +117,8 @@ export interface Conn {
   localPort: number;
   reuseAddr: boolean;
   snap: TcpSnapshot;
-  readonly history: HistoryEntry[];
+  /** Every event its machine took, for rebuilding its state at any instant (null: not kept). */
+  readonly history: ConnHistory | null;
   /** The connection reached a synchronized state at least once. */
   everConnected: boolean;
   done: boolean;
@@ -535,7 +531,7 @@ export class Host {
       localPort,
       reuseAddr,
       snap,
-      history: [{ t: sched.now, snap }],
+      history: this.env.keepHistory ? new ConnHistory(sched.now, snap) : null,
       everConnected: false,
       done: false,
       readAfterClose: 0,
@@ -548,16 +544,16 @@ export class Host {
   /** Send an event to a connection's machine and take note of what changed. */
   drive(conn: Conn, ev: TcpEvent, cause: string): void {
     conn.actor.send(ev);
-    this.observe(conn, cause);
+    this.observe(conn, ev, cause);
   }
 
-  private observe(conn: Conn, cause: string): void {
+  private observe(conn: Conn, ev: TcpEvent, cause: string): void {
     const snap = conn.actor.getSnapshot();
     const prev = conn.snap;
     if (snap === prev) return;
     conn.snap = snap;
     const now = this.env.sched.now;
-    if (this.env.keepHistory) conn.history.push({ t: now, snap });
+    conn.history?.record(now, ev, snap);
     const from = stateOf(prev);
     const to = stateOf(snap);
     const fired = snap.context.tcb.fired;

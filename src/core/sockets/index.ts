@@ -9,8 +9,8 @@ export {
   type CallName,
   type CallResult,
   type Conn,
-  type HistoryEntry,
   type HostEnv,
   type ShutHow,
   type Sock,
 } from './host';
+export { ConnHistory, CHECKPOINT_EVERY } from './history';

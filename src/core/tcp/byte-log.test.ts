@@ -45,3 +45,15 @@ describe('ByteLog', () => {
     expect(a.buffer).toBe(b.buffer);
   });
 });
+
+describe('ByteLog growth', () => {
+  it('a view taken before the first chunk grew still reads the same bytes', () => {
+    const log = new ByteLog();
+    log.write(0, seq(0, 10));
+    const early = log.read(0, 10);
+    log.write(10, seq(10, 60000));
+    log.write(60010, seq(60010, 10000));
+    expect(early).toEqual(seq(0, 10));
+    expect(log.read(0, 70010)).toEqual(seq(0, 70010));
+  });
+});

@@ -8,11 +8,14 @@
  * older snapshot (to rebuild the state at some instant) writes the very same
  * bytes at the very same offsets again, which changes nothing.
  *
- * The bytes live in fixed chunks that never move, so a read that falls within
- * one chunk is a view (no copy): segments carry their payload as such views.
- * Views must not be written to.
+ * The bytes live in 64 KiB chunks, so a read that falls within one chunk is a
+ * view (no copy): segments carry their payload as such views. The first chunk
+ * starts small and grows by copying (most streams are short); a view taken
+ * before it grew keeps the old buffer, whose bytes never change. Views must not
+ * be written to.
  */
 const CHUNK = 1 << 16;
+const FIRST = 256;
 
 export class ByteLog {
   private readonly chunks: Uint8Array[] = [];
@@ -30,7 +33,7 @@ export class ByteLog {
     while (from < bytes.length) {
       const c = Math.floor(at / CHUNK);
       const o = at % CHUNK;
-      while (this.chunks.length <= c) this.chunks.push(new Uint8Array(CHUNK));
+      this.reserve(c, o + Math.min(CHUNK - o, bytes.length - from));
       const n = Math.min(CHUNK - o, bytes.length - from);
       this.chunks[c]!.set(
         from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n),
@@ -40,6 +43,19 @@ export class ByteLog {
       at += n;
     }
     if (at > this.len) this.len = at;
+  }
+
+  /** Make chunk `c` exist and hold at least `size` bytes. */
+  private reserve(c: number, size: number): void {
+    while (this.chunks.length <= c)
+      this.chunks.push(new Uint8Array(this.chunks.length === 0 ? FIRST : CHUNK));
+    const chunk = this.chunks[c]!;
+    if (chunk.length >= size) return;
+    let cap = chunk.length * 2;
+    while (cap < size) cap *= 2;
+    const grown = new Uint8Array(Math.min(cap, CHUNK));
+    grown.set(chunk);
+    this.chunks[c] = grown;
   }
 
   /** Bytes [from, to): a view when they lie in one chunk, else a copy. Read-only. */
