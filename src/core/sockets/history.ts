@@ -2,14 +2,18 @@
  * A connection's history, kept small: the events its machine took, each with
  * its instant, and a snapshot every `CHECKPOINT_EVERY` events. The state at any
  * instant is the nearest checkpoint before it with the events after it replayed
- * through XState's pure `transition()`: at most CHECKPOINT_EVERY - 1 steps.
+ * by an actor restored from that checkpoint: at most CHECKPOINT_EVERY - 1
+ * steps. (XState's `transition()` would do the same, but builds a new actor
+ * system for every step.) Nothing listens to the replaying actor, so what it
+ * sends goes nowhere.
  *
  * Replay is exact because a machine's every input is an event it was sent
  * (timers included: their deadlines are in the TCB), its handlers are pure,
  * and the byte stores it shares with its snapshots are written by offset.
  */
-import { transition } from 'xstate';
+import { createActor } from 'xstate';
 import { tcpMachine, type TcpEvent, type TcpSnapshot } from '../tcp/endpoint-machine';
+import type { TcbInput } from '../tcp/tcb';
 
 export const CHECKPOINT_EVERY = 32;
 
@@ -23,6 +27,8 @@ export class ConnHistory {
     /** When the connection was made. */
     readonly start: number,
     initial: TcpSnapshot,
+    /** What the machine was started with (a restored actor takes its snapshot instead). */
+    private readonly input: TcbInput,
   ) {
     this.checkpoints = [initial];
   }
@@ -50,9 +56,14 @@ export class ConnHistory {
       else hi = mid;
     }
     const j = Math.floor(lo / CHECKPOINT_EVERY);
-    let snap = this.checkpoints[j]!;
-    for (let i = j * CHECKPOINT_EVERY; i < lo; i++)
-      snap = transition(tcpMachine, snap, this.events[i]!)[0];
-    return snap;
+    const snap = this.checkpoints[j]!;
+    const first = j * CHECKPOINT_EVERY;
+    if (first === lo) return snap;
+    const replay = createActor(tcpMachine, { snapshot: snap, input: this.input });
+    replay.start();
+    for (let i = first; i < lo; i++) replay.send(this.events[i]!);
+    const at = replay.getSnapshot();
+    replay.stop();
+    return at;
   }
 }

@@ -509,9 +509,8 @@ export class Host {
   private newConn(localPort: number, reuseAddr: boolean): Conn {
     const id = `${this.env.side}:${++this.connSeq}`;
     const sched = this.env.sched;
-    const actor = createActor(tcpMachine, {
-      input: { profile: this.env.profile, local: { ip: this.env.ip, port: localPort } },
-    });
+    const input = { profile: this.env.profile, local: { ip: this.env.ip, port: localPort } };
+    const actor = createActor(tcpMachine, { input });
     actor.on('sent', (e) => {
       for (const o of e.sent) this.env.transmit(this.env.side, id, o.seg, o.rtx);
     });
@@ -531,7 +530,7 @@ export class Host {
       localPort,
       reuseAddr,
       snap,
-      history: this.env.keepHistory ? new ConnHistory(sched.now, snap) : null,
+      history: this.env.keepHistory ? new ConnHistory(sched.now, snap, input) : null,
       everConnected: false,
       done: false,
       readAfterClose: 0,
