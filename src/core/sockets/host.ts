@@ -178,6 +178,16 @@ export class Host {
   readonly conns: Conn[] = [];
   private demux = new Map<string, Conn>();
   private listeners = new Map<number, Sock>();
+  /** Open sockets by local port (Linux's bind hash). */
+  private portSocks = new Map<number, Set<Sock>>();
+  /** Connections in the demultiplexing table, by local port. */
+  private portConns = new Map<number, Set<Conn>>();
+  /**
+   * Ports tried and holders looked at by the port-conflict checks so far: a
+   * measure of the work of bind(), listen() and connect() that tests can hold
+   * to a linear bound without timing anything.
+   */
+  portWork = 0;
   private nextFd = 3;
   private connSeq = 0;
 
@@ -288,38 +298,92 @@ export class Host {
     return s;
   }
 
-  /** Linux inet_csk_bind_conflict(), simplified: both must set SO_REUSEADDR and the holder must not listen. */
+  /**
+   * Linux inet_csk_bind_conflict(), simplified: both must set SO_REUSEADDR and
+   * the holder must not listen. Only the holders of `port` are looked at (Linux
+   * keeps a bind hash bucket per port, net/ipv4/inet_hashtables.c), so a burst
+   * of binds or connects costs time linear in the calls, not quadratic.
+   */
   private portConflict(port: number, reuse: boolean, except: Sock | null): boolean {
-    for (const s of this.sockets.values()) {
-      if (s === except || s.port !== port) continue;
-      if (s.conn && s.conn.done && !s.listening) continue;
-      if (!(reuse && s.reuseAddr) || s.listening) return true;
-    }
-    for (const c of this.demux.values()) {
-      if (c.localPort !== port || (c.sock && c.sock === except)) continue;
-      if (!(reuse && c.reuseAddr)) return true;
-    }
+    this.portWork++;
+    const socks = this.portSocks.get(port);
+    if (socks)
+      for (const s of socks) {
+        this.portWork++;
+        if (s === except) continue;
+        if (s.conn && s.conn.done && !s.listening) continue;
+        if (!(reuse && s.reuseAddr) || s.listening) return true;
+      }
+    const conns = this.portConns.get(port);
+    if (conns)
+      for (const c of conns) {
+        this.portWork++;
+        if (c.sock && c.sock === except) continue;
+        if (!(reuse && c.reuseAddr)) return true;
+      }
     return false;
+  }
+
+  /** Give a socket its local port, and file it under that port. */
+  private setPort(s: Sock, port: number): void {
+    s.port = port;
+    let set = this.portSocks.get(port);
+    if (!set) this.portSocks.set(port, (set = new Set()));
+    set.add(s);
+  }
+
+  /** File a connection under its demultiplexing key (and its local port). */
+  private file(conn: Conn, key: string): void {
+    conn.key = key;
+    this.demux.set(key, conn);
+    let set = this.portConns.get(conn.localPort);
+    if (!set) this.portConns.set(conn.localPort, (set = new Set()));
+    set.add(conn);
+  }
+
+  /** Take a connection out of the demultiplexing table. */
+  private unfile(conn: Conn): void {
+    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
+    const set = this.portConns.get(conn.localPort);
+    if (set) {
+      set.delete(conn);
+      if (set.size === 0) this.portConns.delete(conn.localPort);
+    }
   }
 
   private bind(s: Sock, port: number): CallResult {
     if (s.port !== null) return errno('EINVAL');
     if (!Number.isInteger(port) || port < 0 || port > 65535) return errno('EINVAL');
     if (port === 0) {
-      s.port = this.ephemeralPort();
+      // Linux inet_csk_get_port() -> inet_csk_find_open_port(): no free port is EADDRINUSE.
+      const free = this.ephemeralPort();
+      if (free === null) return errno('EADDRINUSE');
+      this.setPort(s, free);
       return ok();
     }
     if (this.portConflict(port, s.reuseAddr, s)) return errno('EADDRINUSE');
-    s.port = port;
+    this.setPort(s, port);
     return ok();
   }
 
-  private ephemeralPort(): number {
-    const p = this.env.profile;
-    for (;;) {
-      const port = this.env.prng.int(p.ephemeralLow, p.ephemeralHigh);
+  /**
+   * A free ephemeral port, or null when the range has none. Like Linux
+   * (__inet_hash_connect(), inet_csk_find_open_port()): start at a random port of
+   * the range, then scan on from there, wrapping once round. Linux also steps by
+   * two to keep connect() and bind() on ports of different parity; the model scans
+   * every port. The first draw is the only draw, so a run without a collision
+   * picks the port it always did.
+   */
+  private ephemeralPort(): number | null {
+    const { ephemeralLow: lo, ephemeralHigh: hi } = this.env.profile;
+    if (hi < lo) return null;
+    const n = hi - lo + 1;
+    const start = this.env.prng.int(lo, hi);
+    for (let i = 0; i < n; i++) {
+      const port = lo + ((start - lo + i) % n);
       if (!this.portConflict(port, false, null)) return port;
     }
+    return null;
   }
 
   private listen(s: Sock, backlog: number): CallResult {
@@ -328,12 +392,19 @@ export class Host {
       s.backlog = backlog;
       return ok();
     }
-    if (s.port === null) s.port = this.ephemeralPort();
-    if (this.listeners.has(s.port)) return errno('EADDRINUSE');
+    let lport = s.port;
+    if (lport === null) {
+      // Linux inet_csk_listen_start(): an unbound socket gets a port as bind(0)
+      // would, and fails with EADDRINUSE when none is free.
+      lport = this.ephemeralPort();
+      if (lport === null) return errno('EADDRINUSE');
+      this.setPort(s, lport);
+    }
+    if (this.listeners.has(lport)) return errno('EADDRINUSE');
     s.listening = true;
     s.backlog = Math.max(1, backlog);
-    this.listeners.set(s.port, s);
-    const conn = this.newConn(s.port, s.reuseAddr);
+    this.listeners.set(lport, s);
+    const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
     this.drive(
@@ -349,7 +420,7 @@ export class Host {
     const c = s.acceptQueue.shift();
     if (!c) return null;
     const ns = this.newSock();
-    ns.port = c.localPort;
+    this.setPort(ns, c.localPort);
     ns.reuseAddr = c.reuseAddr;
     ns.conn = c;
     c.sock = ns;
@@ -365,14 +436,19 @@ export class Host {
       if (!s.conn.done) return errno('EISCONN');
       return errno('EISCONN');
     }
-    if (s.port === null) s.port = this.ephemeralPort();
-    const key = demuxKey(s.port, ip, port);
+    let lport = s.port;
+    if (lport === null) {
+      // Linux inet_hash_connect(): no free ephemeral port is EADDRNOTAVAIL.
+      lport = this.ephemeralPort();
+      if (lport === null) return errno('EADDRNOTAVAIL');
+      this.setPort(s, lport);
+    }
+    const key = demuxKey(lport, ip, port);
     if (this.demux.has(key)) return errno('EADDRNOTAVAIL');
-    const conn = this.newConn(s.port, s.reuseAddr);
+    const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
-    this.demux.set(key, conn);
-    conn.key = key;
+    this.file(conn, key);
     const iss = this.env.prng.u32();
     const tsOffset = this.env.prng.u32();
     this.drive(
@@ -458,6 +534,11 @@ export class Host {
   private close(s: Sock): CallResult {
     const now = this.env.sched.now;
     this.sockets.delete(s.fd);
+    if (s.port !== null) {
+      const set = this.portSocks.get(s.port);
+      set?.delete(s);
+      if (set?.size === 0) this.portSocks.delete(s.port);
+    }
     const waiting = s.pending;
     s.pending = [];
     for (const p of waiting) if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
@@ -643,7 +724,7 @@ export class Host {
     conn.done = true;
     conn.readAfterClose = conn.snap.context.rcvRead;
     // The key it was filed under: a machine back in LISTEN has forgotten its peer.
-    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
+    this.unfile(conn);
     conn.listener = null;
     conn.actor.stop();
   }
@@ -690,8 +771,7 @@ export class Host {
         }
         const child = this.newConn(seg.dstPort, l.reuseAddr);
         child.listener = l;
-        child.key = demuxKey(seg.dstPort, seg.srcIp, seg.srcPort);
-        this.demux.set(child.key, child);
+        this.file(child, demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
         const iss = this.env.prng.u32();
         const tsOffset = this.env.prng.u32();
         this.drive(
