@@ -754,6 +754,18 @@ export class Host {
   /** A segment arrives from the link. */
   receive(seg: Segment): void {
     const now = this.env.sched.now;
+    if (seg.dstIp !== this.env.ip) {
+      // Not addressed to this host. IP input drops it before TCP sees it (RFC 1122
+      // §3.3.4.2 for a host that does not forward; Linux ip_rcv_finish() finds no
+      // local route): no RST, no ICMP — to the sender it is as if nobody were there.
+      this.env.trace.push({
+        kind: 'note',
+        t: now,
+        side: this.env.side,
+        text: `segment for ${ipToString(seg.dstIp)}:${seg.dstPort} dropped: not this host's address (${ipToString(this.env.ip)})`,
+      });
+      return;
+    }
     const cause = `rcv [${flagString(seg.flags)}]`;
     const conn = this.demux.get(demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
     if (conn) return this.drive(conn, { type: 'SEGMENT', now, seg }, cause);
