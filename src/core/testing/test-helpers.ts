@@ -38,7 +38,6 @@ export const shape = (s: Segment): Shape => ({
   len: s.payload.length,
 });
 
-
 /** `n` bytes of a pattern that shows misplaced or duplicated data (i*7+salt mod 251). */
 export function pattern(n: number, salt = 0): Uint8Array {
   const b = new Uint8Array(n);

@@ -16,7 +16,17 @@
  * for the header inspector; `decodeFrame` parses a frame back into a Segment.
  */
 import { internetChecksum, onesComplementSum, pseudoHeaderSum } from './checksum';
-import { ACK, FIN, PSH, RST, SYN, URG, ipToString, type Segment, type TcpOptions } from '../tcp/segment';
+import {
+  ACK,
+  FIN,
+  PSH,
+  RST,
+  SYN,
+  URG,
+  ipToString,
+  type Segment,
+  type TcpOptions,
+} from '../tcp/segment';
 import type { Side } from '../sim/trace';
 
 export const ETHERTYPE_IPV4 = 0x0800;
