@@ -161,9 +161,9 @@ export class Session {
         });
     });
     this.callRecords().forEach((r, n) => {
-      if (r.t > t || r.ret < 0) return;
+      if (r.t > t || r.ret < 0 || r.request.name === 'socket') return;
       const st = state[r.side];
-      const fd = Number.parseInt(r.args, 10);
+      const fd = r.request.fd;
       if (r.call === 'listen')
         events.push({ t: r.t, order: n, apply: () => void (st.listenFd = fd) });
       if (r.call === 'accept')

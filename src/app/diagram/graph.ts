@@ -12,7 +12,7 @@
  * curves.
  */
 import { curveCatmullRom, line } from 'd3';
-import { tcpMachine, type StateName } from '../../core';
+import { tcpMachine, type StateCause, type StateName } from '../../core';
 
 export interface Point {
   readonly x: number;
@@ -413,7 +413,7 @@ export interface StateChange {
   readonly conn: string;
   readonly from: StateName;
   readonly to: StateName;
-  readonly cause: string;
+  readonly cause: StateCause;
 }
 
 /** How long (virtual ms) a transition stays highlighted after it was taken. */

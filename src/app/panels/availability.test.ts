@@ -161,6 +161,7 @@ describe('acceptWaitingAt', () => {
     start,
     side: 'server',
     call: 'accept',
+    request: { name: 'accept', fd: 3 },
     args: '3',
     ret: 4,
     errno: null,

@@ -226,7 +226,7 @@ export class World {
     const timer = this.sched.at(at, () => {
       this.arrivals.delete(id);
       this.trace.push({ kind: 'deliver', t: this.sched.now, id });
-      to.receive(seg);
+      to.receive(seg, id);
     });
     this.arrivals.set(id, timer);
   }

@@ -16,7 +16,7 @@ import {
 import type { Profile } from '../tcp/profile';
 import type { Prng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
-import { ACK, RST, SYN, flagString, ipToString, type Segment } from '../tcp/segment';
+import { ACK, RST, SYN, ipToString, type Segment } from '../tcp/segment';
 import {
   SYNCHRONIZED,
   TIMER_NAMES,
@@ -28,34 +28,9 @@ import {
   type TimerName,
 } from '../tcp/tcb';
 import { seqAdd, seqDiff } from '../tcp/seq';
-import type { CallName, CallRecord, Side, Trace } from '../sim/trace';
+import type { Call, CallName, CallRecord, ShutHow, Side, StateCause, Trace } from '../sim/trace';
 
-export const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
-export type ShutHow = (typeof SHUT_HOWS)[number];
-
-export type Call =
-  | { readonly name: 'socket' }
-  | { readonly name: 'bind'; readonly fd: number; readonly port: number }
-  | { readonly name: 'listen'; readonly fd: number; readonly backlog?: number }
-  | { readonly name: 'accept'; readonly fd: number }
-  | { readonly name: 'connect'; readonly fd: number; readonly ip: number; readonly port: number }
-  | { readonly name: 'send'; readonly fd: number; readonly data: Uint8Array }
-  | { readonly name: 'recv'; readonly fd: number; readonly len?: number }
-  | { readonly name: 'shutdown'; readonly fd: number; readonly how: ShutHow }
-  | { readonly name: 'close'; readonly fd: number }
-  | {
-      readonly name: 'setsockopt';
-      readonly fd: number;
-      readonly opt: 'SO_REUSEADDR';
-      readonly value: boolean;
-    }
-  | {
-      readonly name: 'setsockopt';
-      readonly fd: number;
-      readonly opt: 'SO_LINGER';
-      readonly onoff: boolean;
-      readonly linger: number;
-    };
+export { SHUT_HOWS, type Call, type ShutHow } from '../sim/trace';
 
 export interface CallResult {
   readonly ret: number;
@@ -169,6 +144,9 @@ export interface HostEnv {
   readonly keepHistory: boolean;
 }
 
+const CLOSE_PLAIN: StateCause = { kind: 'call', call: 'close', variant: 'plain' };
+const CLOSE_LISTENER: StateCause = { kind: 'call', call: 'close', variant: 'listener' };
+
 const errno = (e: string): CallResult => ({ ret: -1, errno: e, data: null });
 const ok = (ret = 0, data: Uint8Array | null = null): CallResult => ({ ret, errno: null, data });
 
@@ -219,6 +197,7 @@ export class Host {
       start: h.start,
       side: this.env.side,
       call: h.call.name,
+      request: h.call,
       args: describeArgs(h.call),
       ret: r.ret,
       errno: r.errno,
@@ -410,7 +389,7 @@ export class Host {
     this.drive(
       conn,
       { type: 'PASSIVE_OPEN', now: this.env.sched.now, iss: 0, tsOffset: 0 },
-      'listen()',
+      { kind: 'call', call: 'listen' },
     );
     return ok();
   }
@@ -454,7 +433,7 @@ export class Host {
     this.drive(
       conn,
       { type: 'ACTIVE_OPEN', now: this.env.sched.now, iss, tsOffset, remote: { ip, port } },
-      'connect()',
+      { kind: 'call', call: 'connect' },
     );
     return this.block(s, h, () => {
       const st = stateOf(conn.snap);
@@ -480,7 +459,11 @@ export class Host {
       if (room === 0) return null;
       const chunk = data.subarray(written, written + room);
       written += chunk.length;
-      this.drive(c, { type: 'SEND', now: this.env.sched.now, data: chunk.slice() }, 'send()');
+      this.drive(
+        c,
+        { type: 'SEND', now: this.env.sched.now, data: chunk.slice() },
+        { kind: 'call', call: 'send' },
+      );
       return written === data.length ? ok(data.length) : null;
     });
   }
@@ -498,7 +481,12 @@ export class Host {
           const n = Math.min(avail, len);
           const data = t.rcvLog.slice(read, read + n);
           if (c.done) c.readAfterClose += n;
-          else this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
+          else
+            this.drive(
+              c,
+              { type: 'RECEIVE', now: this.env.sched.now, n },
+              { kind: 'call', call: 'recv' },
+            );
           return ok(n, data);
         }
       }
@@ -525,7 +513,11 @@ export class Host {
     }
     if (how !== 'SHUT_RD' && !s.shutWr) {
       s.shutWr = true;
-      this.drive(c, { type: 'CLOSE', now: this.env.sched.now, orphan: false }, `shutdown(${how})`);
+      this.drive(
+        c,
+        { type: 'CLOSE', now: this.env.sched.now, orphan: false },
+        { kind: 'call', call: 'shutdown', how },
+      );
     }
     this.pump(s);
     return ok();
@@ -549,10 +541,10 @@ export class Host {
         ...s.acceptQueue,
         ...this.conns.filter((c) => c.listener === s && !c.done),
       ]) {
-        if (!c.done) this.drive(c, { type: 'ABORT', now }, 'close() of listener');
+        if (!c.done) this.drive(c, { type: 'ABORT', now }, CLOSE_LISTENER);
       }
       s.acceptQueue = [];
-      if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, 'close()');
+      if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, CLOSE_PLAIN);
       return ok();
     }
     const c = s.conn;
@@ -563,17 +555,21 @@ export class Host {
     if (st === 'TIME_WAIT') {
       // Linux hands TIME_WAIT to a timewait socket of its own: closing the
       // descriptor does not cut the 2MSL wait short, and sends nothing.
-      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+      this.drive(c, { type: 'ORPHAN', now }, CLOSE_PLAIN);
     } else if (unreadBytes(t) > 0) {
       // RFC 2525 §2.17 and Linux __tcp_close(): data thrown away unread means a RST,
       // not a FIN — in every state that still has a connection.
-      this.drive(c, { type: 'ABORT', now, rst: true }, 'close() with unread data');
+      this.drive(
+        c,
+        { type: 'ABORT', now, rst: true },
+        { kind: 'call', call: 'close', variant: 'unreadData' },
+      );
     } else if (s.linger?.onoff && s.linger.linger === 0) {
-      this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
+      this.drive(c, { type: 'ABORT', now }, { kind: 'call', call: 'close', variant: 'linger0' });
     } else if (!s.shutWr) {
-      this.drive(c, { type: 'CLOSE', now, orphan: true }, 'close()');
+      this.drive(c, { type: 'CLOSE', now, orphan: true }, CLOSE_PLAIN);
     } else {
-      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+      this.drive(c, { type: 'ORPHAN', now }, CLOSE_PLAIN);
     }
     return ok();
   }
@@ -627,12 +623,12 @@ export class Host {
   }
 
   /** Send an event to a connection's machine and take note of what changed. */
-  drive(conn: Conn, ev: TcpEvent, cause: string): void {
+  drive(conn: Conn, ev: TcpEvent, cause: StateCause): void {
     conn.actor.send(ev);
     this.observe(conn, cause);
   }
 
-  private observe(conn: Conn, cause: string): void {
+  private observe(conn: Conn, cause: StateCause | 'timer'): void {
     const snap = conn.actor.getSnapshot();
     const prev = conn.snap;
     if (snap === prev) return;
@@ -654,7 +650,7 @@ export class Host {
           conn: conn.id,
           from,
           to,
-          cause: cause === 'timer' ? `timeout ${fired ?? '?'}` : cause,
+          cause: cause === 'timer' ? timerCause(fired) : cause,
         });
       }
     }
@@ -752,7 +748,7 @@ export class Host {
   // ------------------------------------------------------------ segments
 
   /** A segment arrives from the link. */
-  receive(seg: Segment): void {
+  receive(seg: Segment, id?: number): void {
     const now = this.env.sched.now;
     if (seg.dstIp !== this.env.ip) {
       // Not addressed to this host. IP input drops it before TCP sees it (RFC 1122
@@ -766,7 +762,10 @@ export class Host {
       });
       return;
     }
-    const cause = `rcv [${flagString(seg.flags)}]`;
+    const cause: StateCause =
+      id === undefined
+        ? { kind: 'segment', flags: seg.flags }
+        : { kind: 'segment', flags: seg.flags, id };
     const conn = this.demux.get(demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
     if (conn) return this.drive(conn, { type: 'SEGMENT', now, seg }, cause);
     const l = this.listeners.get(seg.dstPort);
@@ -789,7 +788,7 @@ export class Host {
         this.drive(
           child,
           { type: 'PASSIVE_OPEN', now, iss, tsOffset },
-          'SYN for a listening socket',
+          id === undefined ? { kind: 'synForListener' } : { kind: 'synForListener', id },
         );
         return this.drive(child, { type: 'SEGMENT', now, seg }, cause);
       }
@@ -815,6 +814,13 @@ export class Host {
 
 export const demuxKey = (localPort: number, remoteIp: number, remotePort: number): string =>
   `${localPort}|${remoteIp}|${remotePort}`;
+
+/** The cause of a state change a timer made: the timer the machine says fired. */
+function timerCause(fired: TimerName | null): StateCause {
+  // Every timer action of the machine names itself in `fired` (endpoint-machine.ts).
+  if (fired === null) throw new Error('a timer changed state without naming the timer');
+  return { kind: 'timer', timer: fired };
+}
 
 function deadline(t: Tcb, name: TimerName): number | null {
   switch (name) {
