@@ -103,8 +103,54 @@ export interface Conn {
   key: string | null;
 }
 
+/** What a descriptor is, as a socket table shows it (Linux's `ss` tells them apart the same way). */
+export type SocketRole = 'unconnected' | 'listening' | 'connected' | 'accepted';
+
+/** A call blocked on a socket since `start`. */
+export interface BlockedCall {
+  readonly call: Call;
+  readonly start: number;
+}
+
+/** One socket of a host's table at an instant (`World.at(t).sockets`). */
+export interface SocketView {
+  readonly fd: number;
+  readonly role: SocketRole;
+  /** The local address it is bound to, or null while it has no port. */
+  readonly bound: { readonly ip: number; readonly port: number } | null;
+  /** The connection behind it: its own (connected, accepted) or the listener's machine. */
+  readonly conn: string | null;
+  /** Established connections waiting for accept(), oldest first (listening sockets). */
+  readonly acceptQueue: readonly string[];
+  /** Calls blocked on it, oldest first. */
+  readonly blocked: readonly BlockedCall[];
+}
+
+/**
+ * A socket's history, append-only: each change with the instant it was made,
+ * so the table at any instant is a binary search per socket, not a replay.
+ * Intervals (a queued connection, a blocked call) are written when they open
+ * and closed once, when they end.
+ */
+interface SockLog {
+  readonly fd: number;
+  readonly opened: number;
+  closed: number | null;
+  readonly changes: {
+    readonly t: number;
+    readonly role: SocketRole;
+    readonly port: number | null;
+    readonly conn: string | null;
+  }[];
+  readonly queue: { readonly conn: string; readonly from: number; to: number | null }[];
+  readonly blocked: { readonly call: Call; readonly start: number; end: number | null }[];
+}
+
 export interface Sock {
   readonly fd: number;
+  role: SocketRole;
+  /** @internal its history, for `socketsAt`. */
+  readonly log: SockLog;
   port: number | null;
   reuseAddr: boolean;
   linger: { onoff: boolean; linger: number } | null;
@@ -127,6 +173,8 @@ export interface Sock {
 
 interface Pending {
   readonly handle: CallHandle;
+  /** Its interval in the socket's history. */
+  readonly entry: { end: number | null };
   /** Try to complete; true when done. */
   readonly attempt: () => boolean;
 }
@@ -166,6 +214,10 @@ export class Host {
    * to a linear bound without timing anything.
    */
   portWork = 0;
+  /** Every socket's history, in the order they were made (so, by instant). */
+  private sockLogs: SockLog[] = [];
+  /** The accept-queue entry of each connection waiting in one. */
+  private queued = new Map<Conn, { to: number | null }>();
   private nextFd = 3;
   private connSeq = 0;
 
@@ -208,12 +260,15 @@ export class Host {
   }
 
   private block(s: Sock, h: CallHandle, attempt: () => CallResult | null): null {
+    const entry = { call: h.call, start: h.start, end: null as number | null };
     const p: Pending = {
       handle: h,
+      entry,
       attempt: () => {
         const r = attempt();
         if (!r) return false;
         s.pending = s.pending.filter((q) => q !== p);
+        entry.end = this.env.sched.now;
         this.finish(h, r);
         return true;
       },
@@ -223,6 +278,7 @@ export class Host {
     const queuedBehind = s.pending.some((q) => q.handle.call.name === h.call.name);
     if (!queuedBehind && p.attempt()) return null;
     s.pending.push(p);
+    s.log.blocked.push(entry);
     return null;
   }
 
@@ -256,8 +312,21 @@ export class Host {
   }
 
   private newSock(): Sock {
+    const fd = this.nextFd++;
+    const now = this.env.sched.now;
+    const log: SockLog = {
+      fd,
+      opened: now,
+      closed: null,
+      changes: [{ t: now, role: 'unconnected', port: null, conn: null }],
+      queue: [],
+      blocked: [],
+    };
+    this.sockLogs.push(log);
     const s: Sock = {
-      fd: this.nextFd++,
+      fd,
+      role: 'unconnected',
+      log,
       port: null,
       reuseAddr: false,
       linger: null,
@@ -303,9 +372,20 @@ export class Host {
     return false;
   }
 
+  /** Note a change of a socket's role, port or connection in its history. */
+  private changed(s: Sock): void {
+    s.log.changes.push({
+      t: this.env.sched.now,
+      role: s.role,
+      port: s.port,
+      conn: s.conn?.id ?? null,
+    });
+  }
+
   /** Give a socket its local port, and file it under that port. */
   private setPort(s: Sock, port: number): void {
     s.port = port;
+    this.changed(s);
     let set = this.portSocks.get(port);
     if (!set) this.portSocks.set(port, (set = new Set()));
     set.add(s);
@@ -386,6 +466,8 @@ export class Host {
     const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
+    s.role = 'listening';
+    this.changed(s);
     this.drive(
       conn,
       { type: 'PASSIVE_OPEN', now: this.env.sched.now, iss: 0, tsOffset: 0 },
@@ -398,12 +480,14 @@ export class Host {
     if (!s.listening) return errno('EINVAL');
     const c = s.acceptQueue.shift();
     if (!c) return null;
+    this.leftQueue(c);
     const ns = this.newSock();
-    this.setPort(ns, c.localPort);
     ns.reuseAddr = c.reuseAddr;
     ns.conn = c;
+    ns.role = 'accepted';
     c.sock = ns;
     c.listener = null;
+    this.setPort(ns, c.localPort);
     return ok(ns.fd);
   }
 
@@ -427,6 +511,8 @@ export class Host {
     const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
+    s.role = 'connected';
+    this.changed(s);
     this.file(conn, key);
     const iss = this.env.prng.u32();
     const tsOffset = this.env.prng.u32();
@@ -526,6 +612,7 @@ export class Host {
   private close(s: Sock): CallResult {
     const now = this.env.sched.now;
     this.sockets.delete(s.fd);
+    s.log.closed = now;
     if (s.port !== null) {
       const set = this.portSocks.get(s.port);
       set?.delete(s);
@@ -533,7 +620,10 @@ export class Host {
     }
     const waiting = s.pending;
     s.pending = [];
-    for (const p of waiting) if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
+    for (const p of waiting) {
+      p.entry.end = now;
+      if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
+    }
     if (s.listening) {
       this.listeners.delete(s.port ?? -1);
       // Connections nobody accepted are reset (Linux inet_csk_listen_stop()).
@@ -543,6 +633,7 @@ export class Host {
       ]) {
         if (!c.done) this.drive(c, { type: 'ABORT', now }, CLOSE_LISTENER);
       }
+      for (const c of s.acceptQueue) this.leftQueue(c);
       s.acceptQueue = [];
       if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, CLOSE_PLAIN);
       return ok();
@@ -572,6 +663,48 @@ export class Host {
       this.drive(c, { type: 'ORPHAN', now }, CLOSE_PLAIN);
     }
     return ok();
+  }
+
+  /** A connection left its listener's accept queue (accepted, reset, or the listener closed). */
+  private leftQueue(c: Conn): void {
+    const e = this.queued.get(c);
+    if (!e) return;
+    e.to = this.env.sched.now;
+    this.queued.delete(c);
+  }
+
+  /**
+   * The socket table as it stood at instant `t` (after every event at `t`),
+   * read from the sockets' histories: open descriptors in fd order.
+   */
+  socketsAt(t: number): SocketView[] {
+    const out: SocketView[] = [];
+    for (const log of this.sockLogs) {
+      if (log.opened > t) break;
+      if (log.closed !== null && log.closed <= t) continue;
+      const ch = log.changes;
+      let lo = 0;
+      let hi = ch.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (ch[mid]!.t <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      const c = ch[lo]!;
+      const open = (from: number, to: number | null): boolean =>
+        from <= t && (to === null || to > t);
+      out.push({
+        fd: log.fd,
+        role: c.role,
+        bound: c.port === null ? null : { ip: this.env.ip, port: c.port },
+        conn: c.conn,
+        acceptQueue: log.queue.filter((q) => open(q.from, q.to)).map((q) => q.conn),
+        blocked: log.blocked
+          .filter((b) => open(b.start, b.end))
+          .map((b) => ({ call: b.call, start: b.start })),
+      });
+    }
+    return out;
   }
 
   /** Report a pending error once (Linux sock_error()). */
@@ -698,6 +831,9 @@ export class Host {
     const l = conn.listener;
     if (l && (to === 'ESTABLISHED' || to === 'CLOSE_WAIT') && !l.acceptQueue.includes(conn)) {
       l.acceptQueue.push(conn);
+      const entry = { conn: conn.id, from: this.env.sched.now, to: null };
+      l.log.queue.push(entry);
+      this.queued.set(conn, entry);
     }
     if (to === 'LISTEN' && from === 'SYN_RECEIVED' && l) {
       // RST (or SYN) in SYN_RECEIVED after a passive open: the half-open connection is forgotten.
@@ -711,7 +847,10 @@ export class Host {
         if (err) s.softError = err;
         s.dead = true;
       }
-      if (l) l.acceptQueue = l.acceptQueue.filter((c) => c !== conn);
+      if (l) {
+        l.acceptQueue = l.acceptQueue.filter((c) => c !== conn);
+        this.leftQueue(conn);
+      }
       this.retire(conn);
     }
   }

@@ -13,4 +13,7 @@ export {
   type HostEnv,
   type ShutHow,
   type Sock,
+  type BlockedCall,
+  type SocketRole,
+  type SocketView,
 } from './host';
