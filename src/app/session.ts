@@ -11,7 +11,6 @@
  */
 import {
   DEFAULT_SERVER_IP,
-  type CallRecord,
   type SharedRun,
   DEFAULT_SERVER_PORT,
   World,
@@ -19,17 +18,20 @@ import {
   type Call,
   type CallHandle,
   type DirectionConfig,
+  type SocketView,
   type Side,
   type WorldOptions,
   type WorldView,
 } from '../core';
 
-/** The sockets a side's buttons act on. */
+/** The sockets a side's buttons act on, at the cursor. */
 export interface SideSockets {
   /** The listening socket (server). */
   readonly listenFd: number | null;
   /** The connected socket: the client's, or the server's accepted one. */
   readonly connFd: number | null;
+  /** An accept() is blocked on the listening socket. */
+  readonly acceptWaiting: boolean;
   /** setsockopt(SO_REUSEADDR, 1) on the sockets this side makes from now on. */
   readonly reuseAddr: boolean;
 }
@@ -70,7 +72,6 @@ export class Session {
   /** Bumped on every change; views subscribe to it. */
   version = 0;
   private reuse: Record<Side, boolean> = { client: false, server: false };
-  private cachedSockets: { t: number; version: number; s: Record<Side, SideSockets> } | null = null;
   private listeners = new Set<Listener>();
   /** Wall-clock ms of playback since the user last acted: no idle skipping right after an action. */
   private sinceAction = Number.POSITIVE_INFINITY;
@@ -110,74 +111,24 @@ export class Session {
     return this.cursor >= this.world.now;
   }
 
-  /** The sockets a side's buttons act on, at the cursor. */
-  socketsOf(side: Side): SideSockets {
-    return this.socketsAt(this.cursor)[side];
-  }
-
-  private calls: { world: World; scanned: number; list: CallRecord[] } | null = null;
-
-  /** The trace's call records, gathered incrementally (the trace only grows). */
-  private callRecords(): CallRecord[] {
-    if (!this.calls || this.calls.world !== this.world)
-      this.calls = { world: this.world, scanned: 0, list: [] };
-    const recs = this.world.trace.records;
-    const c = this.calls;
-    for (; c.scanned < recs.length; c.scanned++) {
-      const r = recs[c.scanned]!;
-      if (r.kind === 'call') c.list.push(r);
-    }
-    return c.list;
-  }
-
   /**
-   * Which sockets each side had at instant `t`, read from the run itself: the
-   * calls as they were made (inputs) and as they returned (trace). This holds
-   * for clicks, for scenario scripts, and after scrubbing or forking alike.
+   * The sockets a side's buttons act on, read from the socket table at the
+   * cursor (`World.at`): the newest listening socket, and the newest connected
+   * or accepted one.
    */
-  private socketsAt(t: number): Record<Side, SideSockets> {
-    const c = this.cachedSockets;
-    if (c && c.t === t && c.version === this.version) return c.s;
-    const state = {
-      client: { listenFd: null as number | null, connFd: null as number | null },
-      server: { listenFd: null as number | null, connFd: null as number | null },
+  socketsOf(side: Side): SideSockets {
+    let listen: SocketView | null = null;
+    let conn: SocketView | null = null;
+    for (const s of this.view.sockets[side]) {
+      if (s.role === 'listening') listen = s;
+      else if (s.role === 'connected' || s.role === 'accepted') conn = s;
+    }
+    return {
+      listenFd: listen?.fd ?? null,
+      connFd: conn?.fd ?? null,
+      acceptWaiting: listen?.blocked.some((b) => b.call.name === 'accept') ?? false,
+      reuseAddr: this.reuse[side],
     };
-    const events: { t: number; order: number; apply: () => void }[] = [];
-    this.world.inputs.forEach((i, n) => {
-      const a = i.action;
-      if (a.kind !== 'call' || i.t > t) return;
-      const st = state[a.side];
-      const call = a.call;
-      if (call.name === 'connect')
-        events.push({ t: i.t, order: n, apply: () => void (st.connFd = call.fd) });
-      if (call.name === 'close')
-        events.push({
-          t: i.t,
-          order: n,
-          apply: () => {
-            if (st.connFd === call.fd) st.connFd = null;
-            if (st.listenFd === call.fd) st.listenFd = null;
-          },
-        });
-    });
-    this.callRecords().forEach((r, n) => {
-      if (r.t > t || r.ret < 0) return;
-      const st = state[r.side];
-      const fd = Number.parseInt(r.args, 10);
-      if (r.call === 'listen')
-        events.push({ t: r.t, order: n, apply: () => void (st.listenFd = fd) });
-      if (r.call === 'accept')
-        events.push({ t: r.t, order: n, apply: () => void (st.connFd = r.ret) });
-    });
-    // Calls are issued (inputs) before they return (trace) at one instant.
-    events.sort((a, b) => a.t - b.t);
-    for (const e of events) e.apply();
-    const s = {
-      client: { ...state.client, reuseAddr: this.reuse.client },
-      server: { ...state.server, reuseAddr: this.reuse.server },
-    };
-    this.cachedSockets = { t, version: this.version, s };
-    return s;
   }
 
   /**
@@ -188,7 +139,10 @@ export class Session {
   connOf(side: Side): WorldView['conns'][number] | undefined {
     const conns = this.view.conns.filter((c) => c.side === side);
     const fd = this.socketsOf(side).connFd;
-    const id = fd === null ? undefined : this.world.host(side).sockets.get(fd)?.conn?.id;
+    const id =
+      fd === null
+        ? undefined
+        : (this.view.sockets[side].find((s) => s.fd === fd)?.conn ?? undefined);
     const mine = id === undefined ? undefined : conns.find((c) => c.id === id);
     if (mine) return mine;
     const live = conns.filter((c) => c.state !== 'CLOSED');

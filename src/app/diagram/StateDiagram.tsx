@@ -3,7 +3,7 @@
  * where the client and the server are now and the transition each just took.
  */
 import { useId, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { Side, StateName } from '../../core';
+import { causeText, type Side, type StateName } from '../../core';
 import { useLang, useT } from '../i18n';
 import { describeIn } from './descriptions';
 import { useSession } from '../use-session';
@@ -350,7 +350,7 @@ export function StateDiagram() {
               {c && (
                 <span className="dg-status-cause">
                   {' '}
-                  ← {c.from === c.to ? '↻' : c.from} ({c.cause})
+                  ← {c.from === c.to ? '↻' : c.from} ({causeText(c.cause)})
                 </span>
               )}
             </span>

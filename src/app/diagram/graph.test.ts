@@ -195,7 +195,7 @@ describe('recentChange', () => {
     conn,
     from,
     to,
-    cause: 'x',
+    cause: { kind: 'call', call: 'listen' },
   });
   const records = [
     rec(0, 'server', 'server:1', 'CLOSED', 'LISTEN'),

@@ -12,7 +12,7 @@
  * curves.
  */
 import { curveCatmullRom, line } from 'd3';
-import { machineTransitions as coreTransitions, type StateName } from '../../core';
+import { machineTransitions as coreTransitions, type StateCause, type StateName } from '../../core';
 
 export interface Point {
   readonly x: number;
@@ -227,7 +227,6 @@ const ROUTES: Readonly<Record<string, Route>> = {
 
 // ------------------------------------------------------------------ the machine
 
-
 /** Every transition of the machine, state by state, in definition order (from the core). */
 export function machineTransitions(): DiagramTransition[] {
   return coreTransitions().map((t) => ({
@@ -384,7 +383,7 @@ export interface StateChange {
   readonly conn: string;
   readonly from: StateName;
   readonly to: StateName;
-  readonly cause: string;
+  readonly cause: StateCause;
 }
 
 /** How long (virtual ms) a transition stays highlighted after it was taken. */

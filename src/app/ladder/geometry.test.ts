@@ -236,7 +236,7 @@ describe('idle compression', () => {
         conn: 'client:1',
         from: 'SYN_SENT',
         to: 'ESTABLISHED',
-        cause: '',
+        cause: { kind: 'segment', flags: SYN | ACK },
       },
       {
         kind: 'state',
@@ -245,7 +245,7 @@ describe('idle compression', () => {
         conn: 'client:1',
         from: 'TIME_WAIT',
         to: 'CLOSED',
-        cause: '',
+        cause: { kind: 'timer', timer: 'timeWait' },
       },
     ];
     const idx = new TraceIndex(recs).update();

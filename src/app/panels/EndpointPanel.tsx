@@ -17,10 +17,8 @@ import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import {
   BUTTONS,
-  acceptWaitingAt,
   availability,
   calledBy,
-  fdAt,
   firstStepHint,
   tcbGlance,
   type Availability,
@@ -77,28 +75,25 @@ export function EndpointPanel({ side }: { side: Side }) {
 
   const cursor = session.cursor;
   const records = session.world.trace.records;
+  // The sockets as they stand at the cursor (the socket table of World.at).
   const socks = session.socketsOf(side);
   const conn = session.connOf(side);
   const state = conn?.state ?? 'CLOSED';
 
-  // The sockets as they stand at the cursor (see availability.ts).
-  const listenFd = side === 'server' ? fdAt(records, side, socks.listenFd, cursor) : null;
-  const connFd = fdAt(records, side, socks.connFd, cursor);
-  let acceptWaiting = false;
-  if (side === 'server' && listenFd !== null) {
-    const sock = session.world.server.sockets.get(listenFd);
-    const starts = (sock?.pending ?? [])
-      .filter((p) => p.handle.call.name === 'accept' && !p.handle.done)
-      .map((p) => p.handle.start);
-    acceptWaiting = acceptWaitingAt(records, starts, cursor);
-  }
-  const facts: SideFacts = { side, state, listenFd, connFd, acceptWaiting };
+  const listenFd = side === 'server' ? socks.listenFd : null;
+  const connFd = socks.connFd;
+  const facts: SideFacts = {
+    side,
+    state,
+    listenFd,
+    connFd,
+    acceptWaiting: listenFd !== null && socks.acceptWaiting,
+  };
 
-  const serverListenFd = fdAt(records, 'server', session.socketsOf('server').listenFd, cursor);
   const hint = firstStepHint(side, {
     anyCall: calledBy(records, null, cursor),
     clientCalled: calledBy(records, 'client', cursor),
-    serverListening: serverListenFd !== null,
+    serverListening: session.socketsOf('server').listenFd !== null,
   });
 
   const glance = conn ? tcbGlance(conn.tcb, state, cursor) : null;

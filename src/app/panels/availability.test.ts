@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, Side, TraceRecord } from '../../core';
+import type { CallRecord, Side } from '../../core';
 import { Session } from '../session';
 import {
   BUTTONS,
-  acceptWaitingAt,
   availability,
   calledBy,
-  fdAt,
   firstStepHint,
   tcbGlance,
   type CallButton,
@@ -25,23 +23,16 @@ const facts = (f: Partial<SideFacts> & { side: Side }): SideFacts => ({
 const enabled = (f: SideFacts): CallButton[] =>
   BUTTONS[f.side].filter((b) => availability(f, b).enabled);
 
-/** The facts a panel would gather from a session at its cursor. */
+/** The facts a panel would gather from a session at its cursor (as EndpointPanel does). */
 function factsOf(s: Session, side: Side): SideFacts {
-  const records = s.world.trace.records;
   const socks = s.socketsOf(side);
-  const listenFd = side === 'server' ? fdAt(records, side, socks.listenFd, s.cursor) : null;
-  const pending =
-    listenFd === null
-      ? []
-      : (s.world.server.sockets.get(listenFd)?.pending ?? [])
-          .filter((p) => p.handle.call.name === 'accept' && !p.handle.done)
-          .map((p) => p.handle.start);
+  const listenFd = side === 'server' ? socks.listenFd : null;
   return {
     side,
     state: s.connOf(side)?.state ?? 'CLOSED',
     listenFd,
-    connFd: fdAt(records, side, socks.connFd, s.cursor),
-    acceptWaiting: listenFd !== null && acceptWaitingAt(records, pending, s.cursor),
+    connFd: socks.connFd,
+    acceptWaiting: listenFd !== null && socks.acceptWaiting,
   };
 }
 
@@ -147,31 +138,38 @@ describe('a session, step by step', () => {
     const server = factsOf(s, 'server');
     expect(server).toMatchObject({ listenFd: 3, connFd: null });
 
+    // At 0 the server has its listener (fd 3) and not yet the accepted fd 4; the client nothing.
     s.seek(0);
-    expect(fdAt(s.world.trace.records, 'server', 3, 0)).toBe(3);
-    expect(fdAt(s.world.trace.records, 'server', 4, 0)).toBeNull();
-    expect(fdAt(s.world.trace.records, 'server', null, 1000)).toBeNull();
+    expect(s.view.sockets.server.map((x) => x.fd)).toEqual([3]);
+    expect(s.view.sockets.client).toEqual([]);
+    expect(s.socketsOf('client').connFd).toBeNull();
+    s.seek(500);
+    expect(s.view.sockets.server.map((x) => [x.fd, x.role])).toEqual([
+      [3, 'listening'],
+      [4, 'accepted'],
+    ]);
   });
 });
 
-describe('acceptWaitingAt', () => {
-  const accept = (start: number, t: number): CallRecord => ({
-    kind: 'call',
-    t,
-    start,
-    side: 'server',
-    call: 'accept',
-    args: '3',
-    ret: 4,
-    errno: null,
-    data: null,
-  });
-  it('sees an accept() that started by then and returned later', () => {
-    const rs: TraceRecord[] = [accept(0, 150)];
-    expect(acceptWaitingAt(rs, [], 100)).toBe(true);
-    expect(acceptWaitingAt(rs, [], 150)).toBe(false);
-    expect(acceptWaitingAt([], [10], 5)).toBe(false);
-    expect(acceptWaitingAt([], [10], 10)).toBe(true);
+describe('acceptWaiting (the socket table at the cursor)', () => {
+  it('sees an accept() that started by then and had not returned yet', () => {
+    const s = new Session();
+    s.seek(10);
+    s.listen(); // accept() blocks from 10 ms
+    s.seek(100);
+    s.connect();
+    s.seek(1000);
+    const returned = s.world.trace.records.find(
+      (r): r is CallRecord => r.kind === 'call' && r.call === 'accept',
+    )!.t;
+    const waiting = (t: number): boolean => {
+      s.seek(t);
+      return s.socketsOf('server').acceptWaiting;
+    };
+    expect(waiting(5)).toBe(false);
+    expect(waiting(10)).toBe(true);
+    expect(waiting(returned - 1)).toBe(true);
+    expect(waiting(returned)).toBe(false);
   });
 });
 
@@ -183,7 +181,7 @@ describe('first steps', () => {
       const f = {
         anyCall: calledBy(rs, null, s.cursor),
         clientCalled: calledBy(rs, 'client', s.cursor),
-        serverListening: fdAt(rs, 'server', s.socketsOf('server').listenFd, s.cursor) !== null,
+        serverListening: s.socketsOf('server').listenFd !== null,
       };
       return [firstStepHint('server', f), firstStepHint('client', f)];
     };

@@ -3,10 +3,9 @@
  * sense at the cursor (and why the others do not), the first-step hints, and
  * the TCB read at a glance.
  *
- * The session keeps its sockets for the newest instant of the run. When the
- * cursor stands in the past, a socket counts only if the call that made it had
- * returned by then (`fdAt`), because acting there forks the run from that
- * instant and the sockets made later are gone.
+ * The facts come from the socket table at the cursor (`World.at`, through
+ * `Session.socketsOf`): acting in the past forks the run at the cursor, so the
+ * sockets made later do not count, and they are not in that table.
  */
 import {
   DEFAULT_SERVER_PORT,
@@ -96,43 +95,6 @@ export function availability(f: SideFacts, b: CallButton): Availability {
 }
 
 // ---------------------------------------------------------------- sockets at the cursor
-
-/** Did a call on `side` that returned by instant `t` make descriptor `fd` (socket() or accept())? */
-export function fdAt(
-  records: readonly TraceRecord[],
-  side: Side,
-  fd: number | null,
-  t: number,
-): number | null {
-  if (fd === null) return null;
-  for (const r of records) {
-    if (r.t > t) break;
-    if (
-      r.kind === 'call' &&
-      r.side === side &&
-      r.ret === fd &&
-      (r.call === 'socket' || r.call === 'accept')
-    )
-      return fd;
-  }
-  return null;
-}
-
-/**
- * Is an accept() blocked at instant `t`? Either one that returned later had
- * started by then, or one still waiting (its start in `pendingStarts`) had.
- */
-export function acceptWaitingAt(
-  records: readonly TraceRecord[],
-  pendingStarts: readonly number[],
-  t: number,
-): boolean {
-  if (pendingStarts.some((s) => s <= t)) return true;
-  return records.some(
-    (r) =>
-      r.kind === 'call' && r.call === 'accept' && r.side === 'server' && r.start <= t && r.t > t,
-  );
-}
 
 /** Has `side` (or anyone, when side is null) made a socket call by instant `t`? */
 export function calledBy(records: readonly TraceRecord[], side: Side | null, t: number): boolean {

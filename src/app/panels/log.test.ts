@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SYN } from '../../core';
 import { format, type Translate } from '../i18n';
 import { Session } from '../session';
 import {
@@ -74,10 +75,17 @@ describe('formatting', () => {
   });
 
   it('names the causes the core words in English, keeps code as code', () => {
-    expect(causeOf('rcv [S]')).toEqual({ code: 'rcv [S]' });
-    expect(causeOf('connect()')).toEqual({ code: 'connect()' });
-    expect(causeOf('timeout timeWait')).toEqual({ key: 'causeTimeoutTimeWait' });
-    expect(causeOf('close() with SO_LINGER 0')).toEqual({ key: 'causeLinger0' });
+    expect(causeOf({ kind: 'segment', flags: SYN, id: 0 })).toEqual({ code: 'rcv [S]' });
+    expect(causeOf({ kind: 'call', call: 'connect' })).toEqual({ code: 'connect()' });
+    expect(causeOf({ kind: 'call', call: 'shutdown', how: 'SHUT_WR' })).toEqual({
+      code: 'shutdown(SHUT_WR)',
+    });
+    expect(causeOf({ kind: 'timer', timer: 'timeWait' })).toEqual({
+      key: 'causeTimeoutTimeWait',
+    });
+    expect(causeOf({ kind: 'call', call: 'close', variant: 'linger0' })).toEqual({
+      key: 'causeLinger0',
+    });
   });
 });
 

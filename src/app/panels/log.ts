@@ -8,9 +8,12 @@
  */
 import {
   RelativeSeq,
+  causeText,
   describeSegment,
+  type CloseVariant,
   type SegmentRecord,
   type Side,
+  type StateCause,
   type StateName,
   type TimerName,
   type TraceRecord,
@@ -107,21 +110,26 @@ export const callResult = (ret: number, errno: string | null): string =>
 
 // ---------------------------------------------------------------- causes
 
-const CAUSES: Readonly<Record<string, MsgKey>> = {
-  'timeout rtx': 'causeTimeoutRtx',
-  'timeout delack': 'causeTimeoutDelack',
-  'timeout finWait2': 'causeTimeoutFinWait2',
-  'timeout timeWait': 'causeTimeoutTimeWait',
-  'SYN for a listening socket': 'causeNewConn',
-  'close() of listener': 'causeCloseListener',
-  'close() with unread data': 'causeCloseUnread',
-  'close() with SO_LINGER 0': 'causeLinger0',
+const TIMER_CAUSES: Readonly<Record<TimerName, MsgKey>> = {
+  rtx: 'causeTimeoutRtx',
+  delack: 'causeTimeoutDelack',
+  finWait2: 'causeTimeoutFinWait2',
+  timeWait: 'causeTimeoutTimeWait',
 };
 
-/** A state change's cause: code ("rcv [S]") as it is, the core's English phrases as message keys. */
-export function causeOf(cause: string): { readonly code: string } | Msg {
-  const key = CAUSES[cause];
-  return key ? { key } : { code: cause };
+const CLOSE_CAUSES: Readonly<Partial<Record<CloseVariant, MsgKey>>> = {
+  listener: 'causeCloseListener',
+  unreadData: 'causeCloseUnread',
+  linger0: 'causeLinger0',
+};
+
+/** A state change's cause: segments and plain calls as code ("rcv [S]"), the rest as message keys. */
+export function causeOf(cause: StateCause): { readonly code: string } | Msg {
+  let key: MsgKey | undefined;
+  if (cause.kind === 'timer') key = TIMER_CAUSES[cause.timer];
+  else if (cause.kind === 'synForListener') key = 'causeNewConn';
+  else if (cause.kind === 'call' && cause.call === 'close') key = CLOSE_CAUSES[cause.variant];
+  return key ? { key } : { code: causeText(cause) };
 }
 
 // ---------------------------------------------------------------- building

@@ -10,7 +10,7 @@
  * been recorded, Next runs the simulation on until the next step happens.
  */
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { STATES, type World } from '../../core';
+import { STATES, causeText, type World } from '../../core';
 import { useLang, useT } from '../i18n';
 import type { Session } from '../session';
 import { useSession } from '../use-session';
@@ -244,7 +244,7 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
             </h3>
             {step.kind === 'state' && (
               <p className="wt-event">
-                {t('event')} <code>{step.state.cause}</code>
+                {t('event')} <code>{causeText(step.state.cause)}</code>
               </p>
             )}
             {asking && step.kind === 'state' && (

@@ -1,7 +1,20 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LINUX, RFC, parseScenario, runScenario, type StateRecord } from '../../core';
+import {
+  ACK,
+  FIN,
+  LINUX,
+  PSH,
+  RFC,
+  RST,
+  SYN,
+  causeText,
+  parseScenario,
+  runScenario,
+  type StateCause,
+  type StateRecord,
+} from '../../core';
 import { machineTransitions } from '../diagram/graph';
 import type { Lang } from '../i18n';
 import { explain, fmtTime, spaceOut } from './explain';
@@ -17,7 +30,7 @@ const HAN = /[\u4e00-\u9fff]/;
 function describeStep(s: Step): string {
   switch (s.kind) {
     case 'state':
-      return `${s.side} ${s.state.from}->${s.state.to} (${s.state.cause})`;
+      return `${s.side} ${s.state.from}->${s.state.to} (${causeText(s.state.cause)})`;
     case 'error':
     case 'eof':
       return `${s.side} ${s.call.call} ${s.call.ret} ${s.call.errno ?? ''}`;
@@ -123,31 +136,35 @@ describe('explanations of the shipped scenarios', () => {
 
 // ------------------------------------------------------------------ every transition of the machine
 
-/** A cause string the host would write for a machine transition. */
-function causeFor(event: string, label: string): string {
-  if (event === 'PASSIVE_OPEN') return 'listen()';
-  if (event === 'ACTIVE_OPEN') return 'connect()';
-  if (event === 'CLOSE') return 'close()';
+const rcv = (flags: number): StateCause => ({ kind: 'segment', flags });
+
+/** The cause the host would record for a machine transition. */
+function causeFor(event: string, label: string): StateCause {
+  if (event === 'PASSIVE_OPEN') return { kind: 'call', call: 'listen' };
+  if (event === 'ACTIVE_OPEN') return { kind: 'call', call: 'connect' };
+  if (event === 'CLOSE') return { kind: 'call', call: 'close', variant: 'plain' };
   if (event === 'ABORT')
-    return label.startsWith('close() with unread data')
-      ? 'close() with unread data'
-      : 'close() with SO_LINGER 0';
-  if (event === 'RTX_TIMEOUT') return 'timeout rtx';
-  if (event === 'FIN_WAIT_2_TIMEOUT') return 'timeout finWait2';
-  if (event === 'TIME_WAIT_TIMEOUT') return 'timeout timeWait';
+    return {
+      kind: 'call',
+      call: 'close',
+      variant: label.startsWith('close() with unread data') ? 'unreadData' : 'linger0',
+    };
+  if (event === 'RTX_TIMEOUT') return { kind: 'timer', timer: 'rtx' };
+  if (event === 'FIN_WAIT_2_TIMEOUT') return { kind: 'timer', timer: 'finWait2' };
+  if (event === 'TIME_WAIT_TIMEOUT') return { kind: 'timer', timer: 'timeWait' };
   // What was received: the label before " / " (what is sent in reply comes after).
-  const rcv = label.split(' / ')[0]!;
-  if (rcv.includes('RST')) return 'rcv [R.]';
-  if (rcv.includes('SYN,ACK,FIN')) return 'rcv [SF.]';
-  if (rcv.includes('SYN,ACK')) return 'rcv [S.]';
-  if (rcv.startsWith('rcv SYN')) return 'rcv [S]';
-  if (rcv.includes('data after close')) return 'rcv [P.]';
-  if (rcv.includes('ACK of FIN')) return 'rcv [.]';
-  if (rcv.includes('FIN')) return 'rcv [F.]';
-  return 'rcv [.]';
+  const r = label.split(' / ')[0]!;
+  if (r.includes('RST')) return rcv(RST | ACK);
+  if (r.includes('SYN,ACK,FIN')) return rcv(SYN | FIN | ACK);
+  if (r.includes('SYN,ACK')) return rcv(SYN | ACK);
+  if (r.startsWith('rcv SYN')) return rcv(SYN);
+  if (r.includes('data after close')) return rcv(PSH | ACK);
+  if (r.includes('ACK of FIN')) return rcv(ACK);
+  if (r.includes('FIN')) return rcv(FIN | ACK);
+  return rcv(ACK);
 }
 
-function stateStep(from: StateRecord['from'], to: StateRecord['to'], cause: string): StateStep {
+function stateStep(from: StateRecord['from'], to: StateRecord['to'], cause: StateCause): StateStep {
   const state: StateRecord = {
     kind: 'state',
     t: 1000,
@@ -179,7 +196,7 @@ describe('explanations of the machine', () => {
       for (const t of changes) {
         const cause = causeFor(t.event, t.label);
         const e = explain(stateStep(t.from, t.to, cause), lang, p);
-        const what = `${p.name} ${t.from}->${t.to} ${t.label} (${cause})`;
+        const what = `${p.name} ${t.from}->${t.to} ${t.label} (${causeText(cause)})`;
         if (e.fallback) missing.push(what);
         checkText(e.text, lang, what);
       }
@@ -187,11 +204,13 @@ describe('explanations of the machine', () => {
   });
 
   it('falls back to the record itself for a cause it does not know', () => {
-    const e = explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', 'cosmic ray'), 'en');
+    // No entry explains a send() that takes a connection to CLOSE_WAIT.
+    const odd: StateCause = { kind: 'call', call: 'send' };
+    const e = explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', odd), 'en');
     expect(e.fallback).toBe(true);
-    expect(e.text).toBe('The client went from ESTABLISHED to CLOSE_WAIT (cosmic ray).');
-    expect(explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', 'cosmic ray'), 'zh').text).toBe(
-      '客户端从 ESTABLISHED 变为 CLOSE_WAIT（cosmic ray）。',
+    expect(e.text).toBe('The client went from ESTABLISHED to CLOSE_WAIT (send()).');
+    expect(explain(stateStep('ESTABLISHED', 'CLOSE_WAIT', odd), 'zh').text).toBe(
+      '客户端从 ESTABLISHED 变为 CLOSE_WAIT（send()）。',
     );
   });
 
@@ -203,6 +222,7 @@ describe('explanations of the machine', () => {
         start: 1,
         side: 'server',
         call: name,
+        request: { name: 'close', fd: 3 },
         args: '3',
         ret: -1,
         errno,

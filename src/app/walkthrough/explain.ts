@@ -15,7 +15,14 @@
  * Pure: no DOM, no React. Everything returned is plain text (rendered as text
  * nodes only).
  */
-import { LINUX, modelTimeout, type Profile, type Side, type StateName } from '../../core';
+import {
+  LINUX,
+  causeText,
+  modelTimeout,
+  type Profile,
+  type Side,
+  type StateName,
+} from '../../core';
 import type { Lang } from '../i18n';
 import {
   causeKind,
@@ -659,7 +666,7 @@ function stateVars(s: StateStep, c: Ctx): Vars {
     ...baseVars(r.side, c),
     from: r.from,
     to: r.to,
-    cause: r.cause,
+    cause: causeText(r.cause),
     n: s.retransmissions,
     first: fmtInstant(s.firstSentAt ?? 0, c.lang),
     waited: fmtTime(s.armedAt === null ? c.profile.timeWait : r.t - s.armedAt, c.lang),

@@ -1,7 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STATES, parseScenario, runScenario, type TraceRecord } from '../../core';
+import {
+  ACK,
+  FIN,
+  PSH,
+  RST,
+  STATES,
+  SYN,
+  causeText,
+  parseScenario,
+  runScenario,
+  type CloseVariant,
+  type StateCause,
+  type TimerName,
+  type TraceRecord,
+} from '../../core';
 import { machineTransitions } from '../diagram/graph';
 import {
   BEFORE_MS,
@@ -187,44 +201,49 @@ describe('cursorBefore', () => {
 });
 
 describe('causeKind', () => {
+  const rcv = (flags: number): StateCause => ({ kind: 'segment', flags, id: 7 });
+  const close = (variant: CloseVariant): StateCause => ({ kind: 'call', call: 'close', variant });
+  const timer = (t: TimerName): StateCause => ({ kind: 'timer', timer: t });
+  const shutWr: StateCause = { kind: 'call', call: 'shutdown', how: 'SHUT_WR' };
+
   it('reads the causes the host writes', () => {
-    expect(causeKind('rcv [S]')).toBe('rcvSyn');
-    expect(causeKind('rcv [S.]')).toBe('rcvSynAck');
-    expect(causeKind('rcv [SF.]')).toBe('rcvSynAckFin');
-    expect(causeKind('rcv [F.]')).toBe('rcvFin');
-    expect(causeKind('rcv [FP.]')).toBe('rcvFin');
-    expect(causeKind('rcv [R.]')).toBe('rcvRst');
-    expect(causeKind('rcv [R]')).toBe('rcvRst');
-    expect(causeKind('rcv [P.]')).toBe('rcvAck');
-    expect(causeKind('rcv [.]')).toBe('rcvAck');
-    expect(causeKind('connect()')).toBe('connect');
-    expect(causeKind('listen()')).toBe('listen');
-    expect(causeKind('close()')).toBe('close');
-    expect(causeKind('shutdown(SHUT_WR)')).toBe('shutdown');
-    expect(causeKind('close() with unread data')).toBe('closeUnread');
-    expect(causeKind('close() with SO_LINGER 0')).toBe('linger0');
-    expect(causeKind('close() of listener')).toBe('closeListener');
-    expect(causeKind('SYN for a listening socket')).toBe('synForListener');
-    expect(causeKind('timeout rtx')).toBe('timeoutRtx');
-    expect(causeKind('timeout timeWait')).toBe('timeoutTimeWait');
-    expect(causeKind('timeout finWait2')).toBe('timeoutFinWait2');
-    expect(causeKind('something else')).toBe('other');
+    expect(causeKind(rcv(SYN))).toBe('rcvSyn');
+    expect(causeKind(rcv(SYN | ACK))).toBe('rcvSynAck');
+    expect(causeKind(rcv(SYN | FIN | ACK))).toBe('rcvSynAckFin');
+    expect(causeKind(rcv(FIN | ACK))).toBe('rcvFin');
+    expect(causeKind(rcv(FIN | PSH | ACK))).toBe('rcvFin');
+    expect(causeKind(rcv(RST | ACK))).toBe('rcvRst');
+    expect(causeKind(rcv(RST))).toBe('rcvRst');
+    expect(causeKind(rcv(PSH | ACK))).toBe('rcvAck');
+    expect(causeKind(rcv(ACK))).toBe('rcvAck');
+    expect(causeKind({ kind: 'call', call: 'connect' })).toBe('connect');
+    expect(causeKind({ kind: 'call', call: 'listen' })).toBe('listen');
+    expect(causeKind(close('plain'))).toBe('close');
+    expect(causeKind(shutWr)).toBe('shutdown');
+    expect(causeKind(close('unreadData'))).toBe('closeUnread');
+    expect(causeKind(close('linger0'))).toBe('linger0');
+    expect(causeKind(close('listener'))).toBe('closeListener');
+    expect(causeKind({ kind: 'synForListener', id: 3 })).toBe('synForListener');
+    expect(causeKind(timer('rtx'))).toBe('timeoutRtx');
+    expect(causeKind(timer('timeWait'))).toBe('timeoutTimeWait');
+    expect(causeKind(timer('finWait2'))).toBe('timeoutFinWait2');
+    expect(causeKind({ kind: 'call', call: 'send' })).toBe('other');
   });
 
   it('maps each cause to an event the machine has', () => {
     const events = new Set(machineTransitions().map((t) => t.event));
     for (const c of [
-      'listen()',
-      'connect()',
-      'close()',
-      'shutdown(SHUT_WR)',
-      'close() with unread data',
-      'rcv [S]',
-      'timeout rtx',
-      'timeout timeWait',
-      'timeout finWait2',
-    ])
-      expect(events.has(causeEvent(causeKind(c))!), c).toBe(true);
+      { kind: 'call', call: 'listen' },
+      { kind: 'call', call: 'connect' },
+      close('plain'),
+      shutWr,
+      close('unreadData'),
+      rcv(SYN),
+      timer('rtx'),
+      timer('timeWait'),
+      timer('finWait2'),
+    ] as const)
+      expect(events.has(causeEvent(causeKind(c))!), causeText(c)).toBe(true);
   });
 });
 

@@ -31,11 +31,14 @@ import {
   RST,
   STATES,
   type CallRecord,
+  type CloseVariant,
   type DropReason,
   type SegmentRecord,
   type Side,
   type StateName,
+  type StateCause,
   type StateRecord,
+  type TimerName,
   type TimerRecord,
   type TraceRecord,
 } from '../../core';
@@ -104,7 +107,7 @@ export type StepKind = Step['kind'];
 
 // ------------------------------------------------------------------ causes
 
-/** What made a state change happen, from its cause string (see src/core/sockets/host.ts). */
+/** What made a state change happen, as the walkthrough tells causes apart. */
 export type CauseKind =
   | 'listen'
   | 'connect'
@@ -126,33 +129,39 @@ export type CauseKind =
   | 'timeoutDelack'
   | 'other';
 
-const EXACT_CAUSES: Readonly<Record<string, CauseKind>> = {
-  'listen()': 'listen',
-  'connect()': 'connect',
-  'close()': 'close',
-  'close() with unread data': 'closeUnread',
-  'close() with SO_LINGER 0': 'linger0',
-  'close() of listener': 'closeListener',
-  'SYN for a listening socket': 'synForListener',
-  'timeout rtx': 'timeoutRtx',
-  'timeout timeWait': 'timeoutTimeWait',
-  'timeout finWait2': 'timeoutFinWait2',
-  'timeout delack': 'timeoutDelack',
+const CLOSE_KINDS: Readonly<Record<CloseVariant, CauseKind>> = {
+  plain: 'close',
+  unreadData: 'closeUnread',
+  linger0: 'linger0',
+  listener: 'closeListener',
 };
 
-/** Classify a state record's cause: "rcv [F.]" → rcvFin, "shutdown(SHUT_WR)" → shutdown. */
-export function causeKind(cause: string): CauseKind {
-  const exact = EXACT_CAUSES[cause];
-  if (exact) return exact;
-  if (cause.startsWith('shutdown(')) return 'shutdown';
-  const m = /^rcv \[([^\]]*)\]$/.exec(cause);
-  if (!m) return 'other';
-  const f = m[1]!;
-  if (f.includes('R')) return 'rcvRst';
-  if (f.includes('S') && f.includes('.')) return f.includes('F') ? 'rcvSynAckFin' : 'rcvSynAck';
-  if (f.includes('S')) return 'rcvSyn';
-  if (f.includes('F')) return 'rcvFin';
-  return 'rcvAck';
+const TIMER_KINDS: Readonly<Record<TimerName, CauseKind>> = {
+  rtx: 'timeoutRtx',
+  timeWait: 'timeoutTimeWait',
+  finWait2: 'timeoutFinWait2',
+  delack: 'timeoutDelack',
+};
+
+/** Classify a state record's cause: a segment by its flags, a call by its variant, a timer by name. */
+export function causeKind(c: StateCause): CauseKind {
+  switch (c.kind) {
+    case 'timer':
+      return TIMER_KINDS[c.timer];
+    case 'synForListener':
+      return 'synForListener';
+    case 'call':
+      if (c.call === 'close') return CLOSE_KINDS[c.variant];
+      if (c.call === 'shutdown') return 'shutdown';
+      if (c.call === 'listen' || c.call === 'connect') return c.call;
+      return 'other';
+    case 'segment':
+      if (c.flags & RST) return 'rcvRst';
+      if (c.flags & SYN && c.flags & ACK) return c.flags & FIN ? 'rcvSynAckFin' : 'rcvSynAck';
+      if (c.flags & SYN) return 'rcvSyn';
+      if (c.flags & FIN) return 'rcvFin';
+      return 'rcvAck';
+  }
 }
 
 /** The machine event a cause stands for (as machineTransitions() names events), or null. */

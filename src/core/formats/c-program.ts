@@ -11,7 +11,7 @@
  *
  * Pure: no I/O, no clock, no randomness.
  */
-import { describeArgs, type Call } from '../sockets/host';
+import type { Call } from '../sockets/host';
 import { ipToString } from '../tcp/segment';
 import type { CallRecord, Side } from '../sim/trace';
 import type { World } from '../sim/world';
@@ -27,9 +27,9 @@ export interface SessionCall {
 
 /**
  * The calls `side` made, in the order it made them, each matched with the
- * trace record of its return: the first record not yet taken of the same
- * call, arguments and start time (so calls that return out of order, on two
- * sockets at once, still find their own).
+ * trace record of its return: the record whose `request` is that very call
+ * (so calls that return out of order, on two sockets at once, still find
+ * their own).
  */
 export function sessionCalls(world: World, side: Side): SessionCall[] {
   const records = world.trace.records.filter(
@@ -40,11 +40,11 @@ export function sessionCalls(world: World, side: Side): SessionCall[] {
   for (const input of world.inputs) {
     const a = input.action;
     if (a.kind !== 'call' || a.side !== side) continue;
-    const args = describeArgs(a.call);
     let result: CallRecord | null = null;
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
-      if (taken[i] || r.call !== a.call.name || r.args !== args || r.start !== input.t) continue;
+      // A call record carries the very call of its input.
+      if (taken[i] || r.request !== a.call) continue;
       taken[i] = true;
       result = r;
       break;

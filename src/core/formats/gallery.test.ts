@@ -14,6 +14,7 @@ import { finalStates, readMeta } from './scenario-meta';
 import { runScenario, type ScenarioRun } from './scenario-runner';
 import { FIN, RST, SYN, flagString } from '../tcp/segment';
 import type { SegmentRecord, Side, StateRecord, TimerRecord } from '../sim/trace';
+import { causeText } from '../wire/format';
 
 const DIR = join(import.meta.dirname, '../../../public/scenarios');
 
@@ -208,7 +209,7 @@ describe('the traces show what the summaries say', () => {
       (r): r is StateRecord =>
         r.kind === 'state' && r.conn === 'server:2' && r.to === 'ESTABLISHED',
     )!;
-    expect({ from: est.from, cause: est.cause, t: est.t }).toEqual({
+    expect({ from: est.from, cause: causeText(est.cause), t: est.t }).toEqual({
       from: 'SYN_RECEIVED',
       cause: 'rcv [P.]',
       t: 400,

@@ -43,6 +43,32 @@ export interface DeliverRecord {
   readonly id: number;
 }
 
+/** How close() ended a connection (Linux __tcp_close(), inet_csk_listen_stop()). */
+export type CloseVariant =
+  /** An orderly close: FIN, or nothing more to send. */
+  | 'plain'
+  /** Unread data thrown away: RST instead of FIN (RFC 2525 §2.17). */
+  | 'unreadData'
+  /** SO_LINGER {1, 0}: abort with RST. */
+  | 'linger0'
+  /** The listener was closed: connections nobody accepted are reset. */
+  | 'listener';
+
+/** A socket call that drove a connection's machine. */
+export type CallCause =
+  | { readonly kind: 'call'; readonly call: 'listen' | 'connect' | 'send' | 'recv' }
+  | { readonly kind: 'call'; readonly call: 'close'; readonly variant: CloseVariant }
+  | { readonly kind: 'call'; readonly call: 'shutdown'; readonly how: ShutHow };
+
+/** What made a state change happen. Text for people is made where it is shown (`causeText`). */
+export type StateCause =
+  /** A segment arrived: its flags, and its id in the trace when it came over the link. */
+  | { readonly kind: 'segment'; readonly flags: number; readonly id?: number }
+  | CallCause
+  | { readonly kind: 'timer'; readonly timer: TimerName }
+  /** A SYN for a listening socket started a new connection machine (Linux's request socket). */
+  | { readonly kind: 'synForListener'; readonly id?: number };
+
 export interface StateRecord {
   readonly kind: 'state';
   readonly t: number;
@@ -50,8 +76,7 @@ export interface StateRecord {
   readonly conn: string;
   readonly from: StateName;
   readonly to: StateName;
-  /** What made it happen: "rcv [S.]", "connect()", "timeout rtx", … */
-  readonly cause: string;
+  readonly cause: StateCause;
 }
 
 /** The socket calls the model answers, in the order the tutorial teaches them. */
@@ -69,6 +94,34 @@ export const CALL_NAMES = [
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
+export const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
+export type ShutHow = (typeof SHUT_HOWS)[number];
+
+/** A socket call with its arguments as values. */
+export type Call =
+  | { readonly name: 'socket' }
+  | { readonly name: 'bind'; readonly fd: number; readonly port: number }
+  | { readonly name: 'listen'; readonly fd: number; readonly backlog?: number }
+  | { readonly name: 'accept'; readonly fd: number }
+  | { readonly name: 'connect'; readonly fd: number; readonly ip: number; readonly port: number }
+  | { readonly name: 'send'; readonly fd: number; readonly data: Uint8Array }
+  | { readonly name: 'recv'; readonly fd: number; readonly len?: number }
+  | { readonly name: 'shutdown'; readonly fd: number; readonly how: ShutHow }
+  | { readonly name: 'close'; readonly fd: number }
+  | {
+      readonly name: 'setsockopt';
+      readonly fd: number;
+      readonly opt: 'SO_REUSEADDR';
+      readonly value: boolean;
+    }
+  | {
+      readonly name: 'setsockopt';
+      readonly fd: number;
+      readonly opt: 'SO_LINGER';
+      readonly onoff: boolean;
+      readonly linger: number;
+    };
+
 export interface CallRecord {
   readonly kind: 'call';
   /** When the call returned. */
@@ -77,7 +130,9 @@ export interface CallRecord {
   readonly start: number;
   readonly side: Side;
   readonly call: CallName;
-  /** The arguments as C would show them ("3, SHUT_WR"). */
+  /** The call as it was made: fd and arguments as values (the same object as the run's input). */
+  readonly request: Call;
+  /** The arguments as C would show them ("3, SHUT_WR"), for text output. */
   readonly args: string;
   readonly ret: number;
   readonly errno: string | null;

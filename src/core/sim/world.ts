@@ -10,7 +10,7 @@
  * re-running anything.
  */
 import { stateOf } from '../tcp/endpoint-machine';
-import { Host, type Call, type CallHandle, type Conn } from '../sockets/host';
+import { Host, type Call, type CallHandle, type Conn, type SocketView } from '../sockets/host';
 import { Link, type DirectionConfig, type LinkRule } from './link';
 import { Prng } from './prng';
 import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
@@ -87,6 +87,8 @@ export interface WorldView {
   readonly conns: readonly ConnView[];
   readonly inFlight: readonly SegmentRecord[];
   readonly timers: readonly { conn: string; side: Side; timer: TimerName; deadline: number }[];
+  /** Each host's socket table: its open descriptors in fd order. */
+  readonly sockets: Readonly<Record<Side, readonly SocketView[]>>;
 }
 
 export class World {
@@ -226,7 +228,7 @@ export class World {
     const timer = this.sched.at(at, () => {
       this.arrivals.delete(id);
       this.trace.push({ kind: 'deliver', t: this.sched.now, id });
-      to.receive(seg);
+      to.receive(seg, id);
     });
     this.arrivals.set(id, timer);
   }
@@ -303,7 +305,10 @@ export class World {
       if (dropT !== undefined && dropT <= t) continue;
       inFlight.push(s);
     }
-    return { t, conns, inFlight, timers };
+    // ---- socket tables (from each host's own history; kept apart from the machines' above)
+    const sockets = { client: this.client.socketsAt(t), server: this.server.socketsAt(t) };
+    // ---- end of socket tables
+    return { t, conns, inFlight, timers, sockets };
   }
 
   /** A new world that replays this one's inputs up to instant `t` (inclusive) and stands at `t`. */

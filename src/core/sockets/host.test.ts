@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatTrace } from '../wire/format';
 import type { CallHandle } from './host';
-import { ACK, FIN, RST, SYN, flagString } from '../tcp/segment';
+import { ACK, FIN, RST, SYN, flagString, parseIp } from '../tcp/segment';
 import { seqAdd } from '../tcp/seq';
 import {
   bytes,
@@ -91,6 +91,44 @@ describe('connect()', () => {
     expect(rec.t).toBe(131_000);
     const closed = stateRecords(w).filter((r) => r.conn === 'client:1' && r.to === 'CLOSED');
     expect(closed.map((r) => [r.t, r.from])).toEqual([[131_000, 'SYN_SENT']]);
+  });
+
+  it("to an address that is not the server's: nobody answers, the server notes the drop, and connect() times out (ETIMEDOUT at 131 s)", () => {
+    const w = makeWorld(4, DELAY);
+    listenOn(w); // the server listens on 9821 — but at its own address only
+    const fd = okRet(w.call('client', { name: 'socket' }));
+    const wrong = parseIp('192.0.2.77')!;
+    const connect = w.call('client', { name: 'connect', fd, ip: wrong, port: 9821 });
+    w.runUntilIdle(300_000);
+
+    // The SYN and its retries (Linux timing), every one delivered, none answered.
+    const syns = segmentsFrom(w, 'client');
+    expect(syns.map((s) => s.t)).toEqual(
+      [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67].map((s) => s * 1000),
+    );
+    for (const s of syns) {
+      expect(s.seg.flags).toBe(SYN);
+      expect(s.seg.dstIp).toBe(wrong);
+      expect(s.dropped).toBeNull();
+    }
+    expect(segmentsFrom(w, 'server')).toEqual([]);
+    expect(w.server.conns.map((c) => c.id)).toEqual(['server:1']); // the listener alone
+    const notes = w.trace.records.filter((r) => r.kind === 'note');
+    expect(notes).toHaveLength(syns.length);
+    expect(notes[0]).toEqual({
+      kind: 'note',
+      t: DELAY,
+      side: 'server',
+      text: "segment for 192.0.2.77:9821 dropped: not this host's address (192.0.2.1)",
+    });
+
+    expect(result(connect)).toEqual({ ret: -1, errno: 'ETIMEDOUT', data: null });
+    expect(callRecords(w, 'client', 'connect')[0]!.t).toBe(131_000);
+    // The text output numbers the SYN and each retry from the client's ISN.
+    const lines = formatTrace(w.trace.records).filter((l) => l.includes(' > '));
+    expect(lines).toHaveLength(syns.length);
+    for (const l of lines)
+      expect(l).toMatch(/^\d+\.\d{6} client > server: Flags \[S\], seq 0, win /);
   });
 
   it('on a connected socket fails with EISCONN', () => {

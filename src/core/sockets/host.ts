@@ -19,7 +19,7 @@ import { ConnHistory } from './history';
 import type { Profile } from '../tcp/profile';
 import type { Prng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
-import { ACK, RST, SYN, flagString, ipToString, type Segment } from '../tcp/segment';
+import { ACK, RST, SYN, ipToString, type Segment } from '../tcp/segment';
 import {
   SYNCHRONIZED,
   TIMER_NAMES,
@@ -31,34 +31,9 @@ import {
   type TimerName,
 } from '../tcp/tcb';
 import { seqAdd, seqDiff } from '../tcp/seq';
-import type { CallName, CallRecord, Side, Trace } from '../sim/trace';
+import type { Call, CallName, CallRecord, ShutHow, Side, StateCause, Trace } from '../sim/trace';
 
-export const SHUT_HOWS = ['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'] as const;
-export type ShutHow = (typeof SHUT_HOWS)[number];
-
-export type Call =
-  | { readonly name: 'socket' }
-  | { readonly name: 'bind'; readonly fd: number; readonly port: number }
-  | { readonly name: 'listen'; readonly fd: number; readonly backlog?: number }
-  | { readonly name: 'accept'; readonly fd: number }
-  | { readonly name: 'connect'; readonly fd: number; readonly ip: number; readonly port: number }
-  | { readonly name: 'send'; readonly fd: number; readonly data: Uint8Array }
-  | { readonly name: 'recv'; readonly fd: number; readonly len?: number }
-  | { readonly name: 'shutdown'; readonly fd: number; readonly how: ShutHow }
-  | { readonly name: 'close'; readonly fd: number }
-  | {
-      readonly name: 'setsockopt';
-      readonly fd: number;
-      readonly opt: 'SO_REUSEADDR';
-      readonly value: boolean;
-    }
-  | {
-      readonly name: 'setsockopt';
-      readonly fd: number;
-      readonly opt: 'SO_LINGER';
-      readonly onoff: boolean;
-      readonly linger: number;
-    };
+export { SHUT_HOWS, type Call, type ShutHow } from '../sim/trace';
 
 export interface CallResult {
   readonly ret: number;
@@ -128,8 +103,54 @@ export interface Conn {
   key: string | null;
 }
 
+/** What a descriptor is, as a socket table shows it (Linux's `ss` tells them apart the same way). */
+export type SocketRole = 'unconnected' | 'listening' | 'connected' | 'accepted';
+
+/** A call blocked on a socket since `start`. */
+export interface BlockedCall {
+  readonly call: Call;
+  readonly start: number;
+}
+
+/** One socket of a host's table at an instant (`World.at(t).sockets`). */
+export interface SocketView {
+  readonly fd: number;
+  readonly role: SocketRole;
+  /** The local address it is bound to, or null while it has no port. */
+  readonly bound: { readonly ip: number; readonly port: number } | null;
+  /** The connection behind it: its own (connected, accepted) or the listener's machine. */
+  readonly conn: string | null;
+  /** Established connections waiting for accept(), oldest first (listening sockets). */
+  readonly acceptQueue: readonly string[];
+  /** Calls blocked on it, oldest first. */
+  readonly blocked: readonly BlockedCall[];
+}
+
+/**
+ * A socket's history, append-only: each change with the instant it was made,
+ * so the table at any instant is a binary search per socket, not a replay.
+ * Intervals (a queued connection, a blocked call) are written when they open
+ * and closed once, when they end.
+ */
+interface SockLog {
+  readonly fd: number;
+  readonly opened: number;
+  closed: number | null;
+  readonly changes: {
+    readonly t: number;
+    readonly role: SocketRole;
+    readonly port: number | null;
+    readonly conn: string | null;
+  }[];
+  readonly queue: { readonly conn: string; readonly from: number; to: number | null }[];
+  readonly blocked: { readonly call: Call; readonly start: number; end: number | null }[];
+}
+
 export interface Sock {
   readonly fd: number;
+  role: SocketRole;
+  /** @internal its history, for `socketsAt`. */
+  readonly log: SockLog;
   port: number | null;
   reuseAddr: boolean;
   linger: { onoff: boolean; linger: number } | null;
@@ -152,6 +173,8 @@ export interface Sock {
 
 interface Pending {
   readonly handle: CallHandle;
+  /** Its interval in the socket's history. */
+  readonly entry: { end: number | null };
   /** Try to complete; true when done. */
   readonly attempt: () => boolean;
 }
@@ -169,6 +192,9 @@ export interface HostEnv {
   readonly keepHistory: boolean;
 }
 
+const CLOSE_PLAIN: StateCause = { kind: 'call', call: 'close', variant: 'plain' };
+const CLOSE_LISTENER: StateCause = { kind: 'call', call: 'close', variant: 'listener' };
+
 const errno = (e: string): CallResult => ({ ret: -1, errno: e, data: null });
 const ok = (ret = 0, data: Uint8Array | null = null): CallResult => ({ ret, errno: null, data });
 
@@ -178,6 +204,20 @@ export class Host {
   readonly conns: Conn[] = [];
   private demux = new Map<string, Conn>();
   private listeners = new Map<number, Sock>();
+  /** Open sockets by local port (Linux's bind hash). */
+  private portSocks = new Map<number, Set<Sock>>();
+  /** Connections in the demultiplexing table, by local port. */
+  private portConns = new Map<number, Set<Conn>>();
+  /**
+   * Ports tried and holders looked at by the port-conflict checks so far: a
+   * measure of the work of bind(), listen() and connect() that tests can hold
+   * to a linear bound without timing anything.
+   */
+  portWork = 0;
+  /** Every socket's history, in the order they were made (so, by instant). */
+  private sockLogs: SockLog[] = [];
+  /** The accept-queue entry of each connection waiting in one. */
+  private queued = new Map<Conn, { to: number | null }>();
   private nextFd = 3;
   private connSeq = 0;
 
@@ -209,6 +249,7 @@ export class Host {
       start: h.start,
       side: this.env.side,
       call: h.call.name,
+      request: h.call,
       args: describeArgs(h.call),
       ret: r.ret,
       errno: r.errno,
@@ -219,12 +260,15 @@ export class Host {
   }
 
   private block(s: Sock, h: CallHandle, attempt: () => CallResult | null): null {
+    const entry = { call: h.call, start: h.start, end: null as number | null };
     const p: Pending = {
       handle: h,
+      entry,
       attempt: () => {
         const r = attempt();
         if (!r) return false;
         s.pending = s.pending.filter((q) => q !== p);
+        entry.end = this.env.sched.now;
         this.finish(h, r);
         return true;
       },
@@ -234,6 +278,7 @@ export class Host {
     const queuedBehind = s.pending.some((q) => q.handle.call.name === h.call.name);
     if (!queuedBehind && p.attempt()) return null;
     s.pending.push(p);
+    s.log.blocked.push(entry);
     return null;
   }
 
@@ -267,8 +312,21 @@ export class Host {
   }
 
   private newSock(): Sock {
+    const fd = this.nextFd++;
+    const now = this.env.sched.now;
+    const log: SockLog = {
+      fd,
+      opened: now,
+      closed: null,
+      changes: [{ t: now, role: 'unconnected', port: null, conn: null }],
+      queue: [],
+      blocked: [],
+    };
+    this.sockLogs.push(log);
     const s: Sock = {
-      fd: this.nextFd++,
+      fd,
+      role: 'unconnected',
+      log,
       port: null,
       reuseAddr: false,
       linger: null,
@@ -288,38 +346,103 @@ export class Host {
     return s;
   }
 
-  /** Linux inet_csk_bind_conflict(), simplified: both must set SO_REUSEADDR and the holder must not listen. */
+  /**
+   * Linux inet_csk_bind_conflict(), simplified: both must set SO_REUSEADDR and
+   * the holder must not listen. Only the holders of `port` are looked at (Linux
+   * keeps a bind hash bucket per port, net/ipv4/inet_hashtables.c), so a burst
+   * of binds or connects costs time linear in the calls, not quadratic.
+   */
   private portConflict(port: number, reuse: boolean, except: Sock | null): boolean {
-    for (const s of this.sockets.values()) {
-      if (s === except || s.port !== port) continue;
-      if (s.conn && s.conn.done && !s.listening) continue;
-      if (!(reuse && s.reuseAddr) || s.listening) return true;
-    }
-    for (const c of this.demux.values()) {
-      if (c.localPort !== port || (c.sock && c.sock === except)) continue;
-      if (!(reuse && c.reuseAddr)) return true;
-    }
+    this.portWork++;
+    const socks = this.portSocks.get(port);
+    if (socks)
+      for (const s of socks) {
+        this.portWork++;
+        if (s === except) continue;
+        if (s.conn && s.conn.done && !s.listening) continue;
+        if (!(reuse && s.reuseAddr) || s.listening) return true;
+      }
+    const conns = this.portConns.get(port);
+    if (conns)
+      for (const c of conns) {
+        this.portWork++;
+        if (c.sock && c.sock === except) continue;
+        if (!(reuse && c.reuseAddr)) return true;
+      }
     return false;
+  }
+
+  /** Note a change of a socket's role, port or connection in its history. */
+  private changed(s: Sock): void {
+    s.log.changes.push({
+      t: this.env.sched.now,
+      role: s.role,
+      port: s.port,
+      conn: s.conn?.id ?? null,
+    });
+  }
+
+  /** Give a socket its local port, and file it under that port. */
+  private setPort(s: Sock, port: number): void {
+    s.port = port;
+    this.changed(s);
+    let set = this.portSocks.get(port);
+    if (!set) this.portSocks.set(port, (set = new Set()));
+    set.add(s);
+  }
+
+  /** File a connection under its demultiplexing key (and its local port). */
+  private file(conn: Conn, key: string): void {
+    conn.key = key;
+    this.demux.set(key, conn);
+    let set = this.portConns.get(conn.localPort);
+    if (!set) this.portConns.set(conn.localPort, (set = new Set()));
+    set.add(conn);
+  }
+
+  /** Take a connection out of the demultiplexing table. */
+  private unfile(conn: Conn): void {
+    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
+    const set = this.portConns.get(conn.localPort);
+    if (set) {
+      set.delete(conn);
+      if (set.size === 0) this.portConns.delete(conn.localPort);
+    }
   }
 
   private bind(s: Sock, port: number): CallResult {
     if (s.port !== null) return errno('EINVAL');
     if (!Number.isInteger(port) || port < 0 || port > 65535) return errno('EINVAL');
     if (port === 0) {
-      s.port = this.ephemeralPort();
+      // Linux inet_csk_get_port() -> inet_csk_find_open_port(): no free port is EADDRINUSE.
+      const free = this.ephemeralPort();
+      if (free === null) return errno('EADDRINUSE');
+      this.setPort(s, free);
       return ok();
     }
     if (this.portConflict(port, s.reuseAddr, s)) return errno('EADDRINUSE');
-    s.port = port;
+    this.setPort(s, port);
     return ok();
   }
 
-  private ephemeralPort(): number {
-    const p = this.env.profile;
-    for (;;) {
-      const port = this.env.prng.int(p.ephemeralLow, p.ephemeralHigh);
+  /**
+   * A free ephemeral port, or null when the range has none. Like Linux
+   * (__inet_hash_connect(), inet_csk_find_open_port()): start at a random port of
+   * the range, then scan on from there, wrapping once round. Linux also steps by
+   * two to keep connect() and bind() on ports of different parity; the model scans
+   * every port. The first draw is the only draw, so a run without a collision
+   * picks the port it always did.
+   */
+  private ephemeralPort(): number | null {
+    const { ephemeralLow: lo, ephemeralHigh: hi } = this.env.profile;
+    if (hi < lo) return null;
+    const n = hi - lo + 1;
+    const start = this.env.prng.int(lo, hi);
+    for (let i = 0; i < n; i++) {
+      const port = lo + ((start - lo + i) % n);
       if (!this.portConflict(port, false, null)) return port;
     }
+    return null;
   }
 
   private listen(s: Sock, backlog: number): CallResult {
@@ -328,18 +451,27 @@ export class Host {
       s.backlog = backlog;
       return ok();
     }
-    if (s.port === null) s.port = this.ephemeralPort();
-    if (this.listeners.has(s.port)) return errno('EADDRINUSE');
+    let lport = s.port;
+    if (lport === null) {
+      // Linux inet_csk_listen_start(): an unbound socket gets a port as bind(0)
+      // would, and fails with EADDRINUSE when none is free.
+      lport = this.ephemeralPort();
+      if (lport === null) return errno('EADDRINUSE');
+      this.setPort(s, lport);
+    }
+    if (this.listeners.has(lport)) return errno('EADDRINUSE');
     s.listening = true;
     s.backlog = Math.max(1, backlog);
-    this.listeners.set(s.port, s);
-    const conn = this.newConn(s.port, s.reuseAddr);
+    this.listeners.set(lport, s);
+    const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
+    s.role = 'listening';
+    this.changed(s);
     this.drive(
       conn,
       { type: 'PASSIVE_OPEN', now: this.env.sched.now, iss: 0, tsOffset: 0 },
-      'listen()',
+      { kind: 'call', call: 'listen' },
     );
     return ok();
   }
@@ -348,12 +480,14 @@ export class Host {
     if (!s.listening) return errno('EINVAL');
     const c = s.acceptQueue.shift();
     if (!c) return null;
+    this.leftQueue(c);
     const ns = this.newSock();
-    ns.port = c.localPort;
     ns.reuseAddr = c.reuseAddr;
     ns.conn = c;
+    ns.role = 'accepted';
     c.sock = ns;
     c.listener = null;
+    this.setPort(ns, c.localPort);
     return ok(ns.fd);
   }
 
@@ -365,20 +499,27 @@ export class Host {
       if (!s.conn.done) return errno('EISCONN');
       return errno('EISCONN');
     }
-    if (s.port === null) s.port = this.ephemeralPort();
-    const key = demuxKey(s.port, ip, port);
+    let lport = s.port;
+    if (lport === null) {
+      // Linux inet_hash_connect(): no free ephemeral port is EADDRNOTAVAIL.
+      lport = this.ephemeralPort();
+      if (lport === null) return errno('EADDRNOTAVAIL');
+      this.setPort(s, lport);
+    }
+    const key = demuxKey(lport, ip, port);
     if (this.demux.has(key)) return errno('EADDRNOTAVAIL');
-    const conn = this.newConn(s.port, s.reuseAddr);
+    const conn = this.newConn(lport, s.reuseAddr);
     s.conn = conn;
     conn.sock = s;
-    this.demux.set(key, conn);
-    conn.key = key;
+    s.role = 'connected';
+    this.changed(s);
+    this.file(conn, key);
     const iss = this.env.prng.u32();
     const tsOffset = this.env.prng.u32();
     this.drive(
       conn,
       { type: 'ACTIVE_OPEN', now: this.env.sched.now, iss, tsOffset, remote: { ip, port } },
-      'connect()',
+      { kind: 'call', call: 'connect' },
     );
     return this.block(s, h, () => {
       const st = stateOf(conn.snap);
@@ -404,7 +545,11 @@ export class Host {
       if (room === 0) return null;
       const chunk = data.subarray(written, written + room);
       written += chunk.length;
-      this.drive(c, { type: 'SEND', now: this.env.sched.now, data: chunk.slice() }, 'send()');
+      this.drive(
+        c,
+        { type: 'SEND', now: this.env.sched.now, data: chunk.slice() },
+        { kind: 'call', call: 'send' },
+      );
       return written === data.length ? ok(data.length) : null;
     });
   }
@@ -422,7 +567,12 @@ export class Host {
           const n = Math.min(avail, len);
           const data = t.rcvLog.read(read, read + n);
           if (c.done) c.readAfterClose += n;
-          else this.drive(c, { type: 'RECEIVE', now: this.env.sched.now, n }, 'recv()');
+          else
+            this.drive(
+              c,
+              { type: 'RECEIVE', now: this.env.sched.now, n },
+              { kind: 'call', call: 'recv' },
+            );
           return ok(n, data);
         }
       }
@@ -449,7 +599,11 @@ export class Host {
     }
     if (how !== 'SHUT_RD' && !s.shutWr) {
       s.shutWr = true;
-      this.drive(c, { type: 'CLOSE', now: this.env.sched.now, orphan: false }, `shutdown(${how})`);
+      this.drive(
+        c,
+        { type: 'CLOSE', now: this.env.sched.now, orphan: false },
+        { kind: 'call', call: 'shutdown', how },
+      );
     }
     this.pump(s);
     return ok();
@@ -458,9 +612,18 @@ export class Host {
   private close(s: Sock): CallResult {
     const now = this.env.sched.now;
     this.sockets.delete(s.fd);
+    s.log.closed = now;
+    if (s.port !== null) {
+      const set = this.portSocks.get(s.port);
+      set?.delete(s);
+      if (set?.size === 0) this.portSocks.delete(s.port);
+    }
     const waiting = s.pending;
     s.pending = [];
-    for (const p of waiting) if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
+    for (const p of waiting) {
+      p.entry.end = now;
+      if (!p.handle.done) this.finish(p.handle, errno('EBADF'));
+    }
     if (s.listening) {
       this.listeners.delete(s.port ?? -1);
       // Connections nobody accepted are reset (Linux inet_csk_listen_stop()).
@@ -468,10 +631,11 @@ export class Host {
         ...s.acceptQueue,
         ...this.conns.filter((c) => c.listener === s && !c.done),
       ]) {
-        if (!c.done) this.drive(c, { type: 'ABORT', now }, 'close() of listener');
+        if (!c.done) this.drive(c, { type: 'ABORT', now }, CLOSE_LISTENER);
       }
+      for (const c of s.acceptQueue) this.leftQueue(c);
       s.acceptQueue = [];
-      if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, 'close()');
+      if (s.conn) this.drive(s.conn, { type: 'CLOSE', now, orphan: true }, CLOSE_PLAIN);
       return ok();
     }
     const c = s.conn;
@@ -482,19 +646,65 @@ export class Host {
     if (st === 'TIME_WAIT') {
       // Linux hands TIME_WAIT to a timewait socket of its own: closing the
       // descriptor does not cut the 2MSL wait short, and sends nothing.
-      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+      this.drive(c, { type: 'ORPHAN', now }, CLOSE_PLAIN);
     } else if (unreadBytes(t) > 0) {
       // RFC 2525 §2.17 and Linux __tcp_close(): data thrown away unread means a RST,
       // not a FIN — in every state that still has a connection.
-      this.drive(c, { type: 'ABORT', now, rst: true }, 'close() with unread data');
+      this.drive(
+        c,
+        { type: 'ABORT', now, rst: true },
+        { kind: 'call', call: 'close', variant: 'unreadData' },
+      );
     } else if (s.linger?.onoff && s.linger.linger === 0) {
-      this.drive(c, { type: 'ABORT', now }, 'close() with SO_LINGER 0');
+      this.drive(c, { type: 'ABORT', now }, { kind: 'call', call: 'close', variant: 'linger0' });
     } else if (!s.shutWr) {
-      this.drive(c, { type: 'CLOSE', now, orphan: true }, 'close()');
+      this.drive(c, { type: 'CLOSE', now, orphan: true }, CLOSE_PLAIN);
     } else {
-      this.drive(c, { type: 'ORPHAN', now }, 'close()');
+      this.drive(c, { type: 'ORPHAN', now }, CLOSE_PLAIN);
     }
     return ok();
+  }
+
+  /** A connection left its listener's accept queue (accepted, reset, or the listener closed). */
+  private leftQueue(c: Conn): void {
+    const e = this.queued.get(c);
+    if (!e) return;
+    e.to = this.env.sched.now;
+    this.queued.delete(c);
+  }
+
+  /**
+   * The socket table as it stood at instant `t` (after every event at `t`),
+   * read from the sockets' histories: open descriptors in fd order.
+   */
+  socketsAt(t: number): SocketView[] {
+    const out: SocketView[] = [];
+    for (const log of this.sockLogs) {
+      if (log.opened > t) break;
+      if (log.closed !== null && log.closed <= t) continue;
+      const ch = log.changes;
+      let lo = 0;
+      let hi = ch.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (ch[mid]!.t <= t) lo = mid;
+        else hi = mid - 1;
+      }
+      const c = ch[lo]!;
+      const open = (from: number, to: number | null): boolean =>
+        from <= t && (to === null || to > t);
+      out.push({
+        fd: log.fd,
+        role: c.role,
+        bound: c.port === null ? null : { ip: this.env.ip, port: c.port },
+        conn: c.conn,
+        acceptQueue: log.queue.filter((q) => open(q.from, q.to)).map((q) => q.conn),
+        blocked: log.blocked
+          .filter((b) => open(b.start, b.end))
+          .map((b) => ({ call: b.call, start: b.start })),
+      });
+    }
+    return out;
   }
 
   /** Report a pending error once (Linux sock_error()). */
@@ -518,7 +728,7 @@ export class Host {
     const snap = actor.getSnapshot();
     // The machine's timers run on the scheduler; an expiry is an event like any other.
     const timers = new MachineTimers(sched, (name) =>
-      this.drive(conn, TIMEOUT_EVENTS[name], 'timer'),
+      this.drive(conn, TIMEOUT_EVENTS[name], { kind: 'timer', timer: name }),
     );
     const conn: Conn = {
       id,
@@ -541,12 +751,12 @@ export class Host {
   }
 
   /** Send an event to a connection's machine and take note of what changed. */
-  drive(conn: Conn, ev: TcpEvent, cause: string): void {
+  drive(conn: Conn, ev: TcpEvent, cause: StateCause): void {
     conn.actor.send(ev);
     this.observe(conn, ev, cause);
   }
 
-  private observe(conn: Conn, ev: TcpEvent, cause: string): void {
+  private observe(conn: Conn, ev: TcpEvent, cause: StateCause): void {
     const snap = conn.actor.getSnapshot();
     const prev = conn.snap;
     if (snap === prev) return;
@@ -556,21 +766,19 @@ export class Host {
     const from = stateOf(prev);
     const to = stateOf(snap);
     const fired = snap.context.tcb.fired;
-    if (from !== to || cause === 'timer') {
-      // A connection a listener starts for a SYN begins as a copy of the listener, in
-      // LISTEN: its own CLOSED -> LISTEN step is bookkeeping, not a state change to show.
-      const forked = conn.listener !== null && from === 'CLOSED' && to === 'LISTEN';
-      if (from !== to && !forked) {
-        this.env.trace.push({
-          kind: 'state',
-          t: now,
-          side: this.env.side,
-          conn: conn.id,
-          from,
-          to,
-          cause: cause === 'timer' ? `timeout ${fired ?? '?'}` : cause,
-        });
-      }
+    // A connection a listener starts for a SYN begins as a copy of the listener, in
+    // LISTEN: its own CLOSED -> LISTEN step is bookkeeping, not a state change to show.
+    const forked = conn.listener !== null && from === 'CLOSED' && to === 'LISTEN';
+    if (from !== to && !forked) {
+      this.env.trace.push({
+        kind: 'state',
+        t: now,
+        side: this.env.side,
+        conn: conn.id,
+        from,
+        to,
+        cause,
+      });
     }
     this.traceTimers(conn, prev.context.tcb, snap.context.tcb, fired, from, to);
     conn.timers.sync(snap.context.tcb.timers);
@@ -617,6 +825,9 @@ export class Host {
     const l = conn.listener;
     if (l && (to === 'ESTABLISHED' || to === 'CLOSE_WAIT') && !l.acceptQueue.includes(conn)) {
       l.acceptQueue.push(conn);
+      const entry = { conn: conn.id, from: this.env.sched.now, to: null };
+      l.log.queue.push(entry);
+      this.queued.set(conn, entry);
     }
     if (to === 'LISTEN' && from === 'SYN_RECEIVED' && l) {
       // RST (or SYN) in SYN_RECEIVED after a passive open: the half-open connection is forgotten.
@@ -630,7 +841,10 @@ export class Host {
         if (err) s.softError = err;
         s.dead = true;
       }
-      if (l) l.acceptQueue = l.acceptQueue.filter((c) => c !== conn);
+      if (l) {
+        l.acceptQueue = l.acceptQueue.filter((c) => c !== conn);
+        this.leftQueue(conn);
+      }
       this.retire(conn);
     }
   }
@@ -639,7 +853,7 @@ export class Host {
     conn.done = true;
     conn.readAfterClose = conn.snap.context.tcb.rcvRead;
     // The key it was filed under: a machine back in LISTEN has forgotten its peer.
-    if (conn.key !== null && this.demux.get(conn.key) === conn) this.demux.delete(conn.key);
+    this.unfile(conn);
     conn.listener = null;
     conn.actor.stop();
     conn.timers.stop();
@@ -668,9 +882,24 @@ export class Host {
   // ------------------------------------------------------------ segments
 
   /** A segment arrives from the link. */
-  receive(seg: Segment): void {
+  receive(seg: Segment, id?: number): void {
     const now = this.env.sched.now;
-    const cause = `rcv [${flagString(seg.flags)}]`;
+    if (seg.dstIp !== this.env.ip) {
+      // Not addressed to this host. IP input drops it before TCP sees it (RFC 1122
+      // §3.3.4.2 for a host that does not forward; Linux ip_rcv_finish() finds no
+      // local route): no RST, no ICMP — to the sender it is as if nobody were there.
+      this.env.trace.push({
+        kind: 'note',
+        t: now,
+        side: this.env.side,
+        text: `segment for ${ipToString(seg.dstIp)}:${seg.dstPort} dropped: not this host's address (${ipToString(this.env.ip)})`,
+      });
+      return;
+    }
+    const cause: StateCause =
+      id === undefined
+        ? { kind: 'segment', flags: seg.flags }
+        : { kind: 'segment', flags: seg.flags, id };
     const conn = this.demux.get(demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
     if (conn) return this.drive(conn, { type: 'SEGMENT', now, seg }, cause);
     const l = this.listeners.get(seg.dstPort);
@@ -687,14 +916,13 @@ export class Host {
         }
         const child = this.newConn(seg.dstPort, l.reuseAddr);
         child.listener = l;
-        child.key = demuxKey(seg.dstPort, seg.srcIp, seg.srcPort);
-        this.demux.set(child.key, child);
+        this.file(child, demuxKey(seg.dstPort, seg.srcIp, seg.srcPort));
         const iss = this.env.prng.u32();
         const tsOffset = this.env.prng.u32();
         this.drive(
           child,
           { type: 'PASSIVE_OPEN', now, iss, tsOffset },
-          'SYN for a listening socket',
+          id === undefined ? { kind: 'synForListener' } : { kind: 'synForListener', id },
         );
         return this.drive(child, { type: 'SEGMENT', now, seg }, cause);
       }

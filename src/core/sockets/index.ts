@@ -12,5 +12,8 @@ export {
   type HostEnv,
   type ShutHow,
   type Sock,
+  type BlockedCall,
+  type SocketRole,
+  type SocketView,
 } from './host';
 export { ConnHistory, CHECKPOINT_EVERY } from './history';

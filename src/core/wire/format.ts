@@ -4,7 +4,7 @@
  */
 import { flagString, type Segment } from '../tcp/segment';
 import { seqDiff } from '../tcp/seq';
-import type { SegmentRecord, TraceRecord } from '../sim/trace';
+import type { SegmentRecord, StateCause, TraceRecord } from '../sim/trace';
 
 /** Per direction of each connection, the ISN that relative numbers count from. */
 export class RelativeSeq {
@@ -54,6 +54,29 @@ export function describeSegment(seg: Segment, rel: { seq: number; ack: number })
   return parts.join(', ');
 }
 
+const CLOSE_TEXT = {
+  plain: 'close()',
+  unreadData: 'close() with unread data',
+  linger0: 'close() with SO_LINGER 0',
+  listener: 'close() of listener',
+} as const;
+
+/** A state change's cause as text: "rcv [S.]", "connect()", "shutdown(SHUT_WR)", "timeout rtx". */
+export function causeText(c: StateCause): string {
+  switch (c.kind) {
+    case 'segment':
+      return `rcv [${flagString(c.flags)}]`;
+    case 'timer':
+      return `timeout ${c.timer}`;
+    case 'synForListener':
+      return 'SYN for a listening socket';
+    case 'call':
+      if (c.call === 'close') return CLOSE_TEXT[c.variant];
+      if (c.call === 'shutdown') return `shutdown(${c.how})`;
+      return `${c.call}()`;
+  }
+}
+
 /** One line per trace record, as the headless runner prints them. */
 export function formatTrace(records: readonly TraceRecord[]): string[] {
   const rel = new RelativeSeq();
@@ -86,7 +109,9 @@ export function formatTrace(records: readonly TraceRecord[]): string[] {
       case 'deliver':
         break;
       case 'state':
-        lines.push(`${seconds(r.t)} ${r.side} ${r.from} -> ${r.to}  (${r.cause}) ${r.conn}`);
+        lines.push(
+          `${seconds(r.t)} ${r.side} ${r.from} -> ${r.to}  (${causeText(r.cause)}) ${r.conn}`,
+        );
         break;
       case 'call': {
         const res = r.errno ? `-1 ${r.errno}` : String(r.ret);
