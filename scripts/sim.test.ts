@@ -101,6 +101,26 @@ describe('sim CLI (in process)', () => {
     expect(f.stdout).toBe('');
   });
 
+  it('keeps stderr small for a megabyte-long bad word: the word is cut, the line windowed', async () => {
+    const word = 'x'.repeat(1 << 20);
+    const f = fakeIo({ 'huge.scenario': `seed 1\n0 ${word} s = socket()\n` });
+    expect(await main(['huge.scenario'], f.io)).toBe(2);
+    expect(f.stderr.length).toBeLessThan(600);
+    const [first, src, caret] = f.stderr.split('\n');
+    expect(first).toBe(
+      `huge.scenario:2:3: expected a side (client or server), got '${'x'.repeat(40)}…(1,048,576 characters)'`,
+    );
+    // The caret still points at the column: the window starts there.
+    expect(src).toBe(`    0 ${'x'.repeat(98)}…`);
+    expect(caret).toBe(`      ^`);
+    // A column far into the line: the window is centred on it, with a leading ellipsis.
+    const g = fakeIo({ 'far.scenario': `0 server l = socket()${' '.repeat(5000)}x\n` });
+    expect(await main(['far.scenario'], g.io)).toBe(2);
+    const [, gsrc, gcaret] = g.stderr.split('\n');
+    expect(gsrc!.length).toBeLessThan(110);
+    expect(gsrc![gcaret!.length - 1]).toBe('x');
+  });
+
   it('exits 2 with a usage line for a missing file', async () => {
     const f = fakeIo();
     expect(await main(['/nonexistent/nope.scenario'], f.io)).toBe(2);

@@ -71,12 +71,31 @@ export function parseArgs(argv: readonly string[]): Args | { readonly error: str
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** `FILE:LINE:COL: message`, then the line and a caret under the column. */
+/** The most characters of the offending line shown under an error. */
+export const SOURCE_WINDOW = 100;
+
+/**
+ * `FILE:LINE:COL: message`, then the line and a caret under the column. A long
+ * line is shown as a window of SOURCE_WINDOW characters around the column, so a
+ * megabyte-long line does not make a megabyte of output.
+ */
 export function describeScenarioError(e: ScenarioError): string {
   const lines = [e.format()];
   if (e.source.trim() !== '') {
     const src = e.source.replace(/\t/g, ' ');
-    lines.push(`    ${src}`, `    ${' '.repeat(Math.max(0, e.column - 1))}^`);
+    const at = Math.max(0, e.column - 1);
+    let from = 0;
+    let to = src.length;
+    if (src.length > SOURCE_WINDOW) {
+      from = Math.max(0, Math.min(at - SOURCE_WINDOW / 2, src.length - SOURCE_WINDOW));
+      to = from + SOURCE_WINDOW;
+    }
+    const pre = from > 0 ? '…' : '';
+    const post = to < src.length ? '…' : '';
+    lines.push(
+      `    ${pre}${src.slice(from, to)}${post}`,
+      `    ${' '.repeat(pre.length + at - from)}^`,
+    );
   }
   return lines.join('\n') + '\n';
 }

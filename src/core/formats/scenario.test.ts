@@ -988,3 +988,31 @@ describe('parseScenario: whitespace', () => {
     });
   });
 });
+
+describe('parseScenario: long tokens in errors', () => {
+  const MB = 1 << 20;
+  it.each([
+    ['a side', (w: string) => `0 ${w} s = socket()`],
+    ['a header', (w: string) => w],
+    ['a seed', (w: string) => `seed ${w}`],
+    ['a time', (w: string) => `1${w} client s = socket()`],
+    ['a call', (w: string) => `0 client ${w}()`],
+    [
+      'a number',
+      (w: string) => `0 client s = socket()\n+0 client recv(s, 9${w.replace(/x/g, '9')})`,
+    ],
+    ['an expectation', (w: string) => `0 client s = socket() => 9${w.replace(/x/g, '9')}`],
+    ['a link setting', (w: string) => `link both ${w} 1`],
+    ['a variable', (w: string) => `0 client close(${w})`],
+  ])('cuts %s of 1 MB to 40 characters and its length', (_, make) => {
+    const e = parseError(make('x'.repeat(MB)));
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toMatch(/…\(1,048,57\d characters\)/);
+  });
+
+  it('leaves short tokens whole', () => {
+    expect(parseError('0 clint s = socket()').message).toBe(
+      "expected a side (client or server), got 'clint' (did you mean client?)",
+    );
+  });
+});

@@ -289,6 +289,8 @@ const norm = (s: string): string => s.toLowerCase().replace(/[_-]/g, '');
 
 /** Up to three candidates close to `word`, closest first. */
 export function closeMatches(word: string, candidates: readonly string[]): string[] {
+  // A word this long is close to nothing; do not spend time measuring it.
+  if (word.length > 4 * MAX_QUOTED) return [];
   const w = norm(word);
   const limit = Math.max(1, Math.floor(w.length / 3));
   return candidates
@@ -297,6 +299,21 @@ export function closeMatches(word: string, candidates: readonly string[]): strin
     .sort((x, y) => x.d - y.d)
     .slice(0, 3)
     .map((x) => x.c);
+}
+
+/** Tokens longer than this are cut when an error message quotes them. */
+export const MAX_QUOTED = 40;
+
+/**
+ * `text` as an error message may quote it: whole if short, else its first
+ * MAX_QUOTED characters, an ellipsis and its length (`abc…(1,048,576 characters)`),
+ * so a huge bad token does not make a huge message.
+ */
+export function clip(text: string, max = MAX_QUOTED): string {
+  if (text.length <= max) return text;
+  // Do not cut a surrogate pair in two.
+  const cut = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, cut)}…(${text.length.toLocaleString('en-US')} characters)`;
 }
 
 const orList = (xs: readonly string[]): string =>
@@ -473,7 +490,7 @@ const describeTok = (t: Tok | undefined): string =>
     : t.type === 'string'
       ? `a string`
       : t.type === 'word'
-        ? `'${t.text}'`
+        ? `'${clip(t.text)}'`
         : `'${t.type}'`;
 
 class LineParser {
@@ -670,11 +687,11 @@ function parseLine(st: ParseState, p: LineParser): Statement {
   if (kw === 'client' || kw === 'server')
     p.fail(
       first.col,
-      `missing time: a call line starts with a time, e.g. '0 ${kw} ...' or '+0 ${kw} ...'`,
+      `missing time: a call line starts with a time, e.g. '0 ${clip(kw)} ...' or '+0 ${clip(kw)} ...'`,
     );
   return p.fail(
     first.col,
-    `expected a time or a header (${orList(HEADERS)}), got '${kw}'${didYouMean(kw, HEADERS)}`,
+    `expected a time or a header (${orList(HEADERS)}), got '${clip(kw)}'${didYouMean(kw, HEADERS)}`,
   );
 }
 
@@ -687,7 +704,7 @@ function once(st: ParseState, p: LineParser, key: string, what: string, tok: Tok
 function parseSide(p: LineParser, what = 'client or server'): Side {
   const t = p.word(what);
   if (t.text === 'client' || t.text === 'server') return t.text;
-  return p.fail(t.col, `expected ${what}, got '${t.text}'${didYouMean(t.text, SIDE_NAMES)}`);
+  return p.fail(t.col, `expected ${what}, got '${clip(t.text)}'${didYouMean(t.text, SIDE_NAMES)}`);
 }
 
 function parseHeader(
@@ -702,7 +719,7 @@ function parseHeader(
       const t = p.word('a seed (a whole number) after seed');
       const seed = parseUint(t.text);
       if (seed === undefined || seed > 0xffffffff)
-        p.fail(t.col, `bad seed '${t.text}': expected a whole number from 0 to 4294967295`);
+        p.fail(t.col, `bad seed '${clip(t.text)}': expected a whole number from 0 to 4294967295`);
       p.end('the seed');
       once(st, p, 'seed', 'seed', kwTok);
       return { ...base, kind: 'seed', seed };
@@ -710,7 +727,7 @@ function parseHeader(
     case 'profile': {
       const t = p.word('a profile name (linux or rfc) after profile');
       if (t.text !== 'linux' && t.text !== 'rfc')
-        p.fail(t.col, `unknown profile '${t.text}' (expected linux or rfc)`);
+        p.fail(t.col, `unknown profile '${clip(t.text)}' (expected linux or rfc)`);
       p.end('the profile name');
       once(st, p, 'profile', 'profile', kwTok);
       return { ...base, kind: 'profile', profile: t.text };
@@ -724,7 +741,7 @@ function parseHeader(
         const m = closeMatches(t.text, keys);
         p.fail(
           t.col,
-          `unknown profile constant '${t.text}' ` +
+          `unknown profile constant '${clip(t.text)}' ` +
             (m.length ? `(did you mean ${orList(m)}?)` : `(known: ${keys.join(', ')})`),
         );
       }
@@ -746,7 +763,7 @@ function parseHeader(
       const side = parseSide(p, 'a side (client or server) after address');
       const t = p.word(`an IPv4 address for the ${side}`);
       const ip = parseIp(t.text);
-      if (ip === undefined) p.fail(t.col, `bad IPv4 address '${t.text}'`);
+      if (ip === undefined) p.fail(t.col, `bad IPv4 address '${clip(t.text)}'`);
       p.end('the address');
       once(st, p, `address ${side}`, `address for the ${side}`, kwTok);
       const canonical = ipToString(ip);
@@ -758,7 +775,7 @@ function parseHeader(
       let until: 'idle' | number;
       if (t.text === 'until') {
         const i = p.word("'idle' after 'run until'");
-        if (i.text !== 'idle') p.fail(i.col, `expected 'idle' after 'run until', got '${i.text}'`);
+        if (i.text !== 'idle') p.fail(i.col, `expected 'idle' after 'run until', got '${clip(i.text)}'`);
         until = 'idle';
       } else {
         until = durationArg(p, t, 'run');
@@ -771,12 +788,12 @@ function parseHeader(
 }
 
 function durationArg(p: LineParser, t: Tok, what: string): number {
-  if (t.text.startsWith('-')) p.fail(t.col, `${what} must not be negative, got '${t.text}'`);
+  if (t.text.startsWith('-')) p.fail(t.col, `${what} must not be negative, got '${clip(t.text)}'`);
   const ms = parseDurationMs(t.text);
   if (ms === undefined)
     p.fail(
       t.col,
-      `bad duration '${t.text}' for ${what} (expected e.g. 30s, 200ms or 1.5 — bare numbers are seconds)`,
+      `bad duration '${clip(t.text)}' for ${what} (expected e.g. 30s, 200ms or 1.5 — bare numbers are seconds)`,
     );
   return ms;
 }
@@ -790,18 +807,18 @@ function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null
     case 'bool':
       if (x === 'true' || x === 'on' || x === '1') return true;
       if (x === 'false' || x === 'off' || x === '0') return false;
-      return p.fail(t.col, `${name} is on or off: expected true or false, got '${x}'`);
+      return p.fail(t.col, `${name} is on or off: expected true or false, got '${clip(x)}'`);
     case 'wscale': {
       if (x === 'none') return null;
       const n = parseUint(x);
       if (n === undefined || n > 14)
-        p.fail(t.col, `wscale is a shift from 0 to 14, or none; got '${x}'`);
+        p.fail(t.col, `wscale is a shift from 0 to 14, or none; got '${clip(x)}'`);
       return n;
     }
     case 'port': {
       const n = parseUint(x);
       if (n === undefined || n < 1 || n > 65535)
-        p.fail(t.col, `${name} is a port from 1 to 65535, got '${x}'`);
+        p.fail(t.col, `${name} is a port from 1 to 65535, got '${clip(x)}'`);
       return n;
     }
     case 'positive':
@@ -809,7 +826,7 @@ function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null
       const n = parseUint(x);
       const min = valueKind(name) === 'positive' ? 1 : 0;
       if (n === undefined || n < min)
-        p.fail(t.col, `${name} is a whole number${min ? ' of at least 1' : ''}, got '${x}'`);
+        p.fail(t.col, `${name} is a whole number${min ? ' of at least 1' : ''}, got '${clip(x)}'`);
       return n;
     }
   }
@@ -819,7 +836,7 @@ function linkDir(p: LineParser, t: Tok): LinkDir {
   if ((LINK_DIRS as readonly string[]).includes(t.text)) return t.text as LinkDir;
   return p.fail(
     t.col,
-    `unknown link direction '${t.text}' (expected client, server or both)${didYouMean(t.text, LINK_DIRS)}`,
+    `unknown link direction '${clip(t.text)}' (expected client, server or both)${didYouMean(t.text, LINK_DIRS)}`,
   );
 }
 
@@ -832,7 +849,7 @@ function parseLinkSettings(p: LineParser): LinkSetting[] {
     if (!(LINK_KEYS as readonly string[]).includes(k.text))
       p.fail(
         k.col,
-        `unknown link setting '${k.text}' (expected ${orList(LINK_KEYS)})${didYouMean(k.text, LINK_KEYS)}`,
+        `unknown link setting '${clip(k.text)}' (expected ${orList(LINK_KEYS)})${didYouMean(k.text, LINK_KEYS)}`,
       );
     const key = k.text as LinkKey;
     if (settings.some((s) => s.key === key))
@@ -848,7 +865,7 @@ function parseLinkSettings(p: LineParser): LinkSetting[] {
       if (prob === undefined)
         p.fail(
           v.col,
-          `${key} must be a probability between 0 and 1 (or 0% to 100%), got '${v.text}'`,
+          `${key} must be a probability between 0 and 1 (or 0% to 100%), got '${clip(v.text)}'`,
         );
       value = prob;
     }
@@ -867,7 +884,7 @@ function parseTime(p: LineParser, t: Tok): Time {
     const why = t.text.startsWith('-')
       ? 'times cannot be negative'
       : 'expected seconds: 1.5, 1.5s, 1500ms, or +0.05 for 0.05 s after the previous line of the same side';
-    p.fail(t.col, `bad time '${t.text}' (${why})`);
+    p.fail(t.col, `bad time '${clip(t.text)}' (${why})`);
   }
   return { relative, ms };
 }
@@ -884,12 +901,12 @@ function parseTimed(st: ParseState, p: LineParser, base: Base): Statement {
   if ((HEADERS as readonly string[]).includes(who.text) && who.text !== 'link')
     p.fail(
       timeTok.col,
-      `'${who.text}' is a header line and takes no time: write '${who.text} ...' on a line of its own`,
+      `'${clip(who.text)}' is a header line and takes no time: write '${clip(who.text)} ...' on a line of its own`,
     );
   if (who.text !== 'client' && who.text !== 'server' && who.text !== 'link')
     p.fail(
       who.col,
-      `expected a side (client or server), got '${who.text}'${didYouMean(who.text, [...SIDE_NAMES, 'link'])}`,
+      `expected a side (client or server), got '${clip(who.text)}'${didYouMean(who.text, [...SIDE_NAMES, 'link'])}`,
     );
   p.next();
   const thread = who.text;
@@ -921,19 +938,19 @@ function parseLinkAction(p: LineParser): LinkAction {
     if (which.text === 'segment') {
       const n = p.word("a segment number: 'drop segment N' drops segment #N if it is in flight");
       const k = parseUint(n.text);
-      if (k === undefined) p.fail(n.col, `expected a segment number, got '${n.text}'`);
+      if (k === undefined) p.fail(n.col, `expected a segment number, got '${clip(n.text)}'`);
       p.end('the segment number');
       return { kind: 'dropSegment', id: k };
     }
     if (which.text !== 'next' && which.text !== 'nth')
-      p.fail(which.col, `expected 'next', 'nth' or 'segment' after drop, got '${which.text}'`);
+      p.fail(which.col, `expected 'next', 'nth' or 'segment' after drop, got '${clip(which.text)}'`);
     const d = p.word('a direction (client or server): whose segments to drop');
     if (d.text === 'both')
       p.fail(d.col, 'a drop rule watches one direction: write client or server, not both');
     if (d.text !== 'client' && d.text !== 'server')
       p.fail(
         d.col,
-        `unknown link direction '${d.text}' (expected client or server)${didYouMean(d.text, SIDE_NAMES)}`,
+        `unknown link direction '${clip(d.text)}' (expected client or server)${didYouMean(d.text, SIDE_NAMES)}`,
       );
     const from: Side = d.text;
     if (which.text === 'nth') {
@@ -942,7 +959,7 @@ function parseLinkAction(p: LineParser): LinkAction {
       );
       const k = parseUint(n.text);
       if (k === undefined || k < 1)
-        p.fail(n.col, `expected a segment number of at least 1, got '${n.text}'`);
+        p.fail(n.col, `expected a segment number of at least 1, got '${clip(n.text)}'`);
       p.end('the segment number');
       return { kind: 'dropNth', from, n: k };
     }
@@ -1004,10 +1021,10 @@ function parseCallLine(
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v.text))
       p.fail(
         v.col,
-        `bad variable name '${v.text}' (letters, digits and _, not starting with a digit)`,
+        `bad variable name '${clip(v.text)}' (letters, digits and _, not starting with a digit)`,
       );
     if (RESERVED.has(v.text) || v.text.startsWith('SO_') || v.text.startsWith('SHUT_'))
-      p.fail(v.col, `'${v.text}' is a reserved word and cannot name a socket`);
+      p.fail(v.col, `'${clip(v.text)}' is a reserved word and cannot name a socket`);
     assign = v.text;
     assignTok = v;
     p.next();
@@ -1017,13 +1034,13 @@ function parseCallLine(
   if (!(CALL_NAMES as readonly string[]).includes(raw)) {
     const alias = CALL_ALIASES[raw];
     const hint = alias ? ` (did you mean ${alias}?)` : didYouMean(raw, CALL_NAMES);
-    p.fail(nameTok.col, `unknown call '${raw}'${hint}`);
+    p.fail(nameTok.col, `unknown call '${clip(raw)}'${hint}`);
   }
   const name = raw as CallName;
   if (assign !== null && name !== 'socket' && name !== 'accept')
     p.fail(
       assignTok!.col,
-      `only socket() and accept() return a socket to name; ${name}() cannot be assigned to '${assign}'`,
+      `only socket() and accept() return a socket to name; ${name}() cannot be assigned to '${clip(assign)}'`,
     );
   const open = p.peek();
   if (open?.type !== '(') p.fail(p.col, `expected '(' after ${name}, got ${describeTok(open)}`);
@@ -1094,7 +1111,7 @@ function parseExpect(p: LineParser, name: CallName): Expect {
     );
   const ret = Number(v.text);
   if (ret < -1 || !Number.isSafeInteger(ret))
-    p.fail(v.col, `a call returns -1 (an error) or a number from 0 up, not ${v.text}`);
+    p.fail(v.col, `a call returns -1 (an error) or a number from 0 up, not ${clip(v.text)}`);
   if (ret !== -1) {
     p.end('the expected value (an errno only follows -1)');
     return { kind: 'ret', ret, errno: null };
@@ -1126,18 +1143,18 @@ function buildCall(
     const fd = parseUint(t.text);
     if (fd !== undefined) return { kind: 'fd', fd };
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.text))
-      p.fail(t.col, `expected a socket (a variable or an fd number), got '${t.text}'`);
+      p.fail(t.col, `expected a socket (a variable or an fd number), got '${clip(t.text)}'`);
     if (!st.vars[side].has(t.text)) {
       const other: Side = side === 'client' ? 'server' : 'client';
       const there = st.vars[other].get(t.text);
       if (there !== undefined)
         p.fail(
           t.col,
-          `'${t.text}' is a ${other} socket (line ${there}); the ${side} has no socket by that name`,
+          `'${clip(t.text)}' is a ${other} socket (line ${there}); the ${side} has no socket by that name`,
         );
       p.fail(
         t.col,
-        `undefined variable '${t.text}': no earlier '${t.text} = socket()' or '${t.text} = accept(...)' on the ${side}${didYouMean(t.text, [...st.vars[side].keys()])}`,
+        `undefined variable '${clip(t.text)}': no earlier '${clip(t.text)} = socket()' or '${clip(t.text)} = accept(...)' on the ${side}${didYouMean(t.text, [...st.vars[side].keys()])}`,
       );
     }
     return { kind: 'var', name: t.text };
@@ -1150,15 +1167,15 @@ function buildCall(
   const uintArg = (i: number, what: string, lo: number, hi: number): number => {
     const t = word(i, what);
     const n = parseUint(t.text);
-    if (n === undefined) p.fail(t.col, `expected ${what}, got '${t.text}'`);
-    if (n < lo || n > hi) p.fail(t.col, `${what} out of range: ${t.text} (${lo}..${hi})`);
+    if (n === undefined) p.fail(t.col, `expected ${what}, got '${clip(t.text)}'`);
+    if (n < lo || n > hi) p.fail(t.col, `${what} out of range: ${clip(t.text)} (${lo}..${hi})`);
     return n;
   };
   const portArg = (i: number): number => uintArg(i, 'a port', 0, 65535);
   const boolArg = (i: number, what: string): boolean => {
     const t = word(i, what);
     if (t.text !== '0' && t.text !== '1')
-      p.fail(t.col, `expected ${what} (0 or 1), got '${t.text}'`);
+      p.fail(t.col, `expected ${what} (0 or 1), got '${clip(t.text)}'`);
     return t.text === '1';
   };
   switch (name) {
@@ -1183,10 +1200,10 @@ function buildCall(
       else {
         const ip = parseIp(t.text);
         if (ip === undefined) {
-          if (/^[\d.]+$/.test(t.text)) p.fail(t.col, `bad IPv4 address '${t.text}'`);
+          if (/^[\d.]+$/.test(t.text)) p.fail(t.col, `bad IPv4 address '${clip(t.text)}'`);
           p.fail(
             t.col,
-            `expected where to connect (server, client or an IPv4 address), got '${t.text}'${didYouMean(t.text, SIDE_NAMES)}`,
+            `expected where to connect (server, client or an IPv4 address), got '${clip(t.text)}'${didYouMean(t.text, SIDE_NAMES)}`,
           );
         }
         target = { kind: 'ip', ip: ipToString(ip) };
@@ -1200,8 +1217,8 @@ function buildCall(
         return { name, fd, payload: { kind: 'bytes', bytes: t.bytes ?? [] } };
       const n = parseUint(t.text);
       if (n === undefined)
-        p.fail(t.col, `expected the data to send (a string, or a byte count), got '${t.text}'`);
-      if (n > MAX_BYTES) p.fail(t.col, `byte count out of range: ${t.text} (0..${MAX_BYTES})`);
+        p.fail(t.col, `expected the data to send (a string, or a byte count), got '${clip(t.text)}'`);
+      if (n > MAX_BYTES) p.fail(t.col, `byte count out of range: ${clip(t.text)} (0..${MAX_BYTES})`);
       return { name, fd, payload: { kind: 'count', n } };
     }
     case 'recv':
@@ -1216,7 +1233,7 @@ function buildCall(
       if (!(SHUT_HOWS as readonly string[]).includes(t.text))
         p.fail(
           t.col,
-          `expected SHUT_RD, SHUT_WR or SHUT_RDWR, got '${t.text}'${didYouMean(t.text, SHUT_HOWS)}`,
+          `expected SHUT_RD, SHUT_WR or SHUT_RDWR, got '${clip(t.text)}'${didYouMean(t.text, SHUT_HOWS)}`,
         );
       return { name, fd, how: t.text as ShutHow };
     }
@@ -1247,7 +1264,7 @@ function buildCall(
       }
       return p.fail(
         t.col,
-        `unknown socket option '${t.text}' (expected SO_REUSEADDR or SO_LINGER)${didYouMean(t.text, SOCKOPTS)}`,
+        `unknown socket option '${clip(t.text)}' (expected SO_REUSEADDR or SO_LINGER)${didYouMean(t.text, SOCKOPTS)}`,
       );
     }
   }
