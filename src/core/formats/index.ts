@@ -5,3 +5,4 @@ export * from './scenario-export';
 export * from './run-codec';
 export * from './c-program';
 export * from './scenario-meta';
+export * from './limits';

@@ -580,7 +580,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative duration',
     broken((j) => ((opts(j).overrides as Json).rtoMin = -5)),
-    'options.overrides.rtoMin: expected a number of ms ≥ 0, got -5',
+    'options.overrides.rtoMin: expected a number of ms 1–3600000, got -5',
   ],
   [
     'a switch as text',
@@ -595,12 +595,12 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'an MSS of 0',
     broken((j) => ((opts(j).overrides as Json).mss = 0)),
-    'options.overrides.mss: expected an integer 1–65535, got 0',
+    'options.overrides.mss: expected a whole number of bytes 88–65495, got 0',
   ],
   [
     'a fractional retry count',
     broken((j) => ((opts(j).overrides as Json).tcp_syn_retries = 2.5)),
-    'options.overrides.tcp_syn_retries: expected a whole number ≥ 0, got 2.5',
+    'options.overrides.tcp_syn_retries: expected a whole number 0–127, got 2.5',
   ],
   [
     'an empty ephemeral port range',
@@ -620,12 +620,12 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative delay',
     broken((j) => (((opts(j).link as Json).client as Json).delay = -1)),
-    'options.link.client.delay: expected a number of ms 0–10000000, got -1',
+    'options.link.client.delay: expected a number of ms 0–60000, got -1',
   ],
   [
-    'a delay over 1e7 ms',
-    broken((j) => (((opts(j).link as Json).client as Json).delay = 1e8)),
-    'options.link.client.delay: expected a number of ms 0–10000000, got 100000000',
+    'a delay over 60 s',
+    broken((j) => (((opts(j).link as Json).client as Json).delay = 60_001)),
+    'options.link.client.delay: expected a number of ms 0–60000, got 60001',
   ],
   [
     'a loss over 1',
@@ -727,7 +727,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative backlog',
     broken((j) => (callOf(j, 2).backlog = -1)),
-    'inputs[2].action.call.backlog: expected an integer 0–2147483647, got -1',
+    'inputs[2].action.call.backlog: expected an integer 0–65535, got -1',
   ],
   [
     'an extra argument',
@@ -764,19 +764,19 @@ const BROKEN: readonly [string, string, string][] = [
           call: { name: 'recv', fd: 3, len: 0 },
         }),
     ),
-    'inputs[5].action.call.len: expected an integer 1–10000000, got 0',
+    'inputs[5].action.call.len: expected an integer 1–16777216, got 0',
   ],
   [
-    'a recv over 1e7 bytes',
+    'a recv over 16 MiB',
     broken(
       (j) =>
         (input(j, 5).action = {
           kind: 'call',
           side: 'client',
-          call: { name: 'recv', fd: 3, len: 1e7 + 1 },
+          call: { name: 'recv', fd: 3, len: 16 * 1024 * 1024 + 1 },
         }),
     ),
-    'inputs[5].action.call.len: expected an integer 1–10000000, got 10000001',
+    'inputs[5].action.call.len: expected an integer 1–16777216, got 16777217',
   ],
   [
     'an unknown shutdown',
@@ -798,7 +798,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative linger time',
     broken((j) => (callOf(j, 9).linger = -1)),
-    'inputs[9].action.call.linger: expected an integer 0–2147483647, got -1',
+    'inputs[9].action.call.linger: expected an integer 0–65535, got -1',
   ],
   [
     'SO_REUSEADDR with a number',

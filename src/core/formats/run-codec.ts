@@ -19,6 +19,27 @@ import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile'
 import { ipToString, parseIp } from '../tcp/segment';
 import { CALL_NAMES, type Side } from '../sim/trace';
 import { World, type Action, type Input, type WorldOptions } from '../sim/world';
+import {
+  CALL_LIMITS,
+  LINK_LIMITS,
+  MAX_INPUTS,
+  MAX_RUN_SEND_BYTES,
+  MAX_RUN_TEXT,
+  MAX_SCENARIO_ID,
+  MAX_SEND_BYTES,
+  PROFILE_LIMITS,
+  SEED_LIMIT,
+  TIME_LIMIT,
+  WSCALE_LIMIT,
+  isNumericProfileKey,
+  limitText,
+  profileProblem,
+  withinLimit,
+  type NumberLimit,
+} from './limits';
+
+// The limits live in limits.ts; these names were first exported from here.
+export { MAX_INPUTS, MAX_RUN_TEXT, MAX_SCENARIO_ID, MAX_SEND_BYTES } from './limits';
 
 export interface SharedRun {
   readonly v: 1;
@@ -34,18 +55,10 @@ export type DecodeResult = { ok: true; run: SharedRun } | { ok: false; error: st
 
 /** The format version this code writes and reads. */
 export const RUN_FORMAT_VERSION = 1;
-/** The longest encoded run accepted (characters). */
-export const MAX_RUN_TEXT = 20 * 1024 * 1024;
-/** The most inputs a run may have. */
-export const MAX_INPUTS = 100_000;
-/** The most bytes one send() may carry. */
-export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 /** recv() lengths accepted: 1 … MAX_RECV_LEN. */
-export const MAX_RECV_LEN = 10_000_000;
+export const MAX_RECV_LEN = CALL_LIMITS.recvLen.max;
 /** Link delay and jitter accepted: 0 … MAX_LINK_MS. */
-export const MAX_LINK_MS = 10_000_000;
-/** The longest scenario id accepted. */
-export const MAX_SCENARIO_ID = 200;
+export const MAX_LINK_MS = LINK_LIMITS.delay.max;
 
 // ------------------------------------------------------------------ base64
 
@@ -310,8 +323,19 @@ function real(path: string, v: unknown, lo: number, hi: number, what: string): n
   return v;
 }
 
-const nonNegative = (path: string, v: unknown): number =>
-  real(path, v, 0, Number.MAX_VALUE, 'a finite number ≥ 0');
+/** A number within `l`, or an error saying what it should be. */
+function limited(path: string, v: unknown, l: NumberLimit, what = limitText(l)): number {
+  if (!withinLimit(v, l)) expected(path, what, v);
+  return v;
+}
+
+/** An instant of the run (virtual ms). */
+function instant(path: string, v: unknown): number {
+  const t = real(path, v, 0, Number.MAX_VALUE, 'a finite number ≥ 0');
+  if (t > TIME_LIMIT.max)
+    fail(path, `${t} ms is later than the last instant a run may reach (${TIME_LIMIT.max} ms)`);
+  return t;
+}
 
 function bool(path: string, v: unknown): boolean {
   if (typeof v !== 'boolean') expected(path, 'true or false', v);
@@ -340,35 +364,31 @@ function direction(path: string, v: unknown): Partial<DirectionConfig> {
   for (const k of DIRECTION_KEYS) {
     const x = o[k];
     if (x === undefined) continue;
-    d[k] =
-      k === 'delay' || k === 'jitter'
-        ? real(keyPath(path, k), x, 0, MAX_LINK_MS, `a number of ms 0–${MAX_LINK_MS}`)
-        : real(keyPath(path, k), x, 0, 1, 'a probability 0–1');
+    d[k] = limited(
+      keyPath(path, k),
+      x,
+      LINK_LIMITS[k],
+      k === 'delay' || k === 'jitter' ? undefined : 'a probability 0–1',
+    );
   }
   return d;
 }
 
 type OverrideKey = (typeof PROFILE_KEYS)[number];
 
-const DURATION_KEYS: ReadonlySet<OverrideKey> = new Set<OverrideKey>([
-  'rtoInitial',
-  'rtoMin',
-  'rtoMax',
-  'rtoAfterSynLoss',
-  'msl',
-  'timeWait',
-  'tcp_fin_timeout',
-  'delAckTimeout',
-  'delAckMax',
-]);
-
 function overrideValue(path: string, k: OverrideKey, v: unknown): number | boolean | null {
   if (typeof LINUX[k] === 'boolean') return bool(path, v);
-  if (k === 'wscale') return v === null ? null : integer(path, v, 0, 14, 'an integer 0–14 or null');
-  if (k === 'ephemeralLow' || k === 'ephemeralHigh') return integer(path, v, 1, 65535);
-  if (k === 'mss') return integer(path, v, 1, 65535);
-  if (DURATION_KEYS.has(k)) return real(path, v, 0, Number.MAX_VALUE, 'a number of ms ≥ 0');
-  return count(path, v);
+  if (k === 'wscale')
+    return v === null
+      ? null
+      : limited(
+          path,
+          v,
+          WSCALE_LIMIT,
+          `an integer ${WSCALE_LIMIT.min}–${WSCALE_LIMIT.max} or null`,
+        );
+  if (isNumericProfileKey(k)) return limited(path, v, PROFILE_LIMITS[k]);
+  return fail(path, 'not a constant this version knows');
 }
 
 function overrides(path: string, v: unknown, profile: 'linux' | 'rfc'): ProfileOverrides {
@@ -380,10 +400,8 @@ function overrides(path: string, v: unknown, profile: 'linux' | 'rfc'): ProfileO
   }
   const ov = out as ProfileOverrides;
   const base = profile === 'linux' ? LINUX : RFC;
-  const lo = ov.ephemeralLow ?? base.ephemeralLow;
-  const hi = ov.ephemeralHigh ?? base.ephemeralHigh;
-  if (lo > hi)
-    fail(path, `the ephemeral port range is empty (ephemeralLow ${lo} > ephemeralHigh ${hi})`);
+  const problem = profileProblem({ ...base, ...ov });
+  if (problem) fail(path, problem);
   return ov;
 }
 
@@ -397,7 +415,7 @@ function options(path: string, v: unknown): WorldOptions {
     'serverIp',
     'keepHistory',
   ]);
-  const seed = integer(keyPath(path, 'seed'), o.seed, 0, 0xffff_ffff);
+  const seed = integer(keyPath(path, 'seed'), o.seed, SEED_LIMIT.min, SEED_LIMIT.max);
   const out: {
     -readonly [K in keyof WorldOptions]: WorldOptions[K];
   } = { seed };
@@ -422,7 +440,6 @@ function options(path: string, v: unknown): WorldOptions {
   return out;
 }
 
-const INT_MAX = 0x7fff_ffff;
 const MAX_SEND_TEXT = Math.ceil(MAX_SEND_BYTES / 3) * 4;
 
 function sendData(path: string, v: unknown): Uint8Array {
@@ -430,19 +447,22 @@ function sendData(path: string, v: unknown): Uint8Array {
   if (v.length > MAX_SEND_TEXT)
     fail(
       path,
-      `about ${Math.floor((v.length * 3) / 4)} bytes, more than the 16 MiB one send may carry`,
+      `about ${Math.floor((v.length * 3) / 4)} bytes, more than the ${MAX_SEND_BYTES} one send may carry`,
     );
   const r = fromBase64(v, true);
   if (!r.ok) fail(path, r.error);
+  if (r.bytes.length > MAX_SEND_BYTES)
+    fail(path, `${r.bytes.length} bytes, more than the ${MAX_SEND_BYTES} one send may carry`);
   return r.bytes;
 }
 
 function call(path: string, v: unknown): Call {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'a socket call', v);
   const name = oneOf(keyPath(path, 'name'), (v as Record<string, unknown>).name, CALL_NAMES);
-  const fdOf = (o: Record<string, unknown>): number => integer(keyPath(path, 'fd'), o.fd, 0, 65535);
-  const port = (o: Record<string, unknown>): number =>
-    integer(keyPath(path, 'port'), o.port, 0, 65535);
+  const int = (o: Record<string, unknown>, key: string, l: NumberLimit): number =>
+    integer(keyPath(path, key), o[key], l.min, l.max);
+  const fdOf = (o: Record<string, unknown>): number => int(o, 'fd', CALL_LIMITS.fd);
+  const port = (o: Record<string, unknown>): number => int(o, 'port', CALL_LIMITS.port);
   switch (name) {
     case 'socket':
       object(path, v, ['name']);
@@ -456,7 +476,7 @@ function call(path: string, v: unknown): Call {
       const fd = fdOf(o);
       return o.backlog === undefined
         ? { name, fd }
-        : { name, fd, backlog: integer(keyPath(path, 'backlog'), o.backlog, 0, INT_MAX) };
+        : { name, fd, backlog: int(o, 'backlog', CALL_LIMITS.backlog) };
     }
     case 'accept':
     case 'close': {
@@ -479,7 +499,7 @@ function call(path: string, v: unknown): Call {
       const fd = fdOf(o);
       return o.len === undefined
         ? { name, fd }
-        : { name, fd, len: integer(keyPath(path, 'len'), o.len, 1, MAX_RECV_LEN) };
+        : { name, fd, len: int(o, 'len', CALL_LIMITS.recvLen) };
     }
     case 'shutdown': {
       const o = object(path, v, ['name', 'fd', 'how']);
@@ -504,7 +524,7 @@ function call(path: string, v: unknown): Call {
         fd,
         opt,
         onoff,
-        linger: integer(keyPath(path, 'linger'), o.linger, 0, INT_MAX),
+        linger: int(o, 'linger', CALL_LIMITS.linger),
       };
     }
   }
@@ -572,16 +592,25 @@ function readInputs(path: string, v: unknown): Input[] {
     fail(path, `${v.length} inputs, more than the ${MAX_INPUTS} a run may have`);
   const out: Input[] = [];
   let prev: Input | undefined;
+  let sent = 0;
   v.forEach((x: unknown, n) => {
     const p = `${path}[${n}]`;
     const o = object(p, x, ['t', 'steps', 'action'], 'an input');
-    const t = nonNegative(keyPath(p, 't'), o.t);
+    const t = instant(keyPath(p, 't'), o.t);
     const steps = count(keyPath(p, 'steps'), o.steps);
     // Both only ever grow in a recorded run.
     if (prev && steps < prev.steps)
       fail(keyPath(p, 'steps'), `inputs out of order: ${steps} after ${prev.steps}`);
     if (prev && t < prev.t) fail(keyPath(p, 't'), `inputs out of order: ${t} after ${prev.t}`);
     const input = { t, steps, action: action(keyPath(p, 'action'), o.action) };
+    if (input.action.kind === 'call' && input.action.call.name === 'send') {
+      sent += input.action.call.data.length;
+      if (sent > MAX_RUN_SEND_BYTES)
+        fail(
+          keyPath(p, 'action'),
+          `the sends of the run carry ${sent} bytes so far, more than the ${MAX_RUN_SEND_BYTES} a run may carry`,
+        );
+    }
     out.push(input);
     prev = input;
   });
@@ -617,7 +646,7 @@ function readRun(v: unknown): SharedRun {
   const o = object('run', v, ['v', 'options', 'inputs', 'cursor', 'scenario']);
   const opts = options('options', o.options);
   const ins = readInputs('inputs', o.inputs);
-  const cursor = nonNegative('cursor', o.cursor);
+  const cursor = instant('cursor', o.cursor);
   return o.scenario === undefined
     ? { v: RUN_FORMAT_VERSION, options: opts, inputs: ins, cursor }
     : {

@@ -15,6 +15,7 @@ import {
   type Statement,
 } from './scenario';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
+import { LINK_LIMITS } from './limits';
 
 const SCENARIO_DIR = join(import.meta.dirname, '../../../public/scenarios');
 
@@ -571,7 +572,14 @@ describe('parseScenario: good scenarios', () => {
 
   it('accepts every profile constant by name', () => {
     for (const k of PROFILE_KEYS) {
-      const v = k === 'ephemeralLow' || k === 'ephemeralHigh' || k === 'mss' ? '1000' : '1';
+      // 1000 for the ports and byte counts, whose limits start above 1; the
+      // port range must not end below its start (32768).
+      const v =
+        k === 'ephemeralHigh'
+          ? '65535'
+          : ['ephemeralLow', 'mss', 'rcvBuf', 'sndBuf'].includes(k)
+            ? '1000'
+            : '1';
       expect(() => parseScenario(`set ${k} ${v}`), k).not.toThrow();
     }
   });
@@ -855,7 +863,8 @@ describe('formatScenario', () => {
       relative: fc.boolean(),
       ms: fc.integer({ min: 0, max: 10_000_000_000 }).map((us) => us / 1000),
     });
-    const dur = fc.integer({ min: 0, max: 100_000_000 }).map((us) => us / 1000);
+    // Link delays within their limit (60 s), to the microsecond.
+    const dur = fc.integer({ min: 0, max: LINK_LIMITS.delay.max * 1000 }).map((us) => us / 1000);
     const prob = fc.double({ min: 0, max: 1, noNaN: true });
     const bytes = fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 });
     const comment = fc.option(

@@ -31,6 +31,7 @@ import { SHUT_HOWS, type ShutHow } from '../sockets/host';
 import type { DirectionConfig } from '../sim/link';
 import {
   LINUX,
+  RFC,
   PROFILE_KEYS,
   type Profile,
   type ProfileName,
@@ -39,6 +40,20 @@ import {
 import { ACK, FIN, PSH, RST, SYN, URG, flagString, ipToString, parseIp } from '../tcp/segment';
 import { CALL_NAMES, type CallName, type Side } from '../sim/trace';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
+import {
+  CALL_LIMITS,
+  LINK_LIMITS,
+  MAX_INPUTS,
+  MAX_RUN_SEND_BYTES,
+  PROFILE_LIMITS,
+  SEED_LIMIT,
+  TIME_LIMIT,
+  WSCALE_LIMIT,
+  isNumericProfileKey,
+  profileProblem,
+  withinLimit,
+  type NumberLimit,
+} from './limits';
 
 // ------------------------------------------------------------------ the data
 
@@ -256,18 +271,18 @@ export const DURATION_KEYS: ReadonlySet<string> = new Set([
   'delAckMax',
 ]);
 
-type ValueKind = 'duration' | 'bool' | 'wscale' | 'int' | 'port' | 'positive';
+type ValueKind = 'duration' | 'bool' | 'wscale' | 'int';
 
 function valueKind(key: ProfileKey): ValueKind {
   if (DURATION_KEYS.has(key)) return 'duration';
   if (key === 'wscale') return 'wscale';
-  if (key === 'ephemeralLow' || key === 'ephemeralHigh') return 'port';
-  if (key === 'mss') return 'positive';
   return typeof LINUX[key] === 'boolean' ? 'bool' : 'int';
 }
 
-/** The biggest count a scenario may give for send() or recv() (16 MiB). */
-const MAX_BYTES = 16 * 1024 * 1024;
+/** A duration limit as text: `1ms–1h`-style, in the units a scenario uses. */
+function durationRange(l: NumberLimit): string {
+  return `${formatDuration(l.min)} to ${formatDuration(l.max)}`;
+}
 
 // ------------------------------------------------------------------ suggestions
 
@@ -630,6 +645,11 @@ class LineParser {
 
 interface ParseState {
   readonly file: string;
+  /** Where each `set NAME` value is (to point at when constants disagree). */
+  sets: Map<string, { line: number; col: number; src: string }>;
+  /** Inputs the run will record (a `link both` change counts twice), and the bytes sent. */
+  inputs: number;
+  sendBytes: number;
   seen: Map<string, number>;
   /** Variables each side has bound so far, with the line that bound them. */
   vars: Record<Side, Map<string, number>>;
@@ -649,12 +669,16 @@ export function parseScenario(text: string, fileName = '<scenario>'): Scenario {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const st: ParseState = {
     file: fileName,
+    sets: new Map(),
+    inputs: 0,
+    sendBytes: 0,
     seen: new Map(),
     vars: { client: new Map(), server: new Map() },
     floor: { client: 0, server: 0, link: 0 },
     addresses: {},
   };
   const statements = lines.map((src, i) => parseLine(st, new LineParser(fileName, i + 1, src)));
+  checkProfile(st, statements);
   // The two hosts need different addresses (given, or the defaults).
   const { client, server } = st.addresses;
   const ipOf = (side: Side) =>
@@ -670,6 +694,24 @@ export function parseScenario(text: string, fileName = '<scenario>'): Scenario {
     );
   }
   return { statements };
+}
+
+/** The profile constants taken together (rtoMin ≤ rtoInitial ≤ rtoMax, a non-empty port range). */
+function checkProfile(st: ParseState, statements: readonly Statement[]): void {
+  const settings = scenarioSettings({ statements });
+  const p = { ...(settings.profile === 'linux' ? LINUX : RFC), ...settings.overrides };
+  const problem = profileProblem(p);
+  if (problem === null) return;
+  // Point at the last line that set one of the constants concerned.
+  const keys = problem.includes('ephemeral')
+    ? ['ephemeralLow', 'ephemeralHigh']
+    : ['rtoMin', 'rtoInitial', 'rtoMax'];
+  const at = keys
+    .map((k) => st.sets.get(k))
+    .filter((x) => x !== undefined)
+    .sort((a, b) => b.line - a.line)[0];
+  const where = at ?? { line: 1, col: 1, src: '' };
+  throw new ScenarioError(st.file, where.line, where.col, problem, where.src);
 }
 
 function parseLine(st: ParseState, p: LineParser): Statement {
@@ -718,8 +760,11 @@ function parseHeader(
     case 'seed': {
       const t = p.word('a seed (a whole number) after seed');
       const seed = parseUint(t.text);
-      if (seed === undefined || seed > 0xffffffff)
-        p.fail(t.col, `bad seed '${clip(t.text)}': expected a whole number from 0 to 4294967295`);
+      if (!withinLimit(seed, SEED_LIMIT))
+        p.fail(
+          t.col,
+          `bad seed '${clip(t.text)}': expected a whole number from ${SEED_LIMIT.min} to ${SEED_LIMIT.max}`,
+        );
       p.end('the seed');
       once(st, p, 'seed', 'seed', kwTok);
       return { ...base, kind: 'seed', seed };
@@ -748,6 +793,7 @@ function parseHeader(
       const name = t.text as ProfileKey;
       const v = p.peek();
       if (!v) p.fail(p.col, `set ${name} needs a value`);
+      st.sets.set(name, { line: p.lineNo, col: v.col, src: p.src });
       const value = parseSetValue(p, name);
       p.end(`the value of ${name}`);
       once(st, p, `set ${name}`, `set ${name}`, kwTok);
@@ -775,10 +821,11 @@ function parseHeader(
       let until: 'idle' | number;
       if (t.text === 'until') {
         const i = p.word("'idle' after 'run until'");
-        if (i.text !== 'idle') p.fail(i.col, `expected 'idle' after 'run until', got '${clip(i.text)}'`);
+        if (i.text !== 'idle')
+          p.fail(i.col, `expected 'idle' after 'run until', got '${clip(i.text)}'`);
         until = 'idle';
       } else {
-        until = durationArg(p, t, 'run');
+        until = durationArg(p, t, 'run', TIME_LIMIT);
       }
       p.end('the run length');
       once(st, p, 'run', 'run line', kwTok);
@@ -787,7 +834,7 @@ function parseHeader(
   }
 }
 
-function durationArg(p: LineParser, t: Tok, what: string): number {
+function durationArg(p: LineParser, t: Tok, what: string, limit: NumberLimit): number {
   if (t.text.startsWith('-')) p.fail(t.col, `${what} must not be negative, got '${clip(t.text)}'`);
   const ms = parseDurationMs(t.text);
   if (ms === undefined)
@@ -795,6 +842,8 @@ function durationArg(p: LineParser, t: Tok, what: string): number {
       t.col,
       `bad duration '${clip(t.text)}' for ${what} (expected e.g. 30s, 200ms or 1.5 — bare numbers are seconds)`,
     );
+  if (!withinLimit(ms, limit))
+    p.fail(t.col, `${what} out of range: ${clip(t.text)} (${durationRange(limit)})`);
   return ms;
 }
 
@@ -803,7 +852,7 @@ function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null
   const x = t.text;
   switch (valueKind(name)) {
     case 'duration':
-      return durationArg(p, t, name);
+      return durationArg(p, t, name, isNumericProfileKey(name) ? PROFILE_LIMITS[name] : TIME_LIMIT);
     case 'bool':
       if (x === 'true' || x === 'on' || x === '1') return true;
       if (x === 'false' || x === 'off' || x === '0') return false;
@@ -811,22 +860,19 @@ function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null
     case 'wscale': {
       if (x === 'none') return null;
       const n = parseUint(x);
-      if (n === undefined || n > 14)
-        p.fail(t.col, `wscale is a shift from 0 to 14, or none; got '${clip(x)}'`);
+      if (!withinLimit(n, WSCALE_LIMIT))
+        p.fail(
+          t.col,
+          `wscale is a shift from ${WSCALE_LIMIT.min} to ${WSCALE_LIMIT.max}, or none; got '${clip(x)}'`,
+        );
       return n;
     }
-    case 'port': {
-      const n = parseUint(x);
-      if (n === undefined || n < 1 || n > 65535)
-        p.fail(t.col, `${name} is a port from 1 to 65535, got '${clip(x)}'`);
-      return n;
-    }
-    case 'positive':
     case 'int': {
       const n = parseUint(x);
-      const min = valueKind(name) === 'positive' ? 1 : 0;
-      if (n === undefined || n < min)
-        p.fail(t.col, `${name} is a whole number${min ? ' of at least 1' : ''}, got '${clip(x)}'`);
+      const l = isNumericProfileKey(name) ? PROFILE_LIMITS[name] : undefined;
+      if (n === undefined) p.fail(t.col, `${name} is a whole number, got '${clip(x)}'`);
+      if (l && !withinLimit(n, l))
+        p.fail(t.col, `${name} out of range: ${clip(x)} (${l.min}..${l.max})`);
       return n;
     }
   }
@@ -859,7 +905,7 @@ function parseLinkSettings(p: LineParser): LinkSetting[] {
     p.next();
     let value: number;
     if (key === 'delay' || key === 'jitter') {
-      value = durationArg(p, v, key);
+      value = durationArg(p, v, key, LINK_LIMITS[key]);
     } else {
       const prob = parseProbability(v.text);
       if (prob === undefined)
@@ -886,6 +932,8 @@ function parseTime(p: LineParser, t: Tok): Time {
       : 'expected seconds: 1.5, 1.5s, 1500ms, or +0.05 for 0.05 s after the previous line of the same side';
     p.fail(t.col, `bad time '${clip(t.text)}' (${why})`);
   }
+  if (!withinLimit(ms, TIME_LIMIT))
+    p.fail(t.col, `time out of range: ${clip(t.text)} (${durationRange(TIME_LIMIT)})`);
   return { relative, ms };
 }
 
@@ -917,9 +965,24 @@ function parseTimed(st: ParseState, p: LineParser, base: Base): Statement {
       timeTok.col,
       `time ${formatTime(time)} is earlier than the ${thread}'s previous lines (${formatTime({ relative: false, ms: floor })}); lines of one side run in order`,
     );
-  st.floor[thread] = time.relative ? floor + time.ms : time.ms;
-  if (thread === 'link') return { ...base, kind: 'linkAt', time, action: parseLinkAction(p) };
-  return parseCallLine(st, p, base, time, thread);
+  const at = time.relative ? floor + time.ms : time.ms;
+  if (!withinLimit(at, TIME_LIMIT))
+    p.fail(
+      timeTok.col,
+      `time out of range: this line is due at ${formatTime({ relative: false, ms: at })} s, after the last instant a run may reach (${formatDuration(TIME_LIMIT.max)})`,
+    );
+  st.floor[thread] = at;
+  const s =
+    thread === 'link'
+      ? ({ ...base, kind: 'linkAt', time, action: parseLinkAction(p) } as const)
+      : parseCallLine(st, p, base, time, thread);
+  st.inputs += s.kind === 'linkAt' && s.action.kind === 'set' && s.action.dir === 'both' ? 2 : 1;
+  if (st.inputs > MAX_INPUTS)
+    p.fail(
+      timeTok.col,
+      `too many timed lines: a run may record at most ${MAX_INPUTS} inputs (calls and link changes; 'link both' counts twice)`,
+    );
+  return s;
 }
 
 const FLAG_BITS: Readonly<Record<string, number>> = {
@@ -943,7 +1006,10 @@ function parseLinkAction(p: LineParser): LinkAction {
       return { kind: 'dropSegment', id: k };
     }
     if (which.text !== 'next' && which.text !== 'nth')
-      p.fail(which.col, `expected 'next', 'nth' or 'segment' after drop, got '${clip(which.text)}'`);
+      p.fail(
+        which.col,
+        `expected 'next', 'nth' or 'segment' after drop, got '${clip(which.text)}'`,
+      );
     const d = p.word('a direction (client or server): whose segments to drop');
     if (d.text === 'both')
       p.fail(d.col, 'a drop rule watches one direction: write client or server, not both');
@@ -1141,7 +1207,14 @@ function buildCall(
     if (t.type === 'string')
       p.fail(t.col, `expected a socket (a variable or an fd number), got a string`);
     const fd = parseUint(t.text);
-    if (fd !== undefined) return { kind: 'fd', fd };
+    if (fd !== undefined) {
+      if (!withinLimit(fd, CALL_LIMITS.fd))
+        p.fail(
+          t.col,
+          `fd out of range: ${clip(t.text)} (${CALL_LIMITS.fd.min}..${CALL_LIMITS.fd.max})`,
+        );
+      return { kind: 'fd', fd };
+    }
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.text))
       p.fail(t.col, `expected a socket (a variable or an fd number), got '${clip(t.text)}'`);
     if (!st.vars[side].has(t.text)) {
@@ -1164,14 +1237,25 @@ function buildCall(
     if (t.type !== 'word') p.fail(t.col, `expected ${what}, got a string`);
     return t;
   };
-  const uintArg = (i: number, what: string, lo: number, hi: number): number => {
+  const uintArg = (i: number, what: string, l: NumberLimit): number => {
     const t = word(i, what);
     const n = parseUint(t.text);
     if (n === undefined) p.fail(t.col, `expected ${what}, got '${clip(t.text)}'`);
-    if (n < lo || n > hi) p.fail(t.col, `${what} out of range: ${clip(t.text)} (${lo}..${hi})`);
+    if (!withinLimit(n, l))
+      p.fail(t.col, `${what} out of range: ${clip(t.text)} (${l.min}..${l.max})`);
     return n;
   };
-  const portArg = (i: number): number => uintArg(i, 'a port', 0, 65535);
+  const portArg = (i: number): number => uintArg(i, 'a port', CALL_LIMITS.port);
+  const sent = (col: number, n: number): void => {
+    if (n > CALL_LIMITS.sendBytes.max)
+      p.fail(col, `byte count out of range: ${n} (0..${CALL_LIMITS.sendBytes.max})`);
+    st.sendBytes += n;
+    if (st.sendBytes > MAX_RUN_SEND_BYTES)
+      p.fail(
+        col,
+        `too much data: the sends of a run may carry at most ${MAX_RUN_SEND_BYTES} bytes together (${st.sendBytes} so far)`,
+      );
+  };
   const boolArg = (i: number, what: string): boolean => {
     const t = word(i, what);
     if (t.text !== '0' && t.text !== '1')
@@ -1187,7 +1271,7 @@ function buildCall(
       return {
         name,
         fd: fdArg(0),
-        backlog: args.length > 1 ? uintArg(1, 'a backlog', 0, 65535) : null,
+        backlog: args.length > 1 ? uintArg(1, 'a backlog', CALL_LIMITS.backlog) : null,
       };
     case 'accept':
     case 'close':
@@ -1213,19 +1297,25 @@ function buildCall(
     case 'send': {
       const fd = fdArg(0);
       const t = args[1]!.tok;
-      if (t.type === 'string')
-        return { name, fd, payload: { kind: 'bytes', bytes: t.bytes ?? [] } };
+      if (t.type === 'string') {
+        const bytes = t.bytes ?? [];
+        sent(t.col, bytes.length);
+        return { name, fd, payload: { kind: 'bytes', bytes } };
+      }
       const n = parseUint(t.text);
       if (n === undefined)
-        p.fail(t.col, `expected the data to send (a string, or a byte count), got '${clip(t.text)}'`);
-      if (n > MAX_BYTES) p.fail(t.col, `byte count out of range: ${clip(t.text)} (0..${MAX_BYTES})`);
+        p.fail(
+          t.col,
+          `expected the data to send (a string, or a byte count), got '${clip(t.text)}'`,
+        );
+      sent(t.col, n);
       return { name, fd, payload: { kind: 'count', n } };
     }
     case 'recv':
       return {
         name,
         fd: fdArg(0),
-        len: args.length > 1 ? uintArg(1, 'a length', 1, MAX_BYTES) : null,
+        len: args.length > 1 ? uintArg(1, 'a length', CALL_LIMITS.recvLen) : null,
       };
     case 'shutdown': {
       const fd = fdArg(0);
@@ -1259,7 +1349,7 @@ function buildCall(
           fd,
           opt: 'SO_LINGER',
           onoff: boolArg(2, 'the SO_LINGER switch'),
-          linger: uintArg(3, 'a linger time in seconds', 0, 65535),
+          linger: uintArg(3, 'a linger time in seconds', CALL_LIMITS.linger),
         };
       }
       return p.fail(
