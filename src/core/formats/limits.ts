@@ -78,14 +78,17 @@ export const IDLE_CAP_MS = HOUR;
  * link. Scenario runs and share-link replays use the same budget, so a run
  * that one finishes the other replays.
  *
- * Sized by measurement (see `limits.test.ts` for the runaway case): the
- * largest gallery scenario needs under a thousand events; a bulk transfer of a
- * few MiB needs tens of thousands. 200,000 events take a few seconds on the
- * present core and a few hundred MB of history at most.
+ * Sized by measurement. The gallery's scenarios need at most 40 events; a
+ * 1 MiB transfer with a 1460-byte MSS is about 720 data segments and their
+ * ACKs. A runaway run (a zero window probed every millisecond, 2 segments
+ * per 3 events) reaches the segment budget first: on the core of November
+ * 2026 (~14,000 events/s, ~5 KB of history per event) it is stopped after
+ * 12.5 s of virtual time, in 2–3 s and about 130 MB of heap, which a browser
+ * tab and the CLI survive; the faster core planned makes both smaller.
  */
 export const WORK_BUDGET: Required<WorkBudget> = Object.freeze({
-  events: 200_000,
-  segments: 100_000,
+  events: 50_000,
+  segments: 25_000,
 });
 
 // ------------------------------------------------------------------ the profile
