@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../sockets/host';
 import {
+  DEFAULT_REPLAY_STEPS,
   MAX_INPUTS,
   MAX_RUN_TEXT,
   decodeRun,
@@ -29,6 +30,9 @@ import {
   segmentsFrom,
 } from '../testing/test-world';
 import { World } from '../sim/world';
+import { WORK_BUDGET } from './limits';
+import { parseScenario } from './scenario';
+import { runScenario } from './scenario-runner';
 
 const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
@@ -242,7 +246,48 @@ describe('replayRun', () => {
     };
     expect(replayRun(huge)).toEqual({
       ok: false,
-      error: 'the run takes more than 2000000 steps to replay',
+      error: `the run takes more than ${DEFAULT_REPLAY_STEPS} steps to replay`,
+    });
+  });
+
+  it('replays within the work budget of a scenario run, by events or by segments', () => {
+    expect(DEFAULT_REPLAY_STEPS).toBe(WORK_BUDGET.events);
+    // A zero window probed every millisecond, for 2 s: thousands of events and segments.
+    const sc = parseScenario(
+      [
+        'set rtoMin 1ms',
+        'set rtoInitial 1ms',
+        'set rtoMax 1ms',
+        'set rcvBuf 256',
+        'link both delay 0.1ms',
+        '0 server l = socket()',
+        '0 server bind(l, 9821)',
+        '0 server listen(l)',
+        '0 server c = accept(l)',
+        '0 client s = socket()',
+        '+0 client connect(s, server)',
+        '+0 client send(s, 100000)',
+        'run 2s',
+      ].join('\n'),
+    );
+    const w = runScenario(sc).world;
+    const segments = w.trace.segments.length;
+    expect(segments).toBeGreaterThan(1000);
+    const d = decodeRun(encodeRun(shared(w)));
+    if (!d.ok) throw new Error(d.error);
+    // What a scenario run recorded, the default budget replays.
+    const r = replayRun(d.run);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.world.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+    expect(r.world.options.budget).toEqual(WORK_BUDGET);
+    expect(replayRun(d.run, { segments: segments - 1 })).toEqual({
+      ok: false,
+      error: `the run sends more than ${segments - 1} segments when replayed`,
+    });
+    expect(replayRun(d.run, { segments })).toMatchObject({ ok: true });
+    expect(replayRun(d.run, { events: 1000 })).toEqual({
+      ok: false,
+      error: 'the run takes more than 1000 steps to replay',
     });
   });
 

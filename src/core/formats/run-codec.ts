@@ -18,7 +18,14 @@ import type { DirectionConfig, LinkRule } from '../sim/link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile';
 import { ipToString, parseIp } from '../tcp/segment';
 import { CALL_NAMES, type Side } from '../sim/trace';
-import { World, type Action, type Input, type WorldOptions } from '../sim/world';
+import {
+  World,
+  WorkBudgetExceeded,
+  type Action,
+  type Input,
+  type WorkBudget,
+  type WorldOptions,
+} from '../sim/world';
 import {
   CALL_LIMITS,
   LINK_LIMITS,
@@ -30,6 +37,7 @@ import {
   PROFILE_LIMITS,
   SEED_LIMIT,
   TIME_LIMIT,
+  WORK_BUDGET,
   WSCALE_LIMIT,
   isNumericProfileKey,
   limitText,
@@ -715,40 +723,37 @@ export function readLink(url: string): DecodeResult {
 
 // ------------------------------------------------------------------ replaying
 
-/** Scheduler steps `replayRun` allows by default. */
-export const DEFAULT_REPLAY_STEPS = 2_000_000;
+/** Scheduler steps (events) `replayRun` allows by default: the work budget of any run. */
+export const DEFAULT_REPLAY_STEPS = WORK_BUDGET.events;
 
 /**
- * `World.replay(run.options, run.inputs)` then on to the cursor, but giving up
- * after `maxSteps` scheduler events: a link from anyone may ask for a run that
- * would take hours to rebuild (a billion retransmissions…). Never throws.
+ * `World.replay(run.options, run.inputs, run.cursor)`, within a work budget: a
+ * link from anyone may ask for a run that would take hours to rebuild (a
+ * billion retransmissions…). `budget` is the most events (a number), or a
+ * WorkBudget; by default WORK_BUDGET, the budget scenario runs have, so a run
+ * recorded from a scenario replays. The world it returns keeps that budget.
+ * Never throws.
  */
 export function replayRun(
   run: SharedRun,
-  maxSteps = DEFAULT_REPLAY_STEPS,
+  budget: number | WorkBudget = WORK_BUDGET,
 ): { ok: true; world: World } | { ok: false; error: string } {
-  const tooLong = (): { ok: false; error: string } => ({
+  const b: Required<WorkBudget> =
+    typeof budget === 'number' ? { ...WORK_BUDGET, events: budget } : { ...WORK_BUDGET, ...budget };
+  const tooLong = (what: 'events' | 'segments', limit: number): { ok: false; error: string } => ({
     ok: false,
-    error: `the run takes more than ${maxSteps} steps to replay`,
+    error:
+      what === 'events'
+        ? `the run takes more than ${limit} steps to replay`
+        : `the run sends more than ${limit} segments when replayed`,
   });
+  // An input recorded after more steps than the budget allows cannot be reached: refuse it
+  // at once (replaying would stop there only after running every one of those steps).
+  for (const i of run.inputs) if (i.steps > b.events) return tooLong('events', b.events);
   try {
-    const w = new World(run.options);
-    // As World.replay does, counting steps.
-    for (const i of run.inputs) {
-      if (i.steps > maxSteps) return tooLong();
-      while (w.stepsRun < i.steps && w.step());
-      if (w.sched.now < i.t) w.sched.now = i.t;
-      w.act(i.action);
-    }
-    for (;;) {
-      const next = w.sched.peekTime();
-      if (next === undefined || next > run.cursor) break;
-      if (w.stepsRun >= maxSteps) return tooLong();
-      w.step();
-    }
-    w.runUntil(run.cursor);
-    return { ok: true, world: w };
+    return { ok: true, world: World.replay({ ...run.options, budget: b }, run.inputs, run.cursor) };
   } catch (e) {
+    if (e instanceof WorkBudgetExceeded) return tooLong(e.what, e.limit);
     return {
       ok: false,
       error: `cannot replay the run: ${e instanceof Error ? e.message : String(e)}`,
