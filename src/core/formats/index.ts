@@ -6,3 +6,5 @@ export * from './run-codec';
 export * from './c-program';
 export * from './scenario-meta';
 export * from './limits';
+/** The JSON-shape checker of share links, for stored sessions too. */
+export * as jsonShape from './json-shape';

@@ -27,6 +27,18 @@ import {
   type WorldOptions,
 } from '../sim/world';
 import {
+  ShapeError,
+  bool,
+  expected,
+  fail,
+  integer,
+  keyPath,
+  object,
+  oneOf,
+  real,
+  show,
+} from './json-shape';
+import {
   CALL_LIMITS,
   LINK_LIMITS,
   MAX_INPUTS,
@@ -267,68 +279,8 @@ export function runLink(run: SharedRun, base: string): string {
 
 // ------------------------------------------------------------------ decoding
 
-class Invalid extends Error {}
-
-function fail(path: string, problem: string): never {
-  throw new Invalid(`${path}: ${problem}`);
-}
-
-/** A short description of a JSON value, for error messages. */
-function show(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') {
-    const s = JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-    return v.length === 0 ? 'an empty string' : s;
-  }
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
-}
-
-function expected(path: string, what: string, got: unknown): never {
-  if (got === undefined) fail(path, `missing (expected ${what})`);
-  fail(path, `expected ${what}, got ${show(got)}`);
-}
-
-const keyPath = (path: string, key: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-
-/** A plain object with no keys but `allowed`. */
-function object(
-  path: string,
-  v: unknown,
-  allowed: readonly string[],
-  what = 'an object',
-): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, what, v);
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k))
-      fail(
-        keyPath(path, k),
-        allowed.length ? `unknown field (expected ${orList(allowed)})` : 'unknown field',
-      );
-  return o;
-}
-
-function orList(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]!}`;
-}
-
-function integer(path: string, v: unknown, lo: number, hi: number, what?: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-    expected(path, what ?? `an integer ${lo}–${hi}`, v);
-  return v;
-}
-
 function count(path: string, v: unknown, lo = 0): number {
   return integer(path, v, lo, Number.MAX_SAFE_INTEGER, `a whole number ≥ ${lo}`);
-}
-
-function real(path: string, v: unknown, lo: number, hi: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) expected(path, what, v);
-  return v;
 }
 
 /** A number within `l`, or an error saying what it should be. */
@@ -343,17 +295,6 @@ function instant(path: string, v: unknown): number {
   if (t > TIME_LIMIT.max)
     fail(path, `${t} ms is later than the last instant a run may reach (${TIME_LIMIT.max} ms)`);
   return t;
-}
-
-function bool(path: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') expected(path, 'true or false', v);
-  return v;
-}
-
-function oneOf<T extends string>(path: string, v: unknown, values: readonly T[]): T {
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
-    expected(path, orList(values.map((x) => `'${x}'`)), v);
-  return v as T;
 }
 
 const side = (path: string, v: unknown): Side => oneOf(path, v, SIDES);
@@ -697,7 +638,7 @@ export function decodeRun(text: string): DecodeResult {
     }
     return { ok: true, run: readRun(value) };
   } catch (e) {
-    if (e instanceof Invalid) return { ok: false, error: e.message };
+    if (e instanceof ShapeError) return { ok: false, error: e.message };
     return {
       ok: false,
       error: `cannot read the run: ${e instanceof Error ? e.message : String(e)}`,
