@@ -41,6 +41,21 @@ function fakeIo(files: Record<string, string> = {}) {
   };
 }
 
+/** A zero window probed every millisecond: it never goes idle, and once ran the CLI out of memory. */
+const PROBE_STORM = `set rtoMin 1ms
+set rtoInitial 1ms
+set rtoMax 1ms
+set rcvBuf 256
+link both delay 0.1ms
+0 server l = socket()
+0 server bind(l, 9821)
+0 server listen(l)
+0 server c = accept(l)
+0 client s = socket()
++0 client connect(s, server)
++0 client send(s, 100000)
+`;
+
 const SERVER = `link both delay 50ms
 0 server l = socket()
 0 server bind(l, 9821)
@@ -99,6 +114,58 @@ describe('sim CLI (in process)', () => {
       ].join('\n'),
     );
     expect(f.stdout).toBe('');
+  });
+
+  it('keeps stderr small for a megabyte-long bad word: the word is cut, the line windowed', async () => {
+    const word = 'x'.repeat(1 << 20);
+    const f = fakeIo({ 'huge.scenario': `seed 1\n0 ${word} s = socket()\n` });
+    expect(await main(['huge.scenario'], f.io)).toBe(2);
+    expect(f.stderr.length).toBeLessThan(600);
+    const [first, src, caret] = f.stderr.split('\n');
+    expect(first).toBe(
+      `huge.scenario:2:3: expected a side (client or server), got '${'x'.repeat(40)}…(1,048,576 characters)'`,
+    );
+    // The caret still points at the column: the window starts there.
+    expect(src).toBe(`    0 ${'x'.repeat(98)}…`);
+    expect(caret).toBe(`      ^`);
+    // A column far into the line: the window is centred on it, with a leading ellipsis.
+    const g = fakeIo({ 'far.scenario': `0 server l = socket()${' '.repeat(5000)}x\n` });
+    expect(await main(['far.scenario'], g.io)).toBe(2);
+    const [, gsrc, gcaret] = g.stderr.split('\n');
+    expect(gsrc!.length).toBeLessThan(110);
+    expect(gsrc![gcaret!.length - 1]).toBe('x');
+  });
+
+  it('exits 4 when the run needs more work than its budget, saying which and how to raise it', async () => {
+    const f = fakeIo({ 'storm.scenario': PROBE_STORM });
+    expect(await main(['storm.scenario', '--max-events', '2000'], f.io)).toBe(4);
+    expect(f.stdout).toBe('');
+    expect(f.stderr).toMatch(
+      /^sim: storm\.scenario: the run was stopped at \d+\.\d{6} s: it needs more than 2000 scheduler events, the work budget of a run\.\nStop it sooner \(run DURATION\), or raise the budget with --max-events N\.\n$/,
+    );
+    const g = fakeIo({ 'storm.scenario': PROBE_STORM });
+    expect(await main(['storm.scenario', '--max-segments=100'], g.io)).toBe(4);
+    expect(g.stderr).toContain('more than 100 segments');
+    expect(g.stderr).toContain('--max-segments N');
+    // Raised far enough, a bounded part of the same storm runs to its end.
+    const h = fakeIo({ 'storm.scenario': `${PROBE_STORM}run 50ms\n` });
+    expect(await main(['storm.scenario', '--max-events', '2000'], h.io)).toBe(0);
+  });
+
+  it('reads the budget flags', () => {
+    expect(parseArgs(['f', '--max-events', '10', '--max-segments=5'])).toEqual({
+      file: 'f',
+      pcap: null,
+      json: false,
+      maxEvents: 10,
+      maxSegments: 5,
+    });
+    for (const bad of [
+      ['f', '--max-events'],
+      ['f', '--max-events', '0'],
+      ['f', '--max-segments=x'],
+    ])
+      expect(parseArgs(bad)).toHaveProperty('error');
   });
 
   it('exits 2 with a usage line for a missing file', async () => {
@@ -182,6 +249,16 @@ describe('sim CLI (as a process)', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).not.toContain('Error');
   }, 60_000);
+
+  it('stops the zero-window probe storm at the default budget with exit 4, not out of memory', () => {
+    const file = join(dir, 'storm.scenario');
+    writeFileSync(file, `${PROBE_STORM}run until idle\n`);
+    const r = sim(file);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('it needs more than 25000 segments, the work budget of a run');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 120_000);
 
   it('exits 1 when an expectation fails, and writes a pcap', () => {
     const file = join(dir, 'fail.scenario');

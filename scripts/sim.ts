@@ -1,7 +1,7 @@
 /**
  * Run a scenario file headless and print what happened.
  *
- *     npm run sim -- FILE [--pcap OUT.pcap] [--json]
+ *     npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N]
  *
  * Prints the trace one line per event (tcpdump style for segments), then the
  * result of each `=> EXPECTED`. With --json the trace is printed as JSON lines
@@ -10,7 +10,8 @@
  *
  * Exit status: 0 the scenario ran and every expectation held; 1 it ran but
  * an expectation failed; 2 a bad scenario file (FILE:LINE:COL: message on
- * stderr), a missing file or bad arguments; 3 the simulation itself failed.
+ * stderr), a missing file or bad arguments; 3 the simulation itself failed;
+ * 4 the run needed more work than its budget (--max-events, --max-segments).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -22,10 +23,20 @@ import {
   parseScenario,
   scenarioSettings,
 } from '../src/core/formats';
-import { DEFAULT_CAP_MS, runScenario, type ScenarioRun } from '../src/core/formats';
+import {
+  DEFAULT_CAP_MS,
+  RunBudgetExceeded,
+  WORK_BUDGET,
+  runScenario,
+  type ScenarioRun,
+} from '../src/core/formats';
 import { recordToJson } from '../src/core/sim';
 
-export const USAGE = 'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json]';
+export const USAGE =
+  'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N]';
+
+/** Exit statuses (docs/scenarios.md). */
+export const EXIT = { ok: 0, expectation: 1, usage: 2, failed: 3, budget: 4 } as const;
 
 export interface Io {
   readonly out: (text: string) => void;
@@ -45,18 +56,32 @@ interface Args {
   readonly file: string;
   readonly pcap: string | null;
   readonly json: boolean;
+  /** The work budget, where given (else WORK_BUDGET's). */
+  readonly maxEvents?: number;
+  readonly maxSegments?: number;
 }
+
+const BUDGET_FLAGS = { '--max-events': 'maxEvents', '--max-segments': 'maxSegments' } as const;
 
 /** The arguments, or a message saying what is wrong with them. */
 export function parseArgs(argv: readonly string[]): Args | { readonly error: string } | 'help' {
   let file: string | null = null;
   let pcap: string | null = null;
   let json = false;
+  const budget: { maxEvents?: number; maxSegments?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') return 'help';
+    const flag = Object.keys(BUDGET_FLAGS).find((f) => a === f || a.startsWith(`${f}=`)) as
+      keyof typeof BUDGET_FLAGS | undefined;
     if (a === '--json') json = true;
-    else if (a === '--pcap' || a.startsWith('--pcap=')) {
+    else if (flag !== undefined) {
+      const v = a === flag ? argv[++i] : a.slice(flag.length + 1);
+      const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n < 1)
+        return { error: `${flag} needs a whole number of at least 1` };
+      budget[BUDGET_FLAGS[flag]] = n;
+    } else if (a === '--pcap' || a.startsWith('--pcap=')) {
       const v = a === '--pcap' ? argv[++i] : a.slice('--pcap='.length);
       if (!v) return { error: '--pcap needs a file name' };
       pcap = v;
@@ -66,17 +91,36 @@ export function parseArgs(argv: readonly string[]): Args | { readonly error: str
     else file = a;
   }
   if (file === null) return { error: 'no scenario file given' };
-  return { file, pcap, json };
+  return { file, pcap, json, ...budget };
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** `FILE:LINE:COL: message`, then the line and a caret under the column. */
+/** The most characters of the offending line shown under an error. */
+export const SOURCE_WINDOW = 100;
+
+/**
+ * `FILE:LINE:COL: message`, then the line and a caret under the column. A long
+ * line is shown as a window of SOURCE_WINDOW characters around the column, so a
+ * megabyte-long line does not make a megabyte of output.
+ */
 export function describeScenarioError(e: ScenarioError): string {
   const lines = [e.format()];
   if (e.source.trim() !== '') {
     const src = e.source.replace(/\t/g, ' ');
-    lines.push(`    ${src}`, `    ${' '.repeat(Math.max(0, e.column - 1))}^`);
+    const at = Math.max(0, e.column - 1);
+    let from = 0;
+    let to = src.length;
+    if (src.length > SOURCE_WINDOW) {
+      from = Math.max(0, Math.min(at - SOURCE_WINDOW / 2, src.length - SOURCE_WINDOW));
+      to = from + SOURCE_WINDOW;
+    }
+    const pre = from > 0 ? '…' : '';
+    const post = to < src.length ? '…' : '';
+    lines.push(
+      `    ${pre}${src.slice(from, to)}${post}`,
+      `    ${' '.repeat(pre.length + at - from)}^`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -123,7 +167,12 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
   let endNote: string;
   try {
     const sc = parseScenario(text, args.file);
-    run = runScenario(sc);
+    run = runScenario(sc, {
+      budget: {
+        events: args.maxEvents ?? WORK_BUDGET.events,
+        segments: args.maxSegments ?? WORK_BUDGET.segments,
+      },
+    });
     const until = scenarioSettings(sc).run;
     endNote =
       until !== 'idle'
@@ -135,6 +184,14 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
     if (e instanceof ScenarioError) {
       io.err(describeScenarioError(e));
       return 2;
+    }
+    if (e instanceof RunBudgetExceeded) {
+      const flag = e.what === 'events' ? '--max-events' : '--max-segments';
+      io.err(
+        `sim: ${args.file}: the run was stopped at ${seconds(e.at)} s: it needs more than ${e.limit} ${e.what === 'events' ? 'scheduler events' : 'segments'}, the work budget of a run.\n` +
+          `Stop it sooner (run DURATION), or raise the budget with ${flag} N.\n`,
+      );
+      return EXIT.budget;
     }
     io.err(`sim: the simulation failed: ${errorText(e)}\n`);
     return 3;

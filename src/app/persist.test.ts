@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeRun, type SharedRun } from '../core';
+import { encodeRun, parseScenario, worldOptions, type SharedRun } from '../core';
 import { World } from '../core';
 import {
   CURRENT_KEY,
@@ -558,5 +558,35 @@ describe('damaged stored values', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toContain('items[0].run: inputs[0].action.call.port');
     expect(s.data.get(SAVED_KEY)).toBe(raw);
+  });
+});
+
+describe('the limits of a run, as the scenario parser has them', () => {
+  it('saves and loads a run that a scenario file may describe at its limits', () => {
+    const sc = parseScenario(
+      'set mss 88\nset rcvBuf 4194304\nlink both delay 60s\nset ephemeralLow 65535\nset ephemeralHigh 65535\n',
+    );
+    const run: SharedRun = { v: 1, options: worldOptions(sc), inputs: [], cursor: 1e9 };
+    const store = new MemoryStorage();
+    expect(saveAs(store, 'edge', run, '2026-01-01T00:00:00.000Z')).toMatchObject({ ok: true });
+    expect(loadSaved(store, 'edge')).toEqual({
+      ok: true,
+      run,
+      savedAt: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('refuses to store a run the parser would refuse (an MSS below 88), saying why', () => {
+    const run: SharedRun = {
+      v: 1,
+      options: { seed: 1, overrides: { mss: 87 } },
+      inputs: [],
+      cursor: 0,
+    };
+    expect(saveCurrent(new MemoryStorage(), run)).toEqual({
+      ok: false,
+      error:
+        'this run cannot be saved: options.overrides.mss: expected a whole number of bytes 88–65495, got 87',
+    });
   });
 });

@@ -13,7 +13,7 @@
  * overwritten. Writing over a damaged value fails until the user deliberately
  * discards it (`clearCurrent`, `clearSaved`).
  */
-import { decodeRun, encodeRun, hasControlChar, type SharedRun } from '../core';
+import { decodeRun, encodeRun, hasControlChar, jsonShape, type SharedRun } from '../core';
 
 /** What these functions need of a Storage (the browser's localStorage is one). */
 export interface StorageLike {
@@ -124,35 +124,17 @@ const known = (store: StorageLike, key: string, raw: string): boolean =>
 
 // ------------------------------------------------------------------ parsing stored values
 
-class Damaged extends Error {}
+// The share-link codec's checker (core/formats/json-shape.ts): one wording for both.
+const { ShapeError, object, show } = jsonShape;
 
+/** A stored value is damaged: `path: problem`. */
 function bad(path: string, problem: string): never {
-  throw new Damaged(path ? `${path}: ${problem}` : problem);
+  return jsonShape.fail(path, problem);
 }
 
-function show(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string')
-    return v.length === 0
-      ? 'an empty string'
-      : JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
-}
-
+/** `path: missing (expected WHAT)` or `path: expected WHAT, got …`. */
 function expected(path: string, what: string, got: unknown): never {
-  if (got === undefined) bad(path, `missing (expected ${what})`);
-  bad(path, `expected ${what}, got ${show(got)}`);
-}
-
-function object(path: string, v: unknown, allowed: readonly string[], what: string) {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path || 'value', what, v);
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k))
-      bad(path ? `${path}.${k}` : k, `unknown field (expected ${allowed.join(', ')})`);
-  return o;
+  return jsonShape.expected(path, what, got);
 }
 
 /** JSON with a `v` of STORE_VERSION and no fields but `fields`. */
@@ -246,7 +228,7 @@ function attempt<T>(what: string, f: () => T): { ok: true; value: T } | Failure 
   try {
     return { ok: true, value: f() };
   } catch (e) {
-    if (e instanceof Damaged) return fail(`${what}: ${e.message}`);
+    if (e instanceof ShapeError) return fail(`${what}: ${e.message}`);
     return fail(`${what}: ${message(e)}`);
   }
 }

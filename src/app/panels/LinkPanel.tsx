@@ -2,9 +2,11 @@
  * The link, one direction at a time: one-way delay, loss, duplication and
  * reordering, and a button that drops the next segment sent that way.
  * Probabilities are shown in percent and given to the session as 0..1.
+ * The bounds are the core's (LINK_LIMITS), so whatever is set here can be
+ * shared and saved.
  */
 import { useId, useState } from 'react';
-import type { Side } from '../../core';
+import { LINK_LIMITS, type Side } from '../../core';
 import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import type { MsgKey } from './log';
@@ -15,6 +17,8 @@ type Field = 'delay' | 'loss' | 'duplicate' | 'reorder';
 
 interface FieldSpec {
   readonly label: MsgKey;
+  /** Bounds in the unit shown. */
+  readonly min: number;
   readonly max: number;
   readonly sliderMax: number;
   readonly step: number;
@@ -31,7 +35,8 @@ const round = (v: number, digits: number): number => {
 const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   delay: {
     label: 'delay',
-    max: 60_000,
+    min: LINK_LIMITS.delay.min,
+    max: LINK_LIMITS.delay.max,
     sliderMax: 1000,
     step: 1,
     show: (v) => round(v, 3),
@@ -42,10 +47,11 @@ const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   reorder: percent('reorder'),
 };
 
-function percent(label: MsgKey): FieldSpec {
+function percent(label: 'loss' | 'duplicate' | 'reorder'): FieldSpec {
   return {
     label,
-    max: 100,
+    min: LINK_LIMITS[label].min * 100,
+    max: LINK_LIMITS[label].max * 100,
     sliderMax: 100,
     step: 1,
     show: (p) => round(p * 100, 2),
@@ -142,7 +148,7 @@ function NumberField({
   const commit = (text: string): void => {
     const v = Number(text);
     if (text.trim() === '' || !Number.isFinite(v)) return;
-    const clamped = Math.min(spec.max, Math.max(0, v));
+    const clamped = Math.min(spec.max, Math.max(spec.min, v));
     if (clamped !== shown) onChange(spec.store(clamped));
   };
   return (
@@ -155,7 +161,7 @@ function NumberField({
         className="link-num mono"
         type="number"
         inputMode="decimal"
-        min={0}
+        min={spec.min}
         max={spec.max}
         step={spec.step}
         aria-labelledby={`${legendId} ${labelId}`}
@@ -169,7 +175,7 @@ function NumberField({
       <input
         className="link-range"
         type="range"
-        min={0}
+        min={spec.min}
         max={Math.max(spec.sliderMax, shown)}
         step={spec.step}
         aria-labelledby={`${legendId} ${labelId}`}

@@ -5,3 +5,6 @@ export * from './scenario-export';
 export * from './run-codec';
 export * from './c-program';
 export * from './scenario-meta';
+export * from './limits';
+/** The JSON-shape checker of share links, for stored sessions too. */
+export * as jsonShape from './json-shape';

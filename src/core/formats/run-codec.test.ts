@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Call } from '../sockets/host';
 import {
+  DEFAULT_REPLAY_STEPS,
   MAX_INPUTS,
   MAX_RUN_TEXT,
   decodeRun,
@@ -29,6 +30,9 @@ import {
   segmentsFrom,
 } from '../testing/test-world';
 import { World } from '../sim/world';
+import { WORK_BUDGET } from './limits';
+import { parseScenario } from './scenario';
+import { runScenario } from './scenario-runner';
 
 const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
@@ -242,7 +246,48 @@ describe('replayRun', () => {
     };
     expect(replayRun(huge)).toEqual({
       ok: false,
-      error: 'the run takes more than 2000000 steps to replay',
+      error: `the run takes more than ${DEFAULT_REPLAY_STEPS} steps to replay`,
+    });
+  });
+
+  it('replays within the work budget of a scenario run, by events or by segments', () => {
+    expect(DEFAULT_REPLAY_STEPS).toBe(WORK_BUDGET.events);
+    // A zero window probed every millisecond, for 2 s: thousands of events and segments.
+    const sc = parseScenario(
+      [
+        'set rtoMin 1ms',
+        'set rtoInitial 1ms',
+        'set rtoMax 1ms',
+        'set rcvBuf 256',
+        'link both delay 0.1ms',
+        '0 server l = socket()',
+        '0 server bind(l, 9821)',
+        '0 server listen(l)',
+        '0 server c = accept(l)',
+        '0 client s = socket()',
+        '+0 client connect(s, server)',
+        '+0 client send(s, 100000)',
+        'run 2s',
+      ].join('\n'),
+    );
+    const w = runScenario(sc).world;
+    const segments = w.trace.segments.length;
+    expect(segments).toBeGreaterThan(1000);
+    const d = decodeRun(encodeRun(shared(w)));
+    if (!d.ok) throw new Error(d.error);
+    // What a scenario run recorded, the default budget replays.
+    const r = replayRun(d.run);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.world.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+    expect(r.world.options.budget).toEqual(WORK_BUDGET);
+    expect(replayRun(d.run, { segments: segments - 1 })).toEqual({
+      ok: false,
+      error: `the run sends more than ${segments - 1} segments when replayed`,
+    });
+    expect(replayRun(d.run, { segments })).toMatchObject({ ok: true });
+    expect(replayRun(d.run, { events: 1000 })).toEqual({
+      ok: false,
+      error: 'the run takes more than 1000 steps to replay',
     });
   });
 
@@ -580,7 +625,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative duration',
     broken((j) => ((opts(j).overrides as Json).rtoMin = -5)),
-    'options.overrides.rtoMin: expected a number of ms ≥ 0, got -5',
+    'options.overrides.rtoMin: expected a number of ms 1–3600000, got -5',
   ],
   [
     'a switch as text',
@@ -595,12 +640,12 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'an MSS of 0',
     broken((j) => ((opts(j).overrides as Json).mss = 0)),
-    'options.overrides.mss: expected an integer 1–65535, got 0',
+    'options.overrides.mss: expected a whole number of bytes 88–65495, got 0',
   ],
   [
     'a fractional retry count',
     broken((j) => ((opts(j).overrides as Json).tcp_syn_retries = 2.5)),
-    'options.overrides.tcp_syn_retries: expected a whole number ≥ 0, got 2.5',
+    'options.overrides.tcp_syn_retries: expected a whole number 0–127, got 2.5',
   ],
   [
     'an empty ephemeral port range',
@@ -620,12 +665,12 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative delay',
     broken((j) => (((opts(j).link as Json).client as Json).delay = -1)),
-    'options.link.client.delay: expected a number of ms 0–10000000, got -1',
+    'options.link.client.delay: expected a number of ms 0–60000, got -1',
   ],
   [
-    'a delay over 1e7 ms',
-    broken((j) => (((opts(j).link as Json).client as Json).delay = 1e8)),
-    'options.link.client.delay: expected a number of ms 0–10000000, got 100000000',
+    'a delay over 60 s',
+    broken((j) => (((opts(j).link as Json).client as Json).delay = 60_001)),
+    'options.link.client.delay: expected a number of ms 0–60000, got 60001',
   ],
   [
     'a loss over 1',
@@ -727,7 +772,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative backlog',
     broken((j) => (callOf(j, 2).backlog = -1)),
-    'inputs[2].action.call.backlog: expected an integer 0–2147483647, got -1',
+    'inputs[2].action.call.backlog: expected an integer 0–65535, got -1',
   ],
   [
     'an extra argument',
@@ -764,19 +809,19 @@ const BROKEN: readonly [string, string, string][] = [
           call: { name: 'recv', fd: 3, len: 0 },
         }),
     ),
-    'inputs[5].action.call.len: expected an integer 1–10000000, got 0',
+    'inputs[5].action.call.len: expected an integer 1–16777216, got 0',
   ],
   [
-    'a recv over 1e7 bytes',
+    'a recv over 16 MiB',
     broken(
       (j) =>
         (input(j, 5).action = {
           kind: 'call',
           side: 'client',
-          call: { name: 'recv', fd: 3, len: 1e7 + 1 },
+          call: { name: 'recv', fd: 3, len: 16 * 1024 * 1024 + 1 },
         }),
     ),
-    'inputs[5].action.call.len: expected an integer 1–10000000, got 10000001',
+    'inputs[5].action.call.len: expected an integer 1–16777216, got 16777217',
   ],
   [
     'an unknown shutdown',
@@ -798,7 +843,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'a negative linger time',
     broken((j) => (callOf(j, 9).linger = -1)),
-    'inputs[9].action.call.linger: expected an integer 0–2147483647, got -1',
+    'inputs[9].action.call.linger: expected an integer 0–65535, got -1',
   ],
   [
     'SO_REUSEADDR with a number',

@@ -18,7 +18,48 @@ import type { DirectionConfig, LinkRule } from '../sim/link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile';
 import { ipToString, parseIp } from '../tcp/segment';
 import { CALL_NAMES, type Side } from '../sim/trace';
-import { World, type Action, type Input, type WorldOptions } from '../sim/world';
+import {
+  World,
+  WorkBudgetExceeded,
+  type Action,
+  type Input,
+  type WorkBudget,
+  type WorldOptions,
+} from '../sim/world';
+import {
+  ShapeError,
+  bool,
+  expected,
+  fail,
+  integer,
+  keyPath,
+  object,
+  oneOf,
+  real,
+  show,
+} from './json-shape';
+import {
+  CALL_LIMITS,
+  LINK_LIMITS,
+  MAX_INPUTS,
+  MAX_RUN_SEND_BYTES,
+  MAX_RUN_TEXT,
+  MAX_SCENARIO_ID,
+  MAX_SEND_BYTES,
+  PROFILE_LIMITS,
+  SEED_LIMIT,
+  TIME_LIMIT,
+  WORK_BUDGET,
+  WSCALE_LIMIT,
+  isNumericProfileKey,
+  limitText,
+  profileProblem,
+  withinLimit,
+  type NumberLimit,
+} from './limits';
+
+// The limits live in limits.ts; these names were first exported from here.
+export { MAX_INPUTS, MAX_RUN_TEXT, MAX_SCENARIO_ID, MAX_SEND_BYTES } from './limits';
 
 export interface SharedRun {
   readonly v: 1;
@@ -34,18 +75,10 @@ export type DecodeResult = { ok: true; run: SharedRun } | { ok: false; error: st
 
 /** The format version this code writes and reads. */
 export const RUN_FORMAT_VERSION = 1;
-/** The longest encoded run accepted (characters). */
-export const MAX_RUN_TEXT = 20 * 1024 * 1024;
-/** The most inputs a run may have. */
-export const MAX_INPUTS = 100_000;
-/** The most bytes one send() may carry. */
-export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 /** recv() lengths accepted: 1 … MAX_RECV_LEN. */
-export const MAX_RECV_LEN = 10_000_000;
+export const MAX_RECV_LEN = CALL_LIMITS.recvLen.max;
 /** Link delay and jitter accepted: 0 … MAX_LINK_MS. */
-export const MAX_LINK_MS = 10_000_000;
-/** The longest scenario id accepted. */
-export const MAX_SCENARIO_ID = 200;
+export const MAX_LINK_MS = LINK_LIMITS.delay.max;
 
 // ------------------------------------------------------------------ base64
 
@@ -246,82 +279,22 @@ export function runLink(run: SharedRun, base: string): string {
 
 // ------------------------------------------------------------------ decoding
 
-class Invalid extends Error {}
-
-function fail(path: string, problem: string): never {
-  throw new Invalid(`${path}: ${problem}`);
-}
-
-/** A short description of a JSON value, for error messages. */
-function show(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  if (typeof v === 'string') {
-    const s = JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-    return v.length === 0 ? 'an empty string' : s;
-  }
-  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
-}
-
-function expected(path: string, what: string, got: unknown): never {
-  if (got === undefined) fail(path, `missing (expected ${what})`);
-  fail(path, `expected ${what}, got ${show(got)}`);
-}
-
-const keyPath = (path: string, key: string): string =>
-  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-
-/** A plain object with no keys but `allowed`. */
-function object(
-  path: string,
-  v: unknown,
-  allowed: readonly string[],
-  what = 'an object',
-): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, what, v);
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o))
-    if (!allowed.includes(k))
-      fail(
-        keyPath(path, k),
-        allowed.length ? `unknown field (expected ${orList(allowed)})` : 'unknown field',
-      );
-  return o;
-}
-
-function orList(words: readonly string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]!}`;
-}
-
-function integer(path: string, v: unknown, lo: number, hi: number, what?: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-    expected(path, what ?? `an integer ${lo}–${hi}`, v);
-  return v;
-}
-
 function count(path: string, v: unknown, lo = 0): number {
   return integer(path, v, lo, Number.MAX_SAFE_INTEGER, `a whole number ≥ ${lo}`);
 }
 
-function real(path: string, v: unknown, lo: number, hi: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) expected(path, what, v);
+/** A number within `l`, or an error saying what it should be. */
+function limited(path: string, v: unknown, l: NumberLimit, what = limitText(l)): number {
+  if (!withinLimit(v, l)) expected(path, what, v);
   return v;
 }
 
-const nonNegative = (path: string, v: unknown): number =>
-  real(path, v, 0, Number.MAX_VALUE, 'a finite number ≥ 0');
-
-function bool(path: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') expected(path, 'true or false', v);
-  return v;
-}
-
-function oneOf<T extends string>(path: string, v: unknown, values: readonly T[]): T {
-  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
-    expected(path, orList(values.map((x) => `'${x}'`)), v);
-  return v as T;
+/** An instant of the run (virtual ms). */
+function instant(path: string, v: unknown): number {
+  const t = real(path, v, 0, Number.MAX_VALUE, 'a finite number ≥ 0');
+  if (t > TIME_LIMIT.max)
+    fail(path, `${t} ms is later than the last instant a run may reach (${TIME_LIMIT.max} ms)`);
+  return t;
 }
 
 const side = (path: string, v: unknown): Side => oneOf(path, v, SIDES);
@@ -340,35 +313,31 @@ function direction(path: string, v: unknown): Partial<DirectionConfig> {
   for (const k of DIRECTION_KEYS) {
     const x = o[k];
     if (x === undefined) continue;
-    d[k] =
-      k === 'delay' || k === 'jitter'
-        ? real(keyPath(path, k), x, 0, MAX_LINK_MS, `a number of ms 0–${MAX_LINK_MS}`)
-        : real(keyPath(path, k), x, 0, 1, 'a probability 0–1');
+    d[k] = limited(
+      keyPath(path, k),
+      x,
+      LINK_LIMITS[k],
+      k === 'delay' || k === 'jitter' ? undefined : 'a probability 0–1',
+    );
   }
   return d;
 }
 
 type OverrideKey = (typeof PROFILE_KEYS)[number];
 
-const DURATION_KEYS: ReadonlySet<OverrideKey> = new Set<OverrideKey>([
-  'rtoInitial',
-  'rtoMin',
-  'rtoMax',
-  'rtoAfterSynLoss',
-  'msl',
-  'timeWait',
-  'tcp_fin_timeout',
-  'delAckTimeout',
-  'delAckMax',
-]);
-
 function overrideValue(path: string, k: OverrideKey, v: unknown): number | boolean | null {
   if (typeof LINUX[k] === 'boolean') return bool(path, v);
-  if (k === 'wscale') return v === null ? null : integer(path, v, 0, 14, 'an integer 0–14 or null');
-  if (k === 'ephemeralLow' || k === 'ephemeralHigh') return integer(path, v, 1, 65535);
-  if (k === 'mss') return integer(path, v, 1, 65535);
-  if (DURATION_KEYS.has(k)) return real(path, v, 0, Number.MAX_VALUE, 'a number of ms ≥ 0');
-  return count(path, v);
+  if (k === 'wscale')
+    return v === null
+      ? null
+      : limited(
+          path,
+          v,
+          WSCALE_LIMIT,
+          `an integer ${WSCALE_LIMIT.min}–${WSCALE_LIMIT.max} or null`,
+        );
+  if (isNumericProfileKey(k)) return limited(path, v, PROFILE_LIMITS[k]);
+  return fail(path, 'not a constant this version knows');
 }
 
 function overrides(path: string, v: unknown, profile: 'linux' | 'rfc'): ProfileOverrides {
@@ -380,10 +349,8 @@ function overrides(path: string, v: unknown, profile: 'linux' | 'rfc'): ProfileO
   }
   const ov = out as ProfileOverrides;
   const base = profile === 'linux' ? LINUX : RFC;
-  const lo = ov.ephemeralLow ?? base.ephemeralLow;
-  const hi = ov.ephemeralHigh ?? base.ephemeralHigh;
-  if (lo > hi)
-    fail(path, `the ephemeral port range is empty (ephemeralLow ${lo} > ephemeralHigh ${hi})`);
+  const problem = profileProblem({ ...base, ...ov });
+  if (problem) fail(path, problem);
   return ov;
 }
 
@@ -397,7 +364,7 @@ function options(path: string, v: unknown): WorldOptions {
     'serverIp',
     'keepHistory',
   ]);
-  const seed = integer(keyPath(path, 'seed'), o.seed, 0, 0xffff_ffff);
+  const seed = integer(keyPath(path, 'seed'), o.seed, SEED_LIMIT.min, SEED_LIMIT.max);
   const out: {
     -readonly [K in keyof WorldOptions]: WorldOptions[K];
   } = { seed };
@@ -422,7 +389,6 @@ function options(path: string, v: unknown): WorldOptions {
   return out;
 }
 
-const INT_MAX = 0x7fff_ffff;
 const MAX_SEND_TEXT = Math.ceil(MAX_SEND_BYTES / 3) * 4;
 
 function sendData(path: string, v: unknown): Uint8Array {
@@ -430,19 +396,22 @@ function sendData(path: string, v: unknown): Uint8Array {
   if (v.length > MAX_SEND_TEXT)
     fail(
       path,
-      `about ${Math.floor((v.length * 3) / 4)} bytes, more than the 16 MiB one send may carry`,
+      `about ${Math.floor((v.length * 3) / 4)} bytes, more than the ${MAX_SEND_BYTES} one send may carry`,
     );
   const r = fromBase64(v, true);
   if (!r.ok) fail(path, r.error);
+  if (r.bytes.length > MAX_SEND_BYTES)
+    fail(path, `${r.bytes.length} bytes, more than the ${MAX_SEND_BYTES} one send may carry`);
   return r.bytes;
 }
 
 function call(path: string, v: unknown): Call {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'a socket call', v);
   const name = oneOf(keyPath(path, 'name'), (v as Record<string, unknown>).name, CALL_NAMES);
-  const fdOf = (o: Record<string, unknown>): number => integer(keyPath(path, 'fd'), o.fd, 0, 65535);
-  const port = (o: Record<string, unknown>): number =>
-    integer(keyPath(path, 'port'), o.port, 0, 65535);
+  const int = (o: Record<string, unknown>, key: string, l: NumberLimit): number =>
+    integer(keyPath(path, key), o[key], l.min, l.max);
+  const fdOf = (o: Record<string, unknown>): number => int(o, 'fd', CALL_LIMITS.fd);
+  const port = (o: Record<string, unknown>): number => int(o, 'port', CALL_LIMITS.port);
   switch (name) {
     case 'socket':
       object(path, v, ['name']);
@@ -456,7 +425,7 @@ function call(path: string, v: unknown): Call {
       const fd = fdOf(o);
       return o.backlog === undefined
         ? { name, fd }
-        : { name, fd, backlog: integer(keyPath(path, 'backlog'), o.backlog, 0, INT_MAX) };
+        : { name, fd, backlog: int(o, 'backlog', CALL_LIMITS.backlog) };
     }
     case 'accept':
     case 'close': {
@@ -479,7 +448,7 @@ function call(path: string, v: unknown): Call {
       const fd = fdOf(o);
       return o.len === undefined
         ? { name, fd }
-        : { name, fd, len: integer(keyPath(path, 'len'), o.len, 1, MAX_RECV_LEN) };
+        : { name, fd, len: int(o, 'len', CALL_LIMITS.recvLen) };
     }
     case 'shutdown': {
       const o = object(path, v, ['name', 'fd', 'how']);
@@ -504,7 +473,7 @@ function call(path: string, v: unknown): Call {
         fd,
         opt,
         onoff,
-        linger: integer(keyPath(path, 'linger'), o.linger, 0, INT_MAX),
+        linger: int(o, 'linger', CALL_LIMITS.linger),
       };
     }
   }
@@ -572,16 +541,25 @@ function readInputs(path: string, v: unknown): Input[] {
     fail(path, `${v.length} inputs, more than the ${MAX_INPUTS} a run may have`);
   const out: Input[] = [];
   let prev: Input | undefined;
+  let sent = 0;
   v.forEach((x: unknown, n) => {
     const p = `${path}[${n}]`;
     const o = object(p, x, ['t', 'steps', 'action'], 'an input');
-    const t = nonNegative(keyPath(p, 't'), o.t);
+    const t = instant(keyPath(p, 't'), o.t);
     const steps = count(keyPath(p, 'steps'), o.steps);
     // Both only ever grow in a recorded run.
     if (prev && steps < prev.steps)
       fail(keyPath(p, 'steps'), `inputs out of order: ${steps} after ${prev.steps}`);
     if (prev && t < prev.t) fail(keyPath(p, 't'), `inputs out of order: ${t} after ${prev.t}`);
     const input = { t, steps, action: action(keyPath(p, 'action'), o.action) };
+    if (input.action.kind === 'call' && input.action.call.name === 'send') {
+      sent += input.action.call.data.length;
+      if (sent > MAX_RUN_SEND_BYTES)
+        fail(
+          keyPath(p, 'action'),
+          `the sends of the run carry ${sent} bytes so far, more than the ${MAX_RUN_SEND_BYTES} a run may carry`,
+        );
+    }
     out.push(input);
     prev = input;
   });
@@ -617,7 +595,7 @@ function readRun(v: unknown): SharedRun {
   const o = object('run', v, ['v', 'options', 'inputs', 'cursor', 'scenario']);
   const opts = options('options', o.options);
   const ins = readInputs('inputs', o.inputs);
-  const cursor = nonNegative('cursor', o.cursor);
+  const cursor = instant('cursor', o.cursor);
   return o.scenario === undefined
     ? { v: RUN_FORMAT_VERSION, options: opts, inputs: ins, cursor }
     : {
@@ -660,7 +638,7 @@ export function decodeRun(text: string): DecodeResult {
     }
     return { ok: true, run: readRun(value) };
   } catch (e) {
-    if (e instanceof Invalid) return { ok: false, error: e.message };
+    if (e instanceof ShapeError) return { ok: false, error: e.message };
     return {
       ok: false,
       error: `cannot read the run: ${e instanceof Error ? e.message : String(e)}`,
@@ -686,40 +664,37 @@ export function readLink(url: string): DecodeResult {
 
 // ------------------------------------------------------------------ replaying
 
-/** Scheduler steps `replayRun` allows by default. */
-export const DEFAULT_REPLAY_STEPS = 2_000_000;
+/** Scheduler steps (events) `replayRun` allows by default: the work budget of any run. */
+export const DEFAULT_REPLAY_STEPS = WORK_BUDGET.events;
 
 /**
- * `World.replay(run.options, run.inputs)` then on to the cursor, but giving up
- * after `maxSteps` scheduler events: a link from anyone may ask for a run that
- * would take hours to rebuild (a billion retransmissions…). Never throws.
+ * `World.replay(run.options, run.inputs, run.cursor)`, within a work budget: a
+ * link from anyone may ask for a run that would take hours to rebuild (a
+ * billion retransmissions…). `budget` is the most events (a number), or a
+ * WorkBudget; by default WORK_BUDGET, the budget scenario runs have, so a run
+ * recorded from a scenario replays. The world it returns keeps that budget.
+ * Never throws.
  */
 export function replayRun(
   run: SharedRun,
-  maxSteps = DEFAULT_REPLAY_STEPS,
+  budget: number | WorkBudget = WORK_BUDGET,
 ): { ok: true; world: World } | { ok: false; error: string } {
-  const tooLong = (): { ok: false; error: string } => ({
+  const b: Required<WorkBudget> =
+    typeof budget === 'number' ? { ...WORK_BUDGET, events: budget } : { ...WORK_BUDGET, ...budget };
+  const tooLong = (what: 'events' | 'segments', limit: number): { ok: false; error: string } => ({
     ok: false,
-    error: `the run takes more than ${maxSteps} steps to replay`,
+    error:
+      what === 'events'
+        ? `the run takes more than ${limit} steps to replay`
+        : `the run sends more than ${limit} segments when replayed`,
   });
+  // An input recorded after more steps than the budget allows cannot be reached: refuse it
+  // at once (replaying would stop there only after running every one of those steps).
+  for (const i of run.inputs) if (i.steps > b.events) return tooLong('events', b.events);
   try {
-    const w = new World(run.options);
-    // As World.replay does, counting steps.
-    for (const i of run.inputs) {
-      if (i.steps > maxSteps) return tooLong();
-      while (w.stepsRun < i.steps && w.step());
-      if (w.sched.now < i.t) w.sched.now = i.t;
-      w.act(i.action);
-    }
-    for (;;) {
-      const next = w.sched.peekTime();
-      if (next === undefined || next > run.cursor) break;
-      if (w.stepsRun >= maxSteps) return tooLong();
-      w.step();
-    }
-    w.runUntil(run.cursor);
-    return { ok: true, world: w };
+    return { ok: true, world: World.replay({ ...run.options, budget: b }, run.inputs, run.cursor) };
   } catch (e) {
+    if (e instanceof WorkBudgetExceeded) return tooLong(e.what, e.limit);
     return {
       ok: false,
       error: `cannot replay the run: ${e instanceof Error ? e.message : String(e)}`,

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stateOf } from '../tcp/endpoint-machine';
 import { parseScenario } from './scenario';
+import { WORK_BUDGET } from './limits';
 import {
   NOT_REACHED,
+  RunBudgetExceeded,
   STILL_BLOCKED,
   runScenario,
   worldOptions,
@@ -435,5 +437,65 @@ describe('runScenario: the world and the link', () => {
     w.runUntil(2000);
     const r = run(example('handshake.scenario'));
     expect(r.world.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+  });
+});
+
+/** A zero window probed every millisecond: the virtual time it needs grows without end. */
+const PROBE_STORM = `set rtoMin 1ms
+set rtoInitial 1ms
+set rtoMax 1ms
+set rcvBuf 256
+link both delay 0.1ms
+0 server l = socket()
+0 server bind(l, 9821)
+0 server listen(l)
+0 server c = accept(l)
+0 client s = socket()
++0 client connect(s, server)
++0 client send(s, 100000)
+run until idle
+`;
+
+describe('runScenario: the work budget', () => {
+  it('stops a zero-window probe storm with a 1 ms RTO at the default budget, saying which', () => {
+    let err: unknown;
+    try {
+      runScenario(parseScenario(PROBE_STORM));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(RunBudgetExceeded);
+    const e = err as RunBudgetExceeded;
+    expect([e.what, e.limit]).toEqual(['segments', WORK_BUDGET.segments]);
+    // Long before the idle cap of one hour.
+    expect(e.at).toBeLessThan(60_000);
+    expect(e.message).toMatch(
+      /^the run was stopped at \d+\.\d{6} s: it needs more than 25,000 segments, the work budget of a scenario run\. Stop it sooner .* raise the segments budget/,
+    );
+  }, 120_000);
+
+  it('takes a budget of its own, part by part', () => {
+    const sc = parseScenario(PROBE_STORM);
+    expect(() => runScenario(sc, { budget: { events: 300 } })).toThrow(
+      expect.objectContaining({ what: 'events', limit: 300 }),
+    );
+    expect(() => runScenario(sc, { budget: { segments: 50 } })).toThrow(
+      expect.objectContaining({ what: 'segments', limit: 50 }),
+    );
+  });
+
+  it('leaves an ordinary run alone, and its world replays within the same budget', () => {
+    const r = runScenario(
+      parseScenario(readFileSync(join(SCENARIO_DIR, 'lost-data.scenario'), 'utf8')),
+    );
+    expect(r.world.options.budget).toEqual(WORK_BUDGET);
+    const again = World.replay(r.world.options, r.world.inputs, r.world.now);
+    expect(again.trace.records.map(recordToJson)).toEqual(r.world.trace.records.map(recordToJson));
+  });
+
+  it('does not stop a run that stays in time: `run 200ms` of the same storm', () => {
+    const r = runScenario(parseScenario(PROBE_STORM.replace('run until idle', 'run 200ms')));
+    expect(r.world.now).toBe(200);
+    expect(r.world.stepsRun).toBeLessThan(WORK_BUDGET.events);
   });
 });

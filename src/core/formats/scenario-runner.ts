@@ -29,10 +29,38 @@ import {
 } from './scenario';
 import { parseIp } from '../tcp/segment';
 import type { CallName, Side } from '../sim/trace';
-import { DEFAULT_SERVER_PORT, World, type WorldOptions } from '../sim/world';
+import {
+  DEFAULT_SERVER_PORT,
+  World,
+  WorkBudgetExceeded,
+  type WorkBudget,
+  type WorldOptions,
+} from '../sim/world';
+import { IDLE_CAP_MS, WORK_BUDGET } from './limits';
 
 /** How long `run until idle` may go on before it is stopped (virtual ms): one hour. */
-export const DEFAULT_CAP_MS = 3_600_000;
+export const DEFAULT_CAP_MS = IDLE_CAP_MS;
+
+/**
+ * A scenario run went past its work budget (events run or segments sent):
+ * something in it goes on without end in virtual time too short to stop it —
+ * a zero window probed every millisecond, say. The run is abandoned.
+ */
+export class RunBudgetExceeded extends Error {
+  override readonly name = 'RunBudgetExceeded';
+  constructor(
+    /** Which budget ran out. */
+    readonly what: 'events' | 'segments',
+    readonly limit: number,
+    /** The virtual time (ms) the run had reached. */
+    readonly at: number,
+  ) {
+    super(
+      `the run was stopped at ${(at / 1000).toFixed(6)} s: it needs more than ${limit.toLocaleString('en-US')} ${what === 'events' ? 'scheduler events' : 'segments'}, the work budget of a scenario run. ` +
+        `Stop it sooner (run DURATION, or fewer lines), or raise the ${what} budget (runScenario's budget option; WORK_BUDGET in src/core/formats/limits.ts)`,
+    );
+  }
+}
 
 /** What became of one `=> EXPECTED`. */
 export interface ExpectationResult {
@@ -56,6 +84,8 @@ export interface ScenarioRun {
 export interface RunOptions {
   /** The safety cap for `run until idle` (virtual ms); DEFAULT_CAP_MS by default. */
   readonly capMs?: number;
+  /** The most work the run may do; WORK_BUDGET by default, each part of it replaced when given. */
+  readonly budget?: WorkBudget;
 }
 
 export const STILL_BLOCKED = '(still blocked)';
@@ -90,10 +120,23 @@ interface Due {
   readonly run: () => void;
 }
 
-/** Build the world and play the scenario to its end (`run DURATION`, or until idle). */
+/**
+ * Build the world and play the scenario to its end (`run DURATION`, or until
+ * idle). Throws RunBudgetExceeded when the run needs more work than its budget.
+ */
 export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
+  const budget = { ...WORK_BUDGET, ...opts.budget };
+  const world = new World({ ...worldOptions(sc), budget });
+  try {
+    return play(sc, world, opts);
+  } catch (e) {
+    if (e instanceof WorkBudgetExceeded) throw new RunBudgetExceeded(e.what, e.limit, world.now);
+    throw e;
+  }
+}
+
+function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
   const settings = scenarioSettings(sc);
-  const world = new World(worldOptions(sc));
   const ips: Record<Side, number> = {
     client: parseIp(settings.clientIp)!,
     server: parseIp(settings.serverIp)!,

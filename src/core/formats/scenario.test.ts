@@ -15,6 +15,7 @@ import {
   type Statement,
 } from './scenario';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
+import { LINK_LIMITS } from './limits';
 
 const SCENARIO_DIR = join(import.meta.dirname, '../../../public/scenarios');
 
@@ -571,7 +572,14 @@ describe('parseScenario: good scenarios', () => {
 
   it('accepts every profile constant by name', () => {
     for (const k of PROFILE_KEYS) {
-      const v = k === 'ephemeralLow' || k === 'ephemeralHigh' || k === 'mss' ? '1000' : '1';
+      // 1000 for the ports and byte counts, whose limits start above 1; the
+      // port range must not end below its start (32768).
+      const v =
+        k === 'ephemeralHigh'
+          ? '65535'
+          : ['ephemeralLow', 'mss', 'rcvBuf', 'sndBuf'].includes(k)
+            ? '1000'
+            : '1';
       expect(() => parseScenario(`set ${k} ${v}`), k).not.toThrow();
     }
   });
@@ -855,7 +863,8 @@ describe('formatScenario', () => {
       relative: fc.boolean(),
       ms: fc.integer({ min: 0, max: 10_000_000_000 }).map((us) => us / 1000),
     });
-    const dur = fc.integer({ min: 0, max: 100_000_000 }).map((us) => us / 1000);
+    // Link delays within their limit (60 s), to the microsecond.
+    const dur = fc.integer({ min: 0, max: LINK_LIMITS.delay.max * 1000 }).map((us) => us / 1000);
     const prob = fc.double({ min: 0, max: 1, noNaN: true });
     const bytes = fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 20 });
     const comment = fc.option(
@@ -931,5 +940,88 @@ describe('formatScenario', () => {
     ];
     expect(formatScenario({ statements })).toBe('seed 7\n0 client s = socket() => 3  # hi\n');
     expect(parseScenario(formatScenario({ statements }))).toEqual({ statements });
+  });
+});
+
+describe('parseScenario: whitespace', () => {
+  const ECHO = [SERVER, CLIENT, '+0 client connect(s, server) => 0', 'run until idle', ''].join(
+    '\n',
+  );
+
+  it('accepts a leading UTF-8 byte order mark: the file parses as it does without one', () => {
+    expect(parseScenario('\ufeff' + ECHO, 'bom.scenario')).toEqual(
+      parseScenario(ECHO, 'bom.scenario'),
+    );
+    // A BOM before a line with an error does not shift its columns.
+    const e = parseError('\ufeff0 clint s = socket()');
+    expect([e.line, e.column]).toEqual([1, 3]);
+  });
+
+  it.each([
+    ['\u00a0', 'U+00A0 no-break space'],
+    ['\u000b', 'U+000B vertical tab'],
+    ['\u000c', 'U+000C form feed'],
+    ['\u2028', 'U+2028 line separator'],
+    ['\u3000', 'U+3000 ideographic space'],
+    ['\ufeff', 'U+FEFF byte order mark'],
+  ])('refuses %j with its line, column and name', (ch, name) => {
+    // Between tokens, inside a word, and at the end of a line.
+    const cases: [string, number][] = [
+      [`0 server${ch}l = socket()`, 9],
+      [`0 server l${ch}= socket()`, 11],
+      [`0 server l = socket()${ch}`, 22],
+      [`${ch}seed 1`, 1],
+    ];
+    for (const [line, col] of cases) {
+      const e = parseError(`seed 7\n${line}\n`);
+      expect([e.line, e.column], JSON.stringify(line)).toEqual([2, col]);
+      expect(e.message).toContain(`${name} is not allowed here`);
+    }
+  });
+
+  it('says to use a plain space for a no-break space', () => {
+    expect(parseError('seed\u00a01').message).toBe(
+      'U+00A0 no-break space is not allowed here; use a plain space',
+    );
+  });
+
+  it('keeps odd whitespace that is data: inside strings and comments', () => {
+    const sc = parseScenario(
+      `${SERVER}\n+0 server recv(c, 10) => "a\u00a0b"  # no\u00a0break\u3000here\n`,
+    );
+    const last = sc.statements.at(-1)!;
+    expect(last.comment).toBe(' no\u00a0break\u3000here');
+    expect(last.kind === 'call' && last.expect).toEqual({
+      kind: 'data',
+      bytes: [97, 0xc2, 0xa0, 98],
+    });
+  });
+});
+
+describe('parseScenario: long tokens in errors', () => {
+  const MB = 1 << 20;
+  it.each([
+    ['a side', (w: string) => `0 ${w} s = socket()`],
+    ['a header', (w: string) => w],
+    ['a seed', (w: string) => `seed ${w}`],
+    ['a time', (w: string) => `1${w} client s = socket()`],
+    ['a call', (w: string) => `0 client ${w}()`],
+    [
+      'a number',
+      (w: string) => `0 client s = socket()\n+0 client recv(s, 9${w.replace(/x/g, '9')})`,
+    ],
+    ['an expectation', (w: string) => `0 client s = socket() => 9${w.replace(/x/g, '9')}`],
+    ['a link setting', (w: string) => `link both ${w} 1`],
+    ['a variable', (w: string) => `0 client close(${w})`],
+  ])('cuts %s of 1 MB to 40 characters and its length', (_, make) => {
+    const e = parseError(make('x'.repeat(MB)));
+    expect(e.message.length).toBeLessThan(400);
+    expect(e.message).toMatch(/…\(1,048,57\d characters\)/);
+  });
+
+  it('leaves short tokens whole', () => {
+    expect(parseError('0 clint s = socket()').message).toBe(
+      "expected a side (client or server), got 'clint' (did you mean client?)",
+    );
   });
 });

@@ -5,6 +5,15 @@
  * at their defaults); `rfc` follows the RFCs' own numbers. A run chooses one
  * and may override single constants.
  */
+import {
+  PROFILE_LIMITS,
+  WSCALE_LIMIT,
+  isNumericProfileKey,
+  limitText,
+  profileProblem,
+  withinLimit,
+} from '../formats/limits';
+
 export type ProfileName = 'linux' | 'rfc';
 
 export interface Profile {
@@ -133,9 +142,31 @@ export type ProfileOverrides = Partial<Omit<Profile, 'name'>>;
  */
 export function makeProfile(name: ProfileName, overrides: ProfileOverrides = {}): Profile {
   const base = name === 'linux' ? LINUX : RFC;
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) continue;
+    const problem = overrideProblem(k, v);
+    if (problem) throw new RangeError(`profile ${name}: ${k} ${problem}`);
+  }
   const p = { ...base, ...overrides };
   if (name === 'rfc' && overrides.timeWait === undefined) p.timeWait = 2 * p.msl;
+  const problem = profileProblem(p);
+  if (problem) throw new RangeError(`profile ${name}: ${problem}`);
   return Object.freeze(p);
+}
+
+/** What is wrong with one override (the limits in formats/limits.ts), or null. */
+function overrideProblem(k: string, v: unknown): string | null {
+  const shown = JSON.stringify(v) ?? typeof v;
+  if (!(k in LINUX) || k === 'name') return 'is not a profile constant';
+  if (isNumericProfileKey(k)) {
+    const l = PROFILE_LIMITS[k];
+    return withinLimit(v, l) ? null : `must be ${limitText(l)}, not ${shown}`;
+  }
+  if (k === 'wscale')
+    return v === null || withinLimit(v, WSCALE_LIMIT)
+      ? null
+      : `must be ${limitText(WSCALE_LIMIT)} or null, not ${shown}`;
+  return typeof v === 'boolean' ? null : `must be true or false, not ${shown}`;
 }
 
 /** The names of the numeric constants a scenario may override. */
