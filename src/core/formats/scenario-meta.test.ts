@@ -162,3 +162,9 @@ describe('finalStates', () => {
     });
   });
 });
+
+describe('readMeta: byte order mark', () => {
+  it('reads a first-line @title after a leading BOM', () => {
+    expect(readMeta('\ufeff# @title Hello\n').title.en).toBe('Hello');
+  });
+});

@@ -73,7 +73,9 @@ export function readMeta(text: string, file?: string): ScenarioMeta {
   const final: Partial<Record<Side, StateName>> = {};
   const finalLine: Partial<Record<Side, number>> = {};
 
-  text.split(/\r?\n/).forEach((src, i) => {
+  // A leading byte order mark is not part of the first line, as for parseScenario.
+  const body = text.startsWith('\ufeff') ? text.slice(1) : text;
+  body.split(/\r?\n/).forEach((src, i) => {
     const line = i + 1;
     const m = META_LINE.exec(src);
     if (!m) return;

@@ -933,3 +933,58 @@ describe('formatScenario', () => {
     expect(parseScenario(formatScenario({ statements }))).toEqual({ statements });
   });
 });
+
+describe('parseScenario: whitespace', () => {
+  const ECHO = [SERVER, CLIENT, '+0 client connect(s, server) => 0', 'run until idle', ''].join(
+    '\n',
+  );
+
+  it('accepts a leading UTF-8 byte order mark: the file parses as it does without one', () => {
+    expect(parseScenario('\ufeff' + ECHO, 'bom.scenario')).toEqual(
+      parseScenario(ECHO, 'bom.scenario'),
+    );
+    // A BOM before a line with an error does not shift its columns.
+    const e = parseError('\ufeff0 clint s = socket()');
+    expect([e.line, e.column]).toEqual([1, 3]);
+  });
+
+  it.each([
+    ['\u00a0', 'U+00A0 no-break space'],
+    ['\u000b', 'U+000B vertical tab'],
+    ['\u000c', 'U+000C form feed'],
+    ['\u2028', 'U+2028 line separator'],
+    ['\u3000', 'U+3000 ideographic space'],
+    ['\ufeff', 'U+FEFF byte order mark'],
+  ])('refuses %j with its line, column and name', (ch, name) => {
+    // Between tokens, inside a word, and at the end of a line.
+    const cases: [string, number][] = [
+      [`0 server${ch}l = socket()`, 9],
+      [`0 server l${ch}= socket()`, 11],
+      [`0 server l = socket()${ch}`, 22],
+      [`${ch}seed 1`, 1],
+    ];
+    for (const [line, col] of cases) {
+      const e = parseError(`seed 7\n${line}\n`);
+      expect([e.line, e.column], JSON.stringify(line)).toEqual([2, col]);
+      expect(e.message).toContain(`${name} is not allowed here`);
+    }
+  });
+
+  it('says to use a plain space for a no-break space', () => {
+    expect(parseError('seed\u00a01').message).toBe(
+      'U+00A0 no-break space is not allowed here; use a plain space',
+    );
+  });
+
+  it('keeps odd whitespace that is data: inside strings and comments', () => {
+    const sc = parseScenario(
+      `${SERVER}\n+0 server recv(c, 10) => "a\u00a0b"  # no\u00a0break\u3000here\n`,
+    );
+    const last = sc.statements.at(-1)!;
+    expect(last.comment).toBe(' no\u00a0break\u3000here');
+    expect(last.kind === 'call' && last.expect).toEqual({
+      kind: 'data',
+      bytes: [97, 0xc2, 0xa0, 98],
+    });
+  });
+});

@@ -410,6 +410,50 @@ export function fillerBytes(n: number): Uint8Array {
 
 // ------------------------------------------------------------------ lexing
 
+/** Whitespace as JavaScript's `\s` knows it. Only space, tab, CR (and LF between lines) may be used. */
+const WHITESPACE = /\s/;
+/** What ends a word: whitespace of any kind (the odd kinds are then refused), or punctuation. */
+const WORD_END = /[\s()",=#]/;
+
+/** Names of the whitespace characters other than space, tab, CR and LF. */
+const SPACE_NAMES: Readonly<Record<number, string>> = {
+  0x0b: 'vertical tab',
+  0x0c: 'form feed',
+  0xa0: 'no-break space',
+  0x1680: 'ogham space mark',
+  0x2000: 'en quad',
+  0x2001: 'em quad',
+  0x2002: 'en space',
+  0x2003: 'em space',
+  0x2004: 'three-per-em space',
+  0x2005: 'four-per-em space',
+  0x2006: 'six-per-em space',
+  0x2007: 'figure space',
+  0x2008: 'punctuation space',
+  0x2009: 'thin space',
+  0x200a: 'hair space',
+  0x2028: 'line separator',
+  0x2029: 'paragraph separator',
+  0x202f: 'narrow no-break space',
+  0x205f: 'medium mathematical space',
+  0x3000: 'ideographic space',
+  0xfeff: 'byte order mark',
+};
+
+/** `U+00A0 no-break space is not allowed here; use a plain space`. */
+function oddSpaceMessage(c: string): string {
+  const cp = c.codePointAt(0)!;
+  const name = SPACE_NAMES[cp] ?? 'whitespace';
+  const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const use =
+    cp === 0x2028 || cp === 0x2029 || cp === 0x0b || cp === 0x0c
+      ? 'use a plain space, or a line break (LF or CR LF) to end the line'
+      : cp === 0xfeff
+        ? 'a byte order mark may only start the file'
+        : 'use a plain space';
+  return `${code} ${name} is not allowed here; ${use}`;
+}
+
 type TokType = 'word' | 'string' | '(' | ')' | ',' | '=' | '=>';
 
 interface Tok {
@@ -456,6 +500,9 @@ class LineParser {
       const c = s[i]!;
       if (c === ' ' || c === '\t' || c === '\r') {
         i++;
+      } else if (WHITESPACE.test(c)) {
+        // Any other whitespace would end a word without being skipped: refuse it.
+        this.fail(i + 1, oddSpaceMessage(c));
       } else if (c === '#') {
         this.comment = s.slice(i + 1);
         return;
@@ -474,7 +521,7 @@ class LineParser {
         }
       } else {
         let j = i;
-        while (j < s.length && !/[\s()",=#]/.test(s[j]!)) j++;
+        while (j < s.length && !WORD_END.test(s[j]!)) j++;
         this.toks.push({ type: 'word', text: s.slice(i, j), col: i + 1, end: j + 1 });
         i = j;
       }
@@ -579,7 +626,9 @@ interface ParseState {
  * message saying what was expected) at the first problem.
  */
 export function parseScenario(text: string, fileName = '<scenario>'): Scenario {
-  const lines = text.split(/\r?\n/);
+  // A UTF-8 byte order mark may start the file (editors on Windows write one).
+  const body = text.startsWith('\ufeff') ? text.slice(1) : text;
+  const lines = body.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const st: ParseState = {
     file: fileName,
