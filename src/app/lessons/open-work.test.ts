@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeRun, parseScenario, runScenario } from '../../core';
 import { OPEN_BUDGET, type OpenProgress, type PlainRun } from './open-protocol';
-import { installMeter, openWork } from './open-work';
+import { MAX_SCENARIO_CHARS, installMeter, openWork } from './open-work';
 import { rebuild } from './opener';
 
 const handshake = readFileSync(
@@ -63,6 +63,15 @@ describe('the opening worker', () => {
     );
     expect(r).toMatchObject({ ok: false, kind: 'invalid' });
     expect(!r.ok && r.error).toMatch(/^bad\.scenario:2:3: /);
+  });
+
+  it('refuses a file too long to parse promptly, before parsing it', () => {
+    const text = `# ${'x'.repeat(MAX_SCENARIO_CHARS)}\n`;
+    const r = openWork.scenario(text, 'huge.scenario', OPEN_BUDGET, () => {});
+    expect(r).toMatchObject({ ok: false, kind: 'invalid' });
+    expect(!r.ok && r.error).toBe(
+      `huge.scenario has 1,048,579 characters; scenario files of up to 1,048,576 are opened`,
+    );
   });
 
   it('stops a scenario that would run for an hour at the budget, and says which limit', () => {

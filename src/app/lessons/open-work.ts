@@ -24,6 +24,13 @@ import type {
   PlainRunRequest,
 } from './open-protocol';
 
+/**
+ * The longest scenario file opened (characters). Parsing reports no progress
+ * and takes about a second per megabyte of dense lines, so a cap keeps it short
+ * of the page's stall watchdog; real scenario files are a few kilobytes.
+ */
+export const MAX_SCENARIO_CHARS = 1024 * 1024;
+
 /** Wall-clock ms between progress reports. */
 const REPORT_MS = 50;
 /** World steps between looks at the wall clock. */
@@ -127,6 +134,10 @@ function replay(run: PlainRunRequest, budget: OpenBudget): PlainRun {
 export const openWork: OpenWorkerApi = {
   scenario(text, name, budget, progress) {
     return metered(budget, progress, () => {
+      if (text.length > MAX_SCENARIO_CHARS)
+        throw new Error(
+          `${name} has ${text.length.toLocaleString('en-US')} characters; scenario files of up to ${MAX_SCENARIO_CHARS.toLocaleString('en-US')} are opened`,
+        );
       const sc = parseScenario(text, name);
       const { world } = runScenario(sc);
       return {
