@@ -38,6 +38,10 @@ const vitestJsonReport = process.env.VITEST_JSON_REPORT;
 
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
+  // The opening worker (src/app/lessons/open.worker.ts) is built as an ES module,
+  // its own file on this origin, so `script-src 'self'` (the CSP's fallback for
+  // workers) allows it; it loads only when something is first opened.
+  worker: { format: 'es' },
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],

@@ -90,7 +90,16 @@ test('dropping the last ACK of the teardown: the FIN comes again and TIME_WAIT s
   await app.press('server', 'recv()');
   await app.press('server', 'close()');
   // The server's FIN reaches the client at +50 ms; the client's ACK is then in flight.
-  await app.seek(1300 + 75);
+  // Counted from the instant close() was made: playback runs on between two clicks, by
+  // however much wall-clock time passed, so 1300 ms is not it on a busy machine.
+  const closedAt = await app.page.evaluate(() => {
+    const closes = window.tcpPlayground!.session.world.inputs.filter(
+      (i) =>
+        i.action.kind === 'call' && i.action.side === 'server' && i.action.call.name === 'close',
+    );
+    return closes[closes.length - 1]!.t;
+  });
+  await app.seek(closedAt + 75);
   expect(await app.state('client')).toBe('TIME_WAIT');
   const lastAck = app.segment(/^client to server \[\.\].*in flight/);
   await expect(lastAck).toHaveCount(1);

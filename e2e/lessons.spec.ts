@@ -71,7 +71,8 @@ test('a share link reproduces the identical run', async ({ app, browser }) => {
   expect(link).toContain('#run=');
   const other = await browser.newPage();
   await other.goto(link);
-  await expect(other.getByRole('region', { name: 'Client', exact: true })).toBeVisible();
+  // Replayed in a worker, then rebuilt on the page.
+  await expect(other.locator('.ls-notice')).toContainText('Opened the shared run');
   const again = await other.evaluate(() => {
     const s = window.tcpPlayground!.session;
     s.seek(4000);
@@ -144,7 +145,10 @@ test('a reload keeps the session, and saved sessions can be named, reopened and 
   expect(await app.state('client')).toBe('CLOSED');
   await app.page.getByRole('button', { name: 'Saved sessions' }).click();
   await dialog.getByRole('button', { name: 'Open my handshake' }).click();
+  // Replayed in a worker (the dialog closes so its progress bar can be reached), then shown.
+  await expect(app.page.locator('.ls-notice')).toContainText('Opened my handshake');
   expect(await app.state('client')).toBe('ESTABLISHED');
+  await app.page.getByRole('button', { name: 'Saved sessions' }).click();
   await dialog.getByRole('button', { name: 'Delete my handshake' }).click();
   await expect(dialog.getByText('No saved sessions yet.')).toBeVisible();
 });

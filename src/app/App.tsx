@@ -10,6 +10,7 @@ import { EndpointPanel } from './panels/EndpointPanel';
 import { EventLog } from './panels/EventLog';
 import { LinkPanel } from './panels/LinkPanel';
 import { TimeBar } from './panels/TimeBar';
+import type { OpenBudget } from './lessons/open-protocol';
 import { Session } from './session';
 import { SessionContext } from './use-session';
 import './theme.css';
@@ -17,8 +18,12 @@ import './app.css';
 
 declare global {
   interface Window {
-    /** The typed hook end-to-end tests and benchmarks use to reach the session. */
-    tcpPlayground?: { session: Session };
+    /**
+     * The typed hook end-to-end tests and benchmarks use to reach the session;
+     * `budget`, when set, replaces the work budget for opening files and links
+     * (lessons/open-protocol.ts) — a test raises it to hold the worker busy.
+     */
+    tcpPlayground?: { session: Session; budget?: OpenBudget };
   }
 }
 

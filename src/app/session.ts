@@ -14,6 +14,7 @@ import {
   type SharedRun,
   DEFAULT_SERVER_PORT,
   World,
+  WorkBudgetExceeded,
   parseIp,
   type Call,
   type CallHandle,
@@ -69,6 +70,12 @@ export class Session {
   selected: number | null = null;
   /** The scenario file this run was opened from (with the number of inputs it had then). */
   source: RunSource | null = null;
+  /**
+   * Set when the run reached its World's work budget (an opened file or link
+   * carries one, see lessons/opener.ts): playback stopped there. What was
+   * recorded can still be scrubbed, and acting at an earlier instant forks.
+   */
+  limit: string | null = null;
   /** Bumped on every change; views subscribe to it. */
   version = 0;
   private reuse: Record<Side, boolean> = { client: false, server: false };
@@ -161,7 +168,23 @@ export class Session {
       const t = this.cursor;
       this.world = this.world.fork(t);
     } else {
-      this.world.runUntil(this.cursor);
+      this.run(this.cursor);
+    }
+  }
+
+  /**
+   * Run the world up to `t`; past its work budget, stop playing and say so
+   * instead of throwing into a click handler or an animation frame.
+   */
+  private run(t: number): boolean {
+    try {
+      this.world.runUntil(t);
+      return true;
+    } catch (e) {
+      if (!(e instanceof WorkBudgetExceeded)) throw e;
+      this.limit = e.message;
+      this.playing = false;
+      return false;
     }
   }
 
@@ -304,6 +327,7 @@ export class Session {
     this.cursor = Math.min(cursor, world.now);
     this.playing = false;
     this.selected = null;
+    this.limit = null;
     this.changed();
   }
 
@@ -322,6 +346,7 @@ export class Session {
   reset(options: WorldOptions = this.options): void {
     this.world = new World(options);
     this.source = null;
+    this.limit = null;
     this.cursor = 0;
     this.playing = false;
     this.selected = null;
@@ -364,7 +389,7 @@ export class Session {
   /** Move the cursor to `t` (running the world forward when `t` is past its newest instant). */
   seek(t: number): void {
     const target = Math.max(0, t);
-    if (target > this.world.now) this.world.runUntil(target);
+    if (target > this.world.now) this.run(target);
     this.cursor = Math.min(target, this.world.now);
     this.changed();
   }
@@ -420,7 +445,11 @@ export class Session {
         next - target > lead
       )
         target = next - lead;
-      this.world.runUntil(target);
+      if (!this.run(target)) {
+        this.cursor = this.world.now;
+        this.changed();
+        return false;
+      }
     }
     this.cursor = Math.min(target, this.world.now);
     this.changed();

@@ -4,14 +4,24 @@
  * reported, never silently replaced (persist.ts refuses to overwrite it).
  */
 import { useState } from 'react';
-import { deleteSaved, importRun, listSaved, loadSaved, saveAs } from './actions';
+import { deleteSaved, listSaved, loadSaved, saveAs } from './actions';
 import { useT } from '../i18n';
 import { useSession } from '../use-session';
 import { messages } from './messages';
+import type { OpenFn } from './Toolbar';
 
 type Notify = (kind: 'ok' | 'error', text: string) => void;
 
-export function SavedSessions({ notify }: { notify: Notify }) {
+export function SavedSessions({
+  notify,
+  open,
+  onOpening,
+}: {
+  notify: Notify;
+  /** Replays the session in the worker (Toolbar's opener); the dialog closes first. */
+  open: OpenFn;
+  onOpening: () => void;
+}) {
   const session = useSession();
   const t = useT(messages);
   const [name, setName] = useState('');
@@ -52,9 +62,9 @@ export function SavedSessions({ notify }: { notify: Notify }) {
                 aria-label={`${t('reopen')} ${it.name}`}
                 onClick={() => {
                   const r = loadSaved(undefined, it.name);
-                  const done = r.ok ? importRun(session, r.run) : r;
-                  if (done.ok) notify('ok', t('opened', { name: it.name }));
-                  else notify('error', t('errorStored', { message: done.error }));
+                  if (!r.ok) return notify('error', t('errorStored', { message: r.error }));
+                  onOpening();
+                  void open({ kind: 'inputs', run: r.run }, { kind: 'stored', name: it.name });
                 }}
               >
                 {t('reopen')}

@@ -8,12 +8,15 @@
 import { Suspense, lazy, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useLang, useT } from '../i18n';
 import { useSessionQuietly } from '../use-session';
-import { download, standaloneSvg, svgToPng } from './download';
 import { messages } from './messages';
 import { useAutosave } from './autosave';
 
 /** The heavier half, loaded on first use. */
 const actions = () => import('./actions');
+import type { OpenJob, OpenRequest } from './opener';
+import type { Busy, Opening } from './opening';
+const ProgressPanel = lazy(() => actions().then((m) => ({ default: m.ProgressPanel })));
+const LimitNotice = lazy(() => actions().then((m) => ({ default: m.LimitNotice })));
 const SavedSessions = lazy(() => import('./Sessions').then((m) => ({ default: m.SavedSessions })));
 import './lessons.css';
 
@@ -23,6 +26,9 @@ interface GalleryEntry {
   readonly title: { en: string; zh: string };
   readonly summary: { en: string; zh: string };
 }
+
+/** Open a file, link or stored session (in a worker); true once it is on screen. */
+export type OpenFn = (request: OpenRequest, what: Opening) => Promise<boolean>;
 
 /** A message, with an optional action (e.g. discarding a damaged stored session). */
 type Notice = {
@@ -81,30 +87,42 @@ export function Toolbar() {
       setNotice({ kind, text, action }),
     [],
   );
-  useAutosave(notify, location.hash.startsWith('#run='));
+
+  // One opening at a time, in a worker (opening.ts, opener.ts): the run on
+  // screen changes only once the new one is known to be good and within budget.
+  const [busy, setBusy] = useState<Busy | null>(null);
+  const job = useRef<OpenJob | null>(null);
+  const open: OpenFn = useCallback(
+    async (request, what) =>
+      (await actions()).openWith({ session, lang, t, job, setBusy, setNotice }, request, what),
+    [session, lang, t],
+  );
+  const openRef = useRef(open);
+  useEffect(() => {
+    openRef.current = open;
+  }, [open]);
+  // Leaving the page's toolbar (never, in practice) stops any opening.
+  useEffect(() => () => job.current?.cancel(), []);
+
+  const linkAtStart = location.hash.startsWith('#run=');
+  useAutosave(notify, openRef, linkAtStart);
 
   const openText = useCallback(
-    async (text: string, name: string, id?: string) => {
-      const a = await actions();
-      try {
-        a.loadScenario(session, text, name, id);
-        setNotice({ kind: 'ok', text: t('opened', { name }) });
-      } catch (e) {
-        setNotice({ kind: 'error', text: t('errorFile', { name, message: a.problem(e) }) });
-      }
-    },
-    [session, t],
+    (text: string, name: string, id?: string) =>
+      open({ kind: 'scenario', text, name }, { kind: 'file', text, name, id }),
+    [open],
   );
 
-  // A share link in the address opens that run; a broken one is named and ignored.
+  // A share link in the address opens that run — at start-up, and when one is
+  // pasted into the address bar of the open page. A broken one is named and ignored.
   useEffect(() => {
-    if (!location.hash.startsWith('#run=')) return;
-    void actions().then((a) => {
-      const r = a.readLink(location.href);
-      const done = r.ok ? a.importRun(session, r.run) : r;
-      if (!done.ok) setNotice({ kind: 'error', text: t('errorLink', { message: done.error }) });
-    });
-    // Only at start-up.
+    const openLink = () => {
+      if (!location.hash.startsWith('#run=')) return;
+      void openRef.current({ kind: 'link', url: location.href }, { kind: 'link' });
+    };
+    openLink();
+    window.addEventListener('hashchange', openLink);
+    return () => window.removeEventListener('hashchange', openLink);
   }, []);
 
   // Drag-and-drop a scenario file anywhere on the page.
@@ -159,8 +177,10 @@ export function Toolbar() {
     try {
       const res = await fetch(`/scenarios/${g.file}`);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      await openText(await res.text(), g.file, g.id);
+      const text = await res.text();
+      // The dialog is modal: closed first, so the progress bar and Cancel can be reached.
       setGalleryOpen(false);
+      await openText(text, g.file, g.id);
     } catch (e) {
       setNotice({ kind: 'error', text: t('errorFetch', { name: g.file, message: String(e) }) });
     }
@@ -180,6 +200,7 @@ export function Toolbar() {
 
   const exportSvg = async (selector: string, base: string, png: boolean) => {
     try {
+      const { download, standaloneSvg, svgToPng } = await actions();
       const svg = document.querySelector<SVGSVGElement>(selector);
       if (!svg) throw new Error(`${base} is not on the page`);
       const text = standaloneSvg(svg);
@@ -199,11 +220,12 @@ export function Toolbar() {
     setCOpen(true);
   };
   const saveFile = async () => {
-    const f = (await actions()).scenarioText(session);
-    download(f.name, f.text, 'text/plain');
+    const a = await actions();
+    const f = a.scenarioText(session);
+    a.download(f.name, f.text, 'text/plain');
   };
   const savePcap = async () => {
-    const { writePcap } = await actions();
+    const { download, writePcap } = await actions();
     download(
       'tcp-playground.pcap',
       new Uint8Array(writePcap(session.world.trace.records)),
@@ -272,6 +294,11 @@ export function Toolbar() {
         </label>
       ) : null}
 
+      <Suspense fallback={null}>
+        {busy ? <ProgressPanel busy={busy} onCancel={() => busy.job.cancel()} /> : null}
+        <LimitNotice />
+      </Suspense>
+
       <div className="ls-notice" role="status" aria-live="polite">
         {notice ? (
           <p className={notice.kind === 'error' ? 'ls-error' : 'ls-ok'}>
@@ -330,7 +357,7 @@ export function Toolbar() {
         closeLabel={t('close')}
       >
         <Suspense fallback={<p>{t('loading')}</p>}>
-          <SavedSessions notify={notify} />
+          <SavedSessions notify={notify} open={open} onOpening={() => setSessionsOpen(false)} />
         </Suspense>
       </Dialog>
 
@@ -354,7 +381,11 @@ export function Toolbar() {
                   </button>
                   <button
                     type="button"
-                    onClick={() => download(`${side}.c`, programs[side], 'text/x-c')}
+                    onClick={() =>
+                      void actions().then((a) =>
+                        a.download(`${side}.c`, programs[side], 'text/x-c'),
+                      )
+                    }
                   >
                     {t('downloadC', { file: `${side}.c` })}
                   </button>

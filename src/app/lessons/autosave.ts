@@ -3,10 +3,11 @@
  * link opened one) and saved as it changes. Storage and decoding live in the
  * lazily loaded half (actions.ts), fetched once the page is up.
  */
-import { useEffect } from 'react';
+import { useEffect, type RefObject } from 'react';
 import { useT } from '../i18n';
 import { useSessionQuietly } from '../use-session';
 import { messages } from './messages';
+import type { OpenFn } from './Toolbar';
 
 type Notify = (
   kind: 'ok' | 'error',
@@ -14,7 +15,7 @@ type Notify = (
   action?: { label: string; run: () => void },
 ) => void;
 
-export function useAutosave(notify: Notify, linkOpened: boolean): void {
+export function useAutosave(notify: Notify, open: RefObject<OpenFn>, linkOpened: boolean): void {
   const session = useSessionQuietly();
   const t = useT(messages);
   useEffect(() => {
@@ -22,7 +23,7 @@ export function useAutosave(notify: Notify, linkOpened: boolean): void {
     let reported = false;
     let off = (): void => undefined;
     let alive = true;
-    void import('./actions').then((a) => {
+    void import('./actions').then(async (a) => {
       if (!alive) return;
       if (!linkOpened) {
         const r = a.loadCurrent();
@@ -35,11 +36,11 @@ export function useAutosave(notify: Notify, linkOpened: boolean): void {
               reported = false;
             },
           });
-        else if (r.run) {
-          const done = a.importRun(session, r.run);
-          if (done.ok) notify('ok', t('restored'));
-          else notify('error', t('errorStored', { message: done.error }));
-        }
+        // Replayed in the worker; saving starts once that has settled, so a
+        // click meanwhile does not overwrite the run being restored.
+        else if (r.run)
+          await open.current({ kind: 'inputs', run: r.run }, { kind: 'stored', name: null });
+        if (!alive) return;
       }
       const save = () => {
         const r = a.saveCurrent(undefined, session.exportRun());

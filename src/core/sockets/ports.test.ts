@@ -7,7 +7,7 @@ import { parseScenario } from '../formats/scenario';
 import { runScenario } from '../formats/scenario-runner';
 import type { CallRecord } from '../sim/trace';
 import { DEFAULT_SERVER_PORT, World } from '../sim/world';
-import { SERVER_IP, makeWorld, okRet, result } from '../testing/test-world';
+import { SERVER_IP, makeWorld, okRet } from '../testing/test-world';
 
 const calls = (w: World, side: string): CallRecord[] =>
   w.trace.records.filter((r): r is CallRecord => r.kind === 'call' && r.side === side);
