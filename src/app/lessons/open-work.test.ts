@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encodeRun, parseScenario, runScenario } from '../../core';
 import { OPEN_BUDGET, type OpenProgress, type PlainRun } from './open-protocol';
-import { MAX_SCENARIO_CHARS, installMeter, openWork } from './open-work';
+import { MAX_SCENARIO_CHARS, openWork } from './open-work';
 import { rebuild } from './opener';
 
 const handshake = readFileSync(
@@ -34,7 +34,6 @@ function opened(r: ReturnType<typeof openWork.scenario>): PlainRun {
   return r.run;
 }
 
-beforeAll(() => installMeter());
 
 describe('the opening worker', () => {
   it('runs a scenario to plain inputs the page rebuilds into the same run, with the same work', () => {

@@ -15,6 +15,7 @@ import {
   parseScenario,
   readLink,
   runScenario,
+  type Watch,
 } from '../../core';
 import type {
   OpenBudget,
@@ -34,56 +35,17 @@ export const MAX_SCENARIO_CHARS = 1024 * 1024;
 
 /** Wall-clock ms between progress reports. */
 const REPORT_MS = 50;
-/** World steps between looks at the wall clock. */
-const CHECK_EVERY = 256;
-
-interface Meter {
-  readonly budget: OpenBudget;
-  readonly progress: (p: OpenProgress) => void;
-  lastReport: number;
-}
-
-let meter: Meter | null = null;
-
-function report(m: Meter, w: World): void {
-  m.lastReport = performance.now();
-  m.progress({
-    phase: 'running',
-    events: w.stepsRun,
-    segments: w.trace.segments.length,
-    t: w.now,
-  });
-}
-
-/*
- * Every World step in this worker goes through the meter. runScenario builds
- * its own World and takes no work budget (issue 9, item 5, is being fixed in
- * the core), so this is where a scenario run is counted, reported and stopped
- * at the budget; replays also get the budget in their WorldOptions, which the
- * World enforces itself, inside a step too. This changes only the worker's
- * own copy of the core: the page's World is untouched.
+/**
+ * Report progress at most every REPORT_MS while a run goes on. The World stops
+ * itself at the budget (inside a step too); this only watches.
  */
-let installed = false;
-
-/** Put the meter on World.prototype.step (once). Only the worker (and tests of it) call this. */
-export function installMeter(): void {
-  if (installed) return;
-  installed = true;
-  const step = Object.getOwnPropertyDescriptor(World.prototype, 'step')!.value as (
-    this: World,
-  ) => boolean;
-  World.prototype.step = function meteredStep(this: World): boolean {
-    const m = meter;
-    if (m && this.stepsRun >= m.budget.events)
-      throw new WorkBudgetExceeded('events', m.budget.events);
-    const ran = step.call(this);
-    if (m) {
-      if (this.trace.segments.length > m.budget.segments)
-        throw new WorkBudgetExceeded('segments', m.budget.segments);
-      if (this.stepsRun % CHECK_EVERY === 0 && performance.now() - m.lastReport >= REPORT_MS)
-        report(m, this);
-    }
-    return ran;
+function watcher(progress: (p: OpenProgress) => void): Watch {
+  let last = performance.now();
+  return (w) => {
+    const now = performance.now();
+    if (now - last < REPORT_MS) return;
+    last = now;
+    progress({ phase: 'running', ...work(w), t: w.now });
   };
 }
 
@@ -93,36 +55,34 @@ const refuse = (kind: 'invalid' | 'budget', error: string): OpenResult => ({
   error,
 });
 
-/** Run `f` under the meter; any failure becomes a refusal that names it. */
-function metered(
-  budget: OpenBudget,
-  progress: (p: OpenProgress) => void,
-  f: () => PlainRun,
-): OpenResult {
-  meter = { budget, progress, lastReport: performance.now() };
+/** Run `f`, watched; any failure becomes a refusal that names it. */
+function metered(progress: (p: OpenProgress) => void, f: (watch: Watch) => PlainRun): OpenResult {
   progress({ phase: 'reading', events: 0, segments: 0, t: 0 });
   try {
-    return { ok: true, run: f() };
+    return { ok: true, run: f(watcher(progress)) };
   } catch (e) {
     if (e instanceof WorkBudgetExceeded) return refuse('budget', e.message);
     if (e instanceof RunBudgetExceeded)
       return refuse('budget', new WorkBudgetExceeded(e.what, e.limit).message);
     if (e instanceof ScenarioError) return refuse('invalid', e.format());
     return refuse('invalid', e instanceof Error ? e.message : String(e));
-  } finally {
-    meter = null;
   }
 }
 
 const work = (w: World) => ({ events: w.stepsRun, segments: w.trace.segments.length });
 
 /** Replay a decoded run up to its cursor, as the page will rebuild it. */
-function replay(run: PlainRunRequest, budget: OpenBudget): PlainRun {
+function replay(run: PlainRunRequest, budget: OpenBudget, watch: Watch): PlainRun {
   const last = run.inputs[run.inputs.length - 1];
   // Refused before any work when the inputs themselves say they need more.
   if (last && last.steps > budget.events) throw new WorkBudgetExceeded('events', budget.events);
   // History (for scrubbing) is the page's business; the worker only proves the run is bounded.
-  const w = World.replay({ ...run.options, keepHistory: false, budget }, run.inputs, run.cursor);
+  const w = World.replay(
+    { ...run.options, keepHistory: false, budget },
+    run.inputs,
+    run.cursor,
+    watch,
+  );
   return {
     options: { ...run.options, keepHistory: undefined },
     inputs: run.inputs,
@@ -133,16 +93,16 @@ function replay(run: PlainRunRequest, budget: OpenBudget): PlainRun {
   };
 }
 
-/** What the worker does; open.worker.ts exposes it to the page. Call installMeter() first. */
+/** What the worker does; open.worker.ts exposes it to the page. */
 export const openWork: OpenWorkerApi = {
   scenario(text, name, budget, progress) {
-    return metered(budget, progress, () => {
+    return metered(progress, (watch) => {
       if (text.length > MAX_SCENARIO_CHARS)
         throw new Error(
           `${name} has ${text.length.toLocaleString('en-US')} characters; scenario files of up to ${MAX_SCENARIO_CHARS.toLocaleString('en-US')} are opened`,
         );
       const sc = parseScenario(text, name);
-      const { world } = runScenario(sc, { budget });
+      const { world } = runScenario(sc, { budget, watch });
       return {
         options: world.options,
         inputs: world.inputs,
@@ -153,13 +113,13 @@ export const openWork: OpenWorkerApi = {
     });
   },
   link(url, budget, progress) {
-    return metered(budget, progress, () => {
+    return metered(progress, (watch) => {
       const d = readLink(url);
       if (!d.ok) throw new Error(d.error);
-      return replay(d.run, budget);
+      return replay(d.run, budget, watch);
     });
   },
   inputs(run, budget, progress) {
-    return metered(budget, progress, () => replay(run, budget));
+    return metered(progress, (watch) => replay(run, budget, watch));
   },
 };

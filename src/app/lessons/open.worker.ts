@@ -5,7 +5,6 @@
  * terminate), never the page. The work itself is in open-work.ts.
  */
 import { expose } from 'comlink';
-import { installMeter, openWork } from './open-work';
+import { openWork } from './open-work';
 
-installMeter();
 expose(openWork);

@@ -35,6 +35,7 @@ import {
   WorkBudgetExceeded,
   type WorkBudget,
   type WorldOptions,
+  type Watch,
 } from '../sim/world';
 import { IDLE_CAP_MS, WORK_BUDGET } from './limits';
 
@@ -86,6 +87,8 @@ export interface RunOptions {
   readonly capMs?: number;
   /** The most work the run may do; WORK_BUDGET by default, each part of it replaced when given. */
   readonly budget?: WorkBudget;
+  /** Looks at the world every WATCH_EVERY steps (progress of a long run). */
+  readonly watch?: Watch;
 }
 
 export const STILL_BLOCKED = '(still blocked)';
@@ -127,6 +130,7 @@ interface Due {
 export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
   const budget = { ...WORK_BUDGET, ...opts.budget };
   const world = new World({ ...worldOptions(sc), budget });
+  if (opts.watch) world.watch(opts.watch);
   try {
     return play(sc, world, opts);
   } catch (e) {

@@ -91,6 +91,11 @@ export interface WorldView {
   readonly sockets: Readonly<Record<Side, readonly SocketView[]>>;
 }
 
+/** Something that looks at a world as it runs (reads only). */
+export type Watch = (w: World) => void;
+/** How often (in scheduler steps) a watcher is called. */
+export const WATCH_EVERY = 256;
+
 export class World {
   readonly sched = new Scheduler();
   readonly trace = new Trace();
@@ -101,6 +106,7 @@ export class World {
   readonly server: Host;
   readonly inputs: Input[] = [];
   private steps = 0;
+  private watcher: Watch | null = null;
   /** Set when the work budget ran out inside an event; thrown at the end of it. */
   private exceeded: WorkBudgetExceeded | null = null;
   private nextSegId = 0;
@@ -127,6 +133,11 @@ export class World {
     });
     this.client = new Host(env('client', options.clientIp ?? DEFAULT_CLIENT_IP));
     this.server = new Host(env('server', options.serverIp ?? DEFAULT_SERVER_IP));
+  }
+
+  /** Call `fn` every WATCH_EVERY steps (progress reports of a long run); null to stop. */
+  watch(fn: Watch | null): void {
+    this.watcher = fn;
   }
 
   host(side: Side): Host {
@@ -246,6 +257,7 @@ export class World {
     this.steps++;
     const ran = this.sched.step();
     if (this.exceeded) throw this.exceeded;
+    if (this.watcher && this.steps % WATCH_EVERY === 0) this.watcher(this);
     return ran;
   }
 
@@ -321,8 +333,14 @@ export class World {
   }
 
   /** Rebuild a run from its options and inputs, standing at `until` (or after the last input). */
-  static replay(options: WorldOptions, inputs: readonly Input[], until?: number): World {
+  static replay(
+    options: WorldOptions,
+    inputs: readonly Input[],
+    until?: number,
+    watch?: Watch,
+  ): World {
     const w = new World(options);
+    if (watch) w.watch(watch);
     for (const i of inputs) {
       while (w.steps < i.steps && w.step());
       if (w.sched.now < i.t) w.sched.now = i.t;
