@@ -2,10 +2,11 @@
  * A connection's history, kept small: the events its machine took, each with
  * its instant, and a snapshot every `CHECKPOINT_EVERY` events. The state at any
  * instant is the nearest checkpoint before it with the events after it replayed
- * by an actor restored from that checkpoint: at most CHECKPOINT_EVERY - 1
- * steps. (XState's `transition()` would do the same, but builds a new actor
- * system for every step.) Nothing listens to the replaying actor, so what it
- * sends goes nowhere.
+ * through the machine's pure transition: at most CHECKPOINT_EVERY - 1 steps.
+ * The actor scope it needs is an inert one made once, where actions that
+ * would have effects (the emit of what a step sent) do nothing. (XState's
+ * `transition()` builds a new actor and system for every step, and restoring
+ * an actor from a snapshot walks the whole context, byte stores included.)
  *
  * Replay is exact because a machine's every input is an event it was sent
  * (timers included: their deadlines are in the TCB), its handlers are pure,
@@ -33,6 +34,8 @@ export class ConnHistory {
     this.checkpoints = [initial];
   }
 
+  private scope: ActorScopeOf | null = null;
+
   /** Events recorded so far. */
   get length(): number {
     return this.events.length;
@@ -56,14 +59,29 @@ export class ConnHistory {
       else hi = mid;
     }
     const j = Math.floor(lo / CHECKPOINT_EVERY);
-    const snap = this.checkpoints[j]!;
-    const first = j * CHECKPOINT_EVERY;
-    if (first === lo) return snap;
-    const replay = createActor(tcpMachine, { snapshot: snap, input: this.input });
-    replay.start();
-    for (let i = first; i < lo; i++) replay.send(this.events[i]!);
-    const at = replay.getSnapshot();
-    replay.stop();
-    return at;
+    let snap = this.checkpoints[j]!;
+    const scope = this.scope ?? (this.scope = inertScope(this.input));
+    for (let i = j * CHECKPOINT_EVERY; i < lo; i++)
+      snap = tcpMachine.transition(snap, this.events[i]!, scope);
+    return snap;
   }
+}
+
+type ActorScopeOf = Parameters<typeof tcpMachine.transition>[2];
+
+/** An actor scope in which replayed steps change nothing outside the snapshot. */
+function inertScope(input: TcbInput): ActorScopeOf {
+  const self = createActor(tcpMachine, { input });
+  const scope = {
+    self,
+    id: '',
+    sessionId: '',
+    logger: () => {},
+    defer: () => {},
+    system: self.system,
+    stopChild: () => {},
+    emit: () => {},
+    actionExecutor: () => {},
+  };
+  return scope;
 }
