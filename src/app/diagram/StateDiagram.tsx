@@ -5,7 +5,7 @@
 import { useId, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { causeText, type Side, type StateName } from '../../core';
 import { useLang, useT } from '../i18n';
-import { describeIn } from './descriptions';
+import { labelsIn } from './descriptions';
 import { useSession } from '../use-session';
 import {
   RECENT_MS,
@@ -48,7 +48,9 @@ export function StateDiagram() {
   const session = useSession();
   const t = useT(messages);
   const { lang } = useLang();
-  const tr = (l: string): string => describeIn(lang, l);
+  /** Labels in the UI's language, looked up by transition id, without repeats. */
+  const edgeLabels = (e: DiagramEdge): string[] => labelsIn(lang, e.transitions);
+  const selfLabels = (n: DiagramNode): string[] => labelsIn(lang, n.self);
   const reduced = useReducedMotion();
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const [focus, setFocus] = useState<Focus | null>(null);
@@ -81,7 +83,7 @@ export function StateDiagram() {
 
   // ---------------------------------------------------------------- edges
   const edges = GRAPH.edges.map((e) => {
-    const label = t('edgeLabel', { from: e.from, to: e.to, labels: e.labels.map(tr).join('; ') });
+    const label = t('edgeLabel', { from: e.from, to: e.to, labels: edgeLabels(e).join('; ') });
     const focused = focus?.kind === 'edge' && focus.edge.id === e.id;
     return (
       <g
@@ -96,7 +98,7 @@ export function StateDiagram() {
         onFocus={() => show({ kind: 'edge', edge: e })}
         onBlur={hide}
       >
-        <title>{`${t('edgeTitle', { from: e.from, to: e.to })}\n${e.labels.map(tr).join('\n')}`}</title>
+        <title>{`${t('edgeTitle', { from: e.from, to: e.to })}\n${edgeLabels(e).join('\n')}`}</title>
         <path className="dg-hit" d={e.path} />
         <path
           className="dg-line"
@@ -157,7 +159,8 @@ export function StateDiagram() {
   const secondLine = (n: DiagramNode, here: readonly Side[]) => {
     const BADGE = 48;
     const GAP = 4;
-    const selfText = n.selfLabels.length ? t('selfCount', { n: n.selfLabels.length }) : '';
+    const self = selfLabels(n);
+    const selfText = self.length ? t('selfCount', { n: self.length }) : '';
     const selfW = selfText ? 6 + selfText.length * 6 : 0;
     const total =
       here.length * BADGE +
@@ -189,9 +192,10 @@ export function StateDiagram() {
   const nodes = GRAPH.nodes.map((n) => {
     const here = SIDES.filter((s) => state[s] === n.id);
     const who = here.map(sideName).join(', ');
+    const self = selfLabels(n);
     const selfText =
-      n.selfLabels.length > 0
-        ? t('nodeSelf', { n: n.selfLabels.length, labels: n.selfLabels.map(tr).join('; ') })
+      self.length > 0
+        ? t('nodeSelf', { n: self.length, labels: self.join('; ') })
         : t('nodeNoSelf');
     const label = t('nodeLabel', {
       state: n.id,
@@ -215,7 +219,7 @@ export function StateDiagram() {
         onFocus={() => show({ kind: 'node', node: n })}
         onBlur={hide}
       >
-        <title>{`${n.id}\n${n.selfLabels.map((l) => `↻ ${tr(l)}`).join('\n')}`}</title>
+        <title>{`${n.id}\n${self.map((l) => `↻ ${l}`).join('\n')}`}</title>
         <rect className="dg-ring" x={x - 4} y={y - 4} width={n.w + 8} height={n.h + 8} rx={11} />
         <rect
           className="dg-box"
@@ -267,18 +271,18 @@ export function StateDiagram() {
               {t('edgeTitle', { from: focus.edge.from, to: focus.edge.to })}
             </div>
             <ul>
-              {focus.edge.labels.map((l) => (
-                <li key={l}>{tr(l)}</li>
+              {edgeLabels(focus.edge).map((l) => (
+                <li key={l}>{l}</li>
               ))}
             </ul>
           </>
         ) : (
           <>
             <div className="dg-tip-title">{t('staysIn', { state: focus.node.id })}</div>
-            {focus.node.selfLabels.length ? (
+            {focus.node.self.length ? (
               <ul>
-                {focus.node.selfLabels.map((l) => (
-                  <li key={l}>{tr(l)}</li>
+                {selfLabels(focus.node).map((l) => (
+                  <li key={l}>{l}</li>
                 ))}
               </ul>
             ) : (
@@ -384,13 +388,13 @@ export function StateDiagram() {
           </thead>
           <tbody>
             {GRAPH.nodes
-              .filter((n) => n.selfLabels.length > 0)
+              .filter((n) => n.self.length > 0)
               .map((n) => (
                 <tr key={n.id}>
                   <th scope="row" className="mono">
                     {n.id}
                   </th>
-                  <td>{n.selfLabels.map(tr).join(' · ')}</td>
+                  <td>{selfLabels(n).join(' · ')}</td>
                 </tr>
               ))}
           </tbody>

@@ -42,7 +42,7 @@ export interface DiagramNode {
   readonly h: number;
   /** Transitions that stay in this state. */
   readonly self: readonly DiagramTransition[];
-  /** `self` labels without repeats, in machine order. */
+  /** `self` labels (the machine's English) without repeats, in machine order; the UI translates `self` by id. */
   readonly selfLabels: readonly string[];
 }
 
@@ -52,7 +52,7 @@ export interface DiagramEdge {
   readonly from: StateName;
   readonly to: StateName;
   readonly transitions: readonly DiagramTransition[];
-  /** Labels without repeats, in machine order. */
+  /** Labels (the machine's English) without repeats, in machine order; the UI translates `transitions` by id. */
   readonly labels: readonly string[];
   /** An edge of RFC 9293 Figure 5 (drawn solid); the rest are resets, aborts and timeouts. */
   readonly main: boolean;

@@ -16,6 +16,7 @@ import {
   type StateRecord,
 } from '../../core';
 import { machineTransitions } from '../diagram/graph';
+import { whatOf } from '../diagram/descriptions';
 import type { Lang } from '../i18n';
 import { explain, fmtTime, spaceOut } from './explain';
 import { buildSteps, type CallStep, type StateStep, type Step } from './steps';
@@ -138,30 +139,55 @@ describe('explanations of the shipped scenarios', () => {
 
 const rcv = (flags: number): StateCause => ({ kind: 'segment', flags });
 
-/** The cause the host would record for a machine transition. */
-function causeFor(event: string, label: string): StateCause {
-  if (event === 'PASSIVE_OPEN') return { kind: 'call', call: 'listen' };
-  if (event === 'ACTIVE_OPEN') return { kind: 'call', call: 'connect' };
-  if (event === 'CLOSE') return { kind: 'call', call: 'close', variant: 'plain' };
-  if (event === 'ABORT')
+/**
+ * The flags of the segment each kind of received-segment transition stands
+ * for, by what the transition is (its id after the slash, 'rcv-fin').
+ */
+const SEGMENT_FLAGS: Readonly<Record<string, number>> = {
+  'rcv-any': ACK,
+  rcv: ACK,
+  'rcv-ack': ACK,
+  'rcv-ack-of-fin': ACK,
+  'rcv-ack-of-unsent': ACK,
+  'rcv-bad-ack': ACK,
+  'rcv-no-ack': ACK,
+  'rcv-unacceptable': ACK,
+  'rcv-data-after-close': PSH | ACK,
+  'rcv-fin': FIN | ACK,
+  'rcv-fin-ack': FIN | ACK,
+  'rcv-fin-again': FIN | ACK,
+  'rcv-ack-fin': FIN | ACK,
+  'rcv-syn': SYN,
+  'rcv-syn-again': SYN,
+  'rcv-syn-passive': SYN,
+  'rcv-syn-ack': SYN | ACK,
+  'rcv-syn-ack-fin': SYN | FIN | ACK,
+  'rcv-rst': RST | ACK,
+  'rcv-rst-ack': RST | ACK,
+  'rcv-rst-active': RST | ACK,
+  'rcv-rst-passive': RST | ACK,
+  'rcv-rst-in-window': RST | ACK,
+  'rcv-rst-outside': RST | ACK,
+};
+
+/** The cause the host would record for a machine transition, chosen by its event and id. */
+function causeFor(t: { readonly event: string; readonly id: string }): StateCause {
+  const what = whatOf(t.id);
+  if (t.event === 'PASSIVE_OPEN') return { kind: 'call', call: 'listen' };
+  if (t.event === 'ACTIVE_OPEN') return { kind: 'call', call: 'connect' };
+  if (t.event === 'CLOSE') return { kind: 'call', call: 'close', variant: 'plain' };
+  if (t.event === 'ABORT')
     return {
       kind: 'call',
       call: 'close',
-      variant: label.startsWith('close() with unread data') ? 'unreadData' : 'linger0',
+      variant: what === 'abort-unread' ? 'unreadData' : 'linger0',
     };
-  if (event === 'RTX_TIMEOUT') return { kind: 'timer', timer: 'rtx' };
-  if (event === 'FIN_WAIT_2_TIMEOUT') return { kind: 'timer', timer: 'finWait2' };
-  if (event === 'TIME_WAIT_TIMEOUT') return { kind: 'timer', timer: 'timeWait' };
-  // What was received: the label before " / " (what is sent in reply comes after).
-  const r = label.split(' / ')[0]!;
-  if (r.includes('RST')) return rcv(RST | ACK);
-  if (r.includes('SYN,ACK,FIN')) return rcv(SYN | FIN | ACK);
-  if (r.includes('SYN,ACK')) return rcv(SYN | ACK);
-  if (r.startsWith('rcv SYN')) return rcv(SYN);
-  if (r.includes('data after close')) return rcv(PSH | ACK);
-  if (r.includes('ACK of FIN')) return rcv(ACK);
-  if (r.includes('FIN')) return rcv(FIN | ACK);
-  return rcv(ACK);
+  if (t.event === 'RTX_TIMEOUT') return { kind: 'timer', timer: 'rtx' };
+  if (t.event === 'FIN_WAIT_2_TIMEOUT') return { kind: 'timer', timer: 'finWait2' };
+  if (t.event === 'TIME_WAIT_TIMEOUT') return { kind: 'timer', timer: 'timeWait' };
+  const flags = SEGMENT_FLAGS[what];
+  if (flags === undefined) throw new Error(`no segment for ${t.id}`);
+  return rcv(flags);
 }
 
 function stateStep(from: StateRecord['from'], to: StateRecord['to'], cause: StateCause): StateStep {
@@ -190,13 +216,22 @@ function stateStep(from: StateRecord['from'], to: StateRecord['to'], cause: Stat
 describe('explanations of the machine', () => {
   const changes = machineTransitions().filter((t) => t.from !== t.to);
 
+  it('knows the segment of every kind of received-segment transition, and no other', () => {
+    const whats = new Set(
+      machineTransitions()
+        .filter((t) => t.event === 'SEGMENT')
+        .map((t) => whatOf(t.id)),
+    );
+    expect(Object.keys(SEGMENT_FLAGS).sort()).toEqual([...whats].sort());
+  });
+
   it.each(LANGS)('covers every transition that changes state (%s), under both profiles', (lang) => {
     const missing: string[] = [];
     for (const p of [LINUX, RFC])
       for (const t of changes) {
-        const cause = causeFor(t.event, t.label);
+        const cause = causeFor(t);
         const e = explain(stateStep(t.from, t.to, cause), lang, p);
-        const what = `${p.name} ${t.from}->${t.to} ${t.label} (${causeText(cause)})`;
+        const what = `${p.name} ${t.id} ${t.from}->${t.to} (${causeText(cause)})`;
         if (e.fallback) missing.push(what);
         checkText(e.text, lang, what);
       }
