@@ -24,12 +24,12 @@ export function parseArgs(argv: readonly string[]): CampaignOptions | { error: s
     runs: 1000,
     kinds: KINDS,
     workers: Math.max(1, Math.min(availableParallelism(), 4)),
-    timeoutMs: 5000,
+    timeoutMs: 2000,
     heapMb: 512,
-    maxShrink: 3,
-    shrinkTimeoutMs: 1500,
-    shrinkTests: 250,
-    shrinkMs: 90_000,
+    maxShrink: 2,
+    shrinkTimeoutMs: 600,
+    shrinkTests: 200,
+    shrinkMs: 45_000,
     outDir: null as string | null,
   };
   const num = (name: string, v: string | undefined, lo: number): number | { error: string } => {

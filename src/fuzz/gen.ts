@@ -281,17 +281,25 @@ function generatedScenario(rng: Rng): string {
 function mutateText(rng: Rng, text: string): string {
   const lines = text.split('\n');
   const at = rng.int(0, Math.max(0, lines.length - 1));
+  // Characters go where the parser looks: mostly into lines that are not comments.
+  const code = lines.flatMap((l, i) => (/^\s*(#|$)/.test(l) ? [] : [i]));
+  const codeAt = (): number => {
+    if (code.length === 0 || rng.chance(0.1)) return rng.int(0, text.length);
+    const i = rng.pick(code);
+    const start = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
+    return start + rng.int(0, lines[i]!.length);
+  };
   const op = rng.weighted<string>([
-    [3, 'number'],
-    [2, 'insertLine'],
-    [2, 'deleteLine'],
-    [1, 'dupLine'],
-    [1, 'swap'],
-    [3, 'oddChar'],
-    [2, 'whitespace'],
-    [1, 'bom'],
+    [6, 'number'],
+    [4, 'insertLine'],
+    [4, 'deleteLine'],
+    [2, 'dupLine'],
+    [2, 'swap'],
+    [2, 'oddChar'],
+    [1, 'whitespace'],
+    [0.5, 'bom'],
     [1, 'crlf'],
-    [1, 'truncate'],
+    [2, 'truncate'],
     [1, 'long'],
   ]);
   switch (op) {
@@ -317,11 +325,13 @@ function mutateText(rng: Rng, text: string): string {
       return lines.join('\n');
     }
     case 'oddChar': {
-      const i = rng.int(0, text.length);
+      const i = codeAt();
       return text.slice(0, i) + oddChar(rng) + text.slice(i);
     }
     case 'whitespace': {
-      const spaces = [...text.matchAll(/ /g)];
+      const spaces = [...text.matchAll(/ /g)].filter(
+        (m) => !/#/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)),
+      );
       if (spaces.length === 0) return text;
       const i = rng.pick(spaces).index;
       const ws = rng.pick(['\u00A0', '\u000B', '\u000C', '\u2028', '\u3000', '\t', '\u1680']);
@@ -334,7 +344,7 @@ function mutateText(rng: Rng, text: string): string {
     case 'truncate':
       return text.slice(0, rng.int(0, text.length));
     default: {
-      const i = rng.int(0, text.length);
+      const i = codeAt();
       return text.slice(0, i) + longToken(rng) + text.slice(i);
     }
   }

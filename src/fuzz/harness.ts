@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate } from './gen';
+import { b64ToJson, generate } from './gen';
 import { Pool, type Result } from './pool';
 import { Rng } from './rng';
 import { Budget, covers, shrinkInput } from './shrink';
@@ -179,38 +179,53 @@ async function shrinkAll(
   findings: Finding[],
   log: (line: string) => void,
 ): Promise<void> {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) groups.set(f.group, [...(groups.get(f.group) ?? []), f]);
-  // Groups are shrunk side by side; within a group, smallest input first, and an
-  // input that holds an earlier reproducer is taken to be the same bug.
-  await mapLimit(o.workers, [...groups.values()], async (fs) => {
-    const byIndex = new Map(fs.map((f) => [f, f.index]));
-    const todo = [...fs].sort((a, b) => sizeOf(a.input) - sizeOf(b.input));
-    const done: Finding[] = [];
-    for (const f of todo) {
-      const cover = done.find((d) => d.reproducer && covers(d.reproducer, f.input));
-      if (cover) {
-        f.coveredBy = byIndex.get(cover);
-        continue;
-      }
-      if (done.length >= o.maxShrink) break;
-      const budget = new Budget(o.shrinkTests, o.shrinkMs);
-      const rep = await shrinkInput(
-        f.input,
-        async (cand) => sameFailure(f, await pool.run(cand, o.shrinkTimeoutMs)),
-        budget,
-      );
-      // Check it with the full limits.
-      const check = await pool.run(rep);
-      f.reproducer = sameFailure(f, check) ? rep : f.input;
-      f.reproducerOutcome = sameFailure(f, check) ? check.outcome : f.outcome;
-      f.shrinkTests = budget.tests;
-      done.push(f);
-      log(
-        `  shrunk ${f.kind} #${f.index} (${f.group}): ${sizeOf(f.input)} → ${sizeOf(f.reproducer)} characters in ${budget.tests} tests`,
-      );
+  // Smallest inputs first. An input that holds a reproducer already found in its
+  // group is taken to be the same bug and not shrunk. A hang or runaway memory says
+  // nothing about its cause, so those groups get more shrinks than crashes, whose
+  // signature already tells them apart.
+  const todo = [...findings].sort(
+    (a, b) => a.group.localeCompare(b.group) || sizeOf(a.input) - sizeOf(b.input),
+  );
+  const done = new Map<string, Finding[]>();
+  const limit = (f: Finding) =>
+    f.outcome === 'hang' || f.outcome === 'growth' ? o.maxShrink * 3 : o.maxShrink;
+  await mapLimit(o.workers, todo, async (f) => {
+    const mine = done.get(f.group) ?? [];
+    done.set(f.group, mine);
+    const cover = mine.find((d) => d.reproducer && covers(d.reproducer, f.input));
+    if (cover) {
+      f.coveredBy = cover.index;
+      return;
     }
+    if (mine.length >= limit(f)) return;
+    mine.push(f);
+    const budget = new Budget(o.shrinkTests, o.shrinkMs);
+    const rep = await shrinkInput(
+      f.input,
+      async (cand) => sameFailure(f, await pool.run(cand, o.shrinkTimeoutMs)),
+      budget,
+    );
+    // Check it with the full limits.
+    const check = await pool.run(rep);
+    f.reproducer = sameFailure(f, check) ? rep : f.input;
+    f.reproducerOutcome = sameFailure(f, check) ? check.outcome : f.outcome;
+    f.shrinkTests = budget.tests;
+    log(
+      `  shrunk ${f.kind} #${f.index} (${f.group}): ${sizeOf(f.input)} → ${sizeOf(f.reproducer)} characters in ${budget.tests} tests`,
+    );
   });
+}
+
+/** A run's JSON with long arrays cut to their ends, and long strings to their start. */
+function abridge(v: unknown): unknown {
+  if (Array.isArray(v))
+    return v.length > 8
+      ? [...v.slice(0, 4).map(abridge), `… ${v.length - 6} more …`, ...v.slice(-2).map(abridge)]
+      : v.map(abridge);
+  if (typeof v === 'string' && v.length > 60) return `${v.slice(0, 40)}… (${v.length} characters)`;
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, abridge(x)]));
+  return v;
 }
 
 /** An input for a terminal: escapes for anything not printable ASCII, long runs of one character abbreviated. */
@@ -227,8 +242,13 @@ export function show(i: FuzzInput, max = 600): string {
   switch (i.kind) {
     case 'scenario':
       return `scenario text ${cut(esc(i.text))}`;
-    case 'link':
-      return `link ${cut(esc(i.link))}`;
+    case 'link': {
+      const m = /^(?:[^#]*#(?:[^&]*&)*run=)?([^&]*)(.*)$/s.exec(i.link)!;
+      const run = b64ToJson(m[1]!);
+      if (run === undefined || m[2] !== '') return `link ${cut(esc(i.link))}`;
+      const at = i.link.length - m[1]!.length;
+      return `link ${at > 0 ? `${esc(i.link.slice(0, at))} + ` : ''}base64url of ${cut(esc(JSON.stringify(abridge(run))))}`;
+    }
     case 'session':
       return `stored current=${i.current === null ? 'null' : cut(esc(i.current))} saved=${i.saved === null ? 'null' : cut(esc(i.saved))}`;
   }
