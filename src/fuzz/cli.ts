@@ -24,7 +24,7 @@ export function parseArgs(argv: readonly string[]): CampaignOptions | { error: s
     runs: 1000,
     kinds: KINDS,
     workers: Math.max(1, Math.min(availableParallelism(), 4)),
-    timeoutMs: 2000,
+    timeoutMs: 3000,
     heapMb: 512,
     maxShrink: 2,
     shrinkTimeoutMs: 600,
