@@ -29,7 +29,7 @@ export function parseArgs(argv: readonly string[]): CampaignOptions | { error: s
     maxShrink: 2,
     shrinkTimeoutMs: 600,
     shrinkTests: 200,
-    shrinkMs: 45_000,
+    shrinkMs: 30_000,
     outDir: null as string | null,
   };
   const num = (name: string, v: string | undefined, lo: number): number | { error: string } => {

@@ -350,9 +350,57 @@ function mutateText(rng: Rng, text: string): string {
   }
 }
 
+/**
+ * A file the parser accepts: every setting within its documented range (a
+ * tiny MSS, 1 ms timers, a receive buffer of a few bytes, a narrow ephemeral
+ * range, a run of up to 10^10 s), so what the run does with them is tested,
+ * not the parser's refusal.
+ */
+function validScenario(rng: Rng): string {
+  const lines: string[] = [`seed ${rng.int(0, 1000)}`];
+  if (rng.chance(0.5)) lines.push(`set mss ${rng.pick([1, 8, 12, 13, 88, 536, 1460, 65535])}`);
+  if (rng.chance(0.3)) lines.push(`set timestamps ${rng.pick(['on', 'off'])}`);
+  for (const k of ['rtoMin', 'rtoInitial', 'rtoMax'])
+    if (rng.chance(0.3)) lines.push(`set ${k} ${rng.pick(['1ms', '200ms', '1s', '120s'])}`);
+  if (rng.chance(0.3)) lines.push(`set rcvBuf ${rng.pick([1, 10, 100, 1000, 65535])}`);
+  if (rng.chance(0.2)) lines.push(`set sndBuf ${rng.pick([1, 100, 65535])}`);
+  if (rng.chance(0.3)) {
+    const lo = rng.int(1024, 60000);
+    lines.push(`set ephemeralLow ${lo}`, `set ephemeralHigh ${lo + rng.pick([0, 1, 3, 100])}`);
+  }
+  if (rng.chance(0.3)) lines.push(`link both loss ${rng.pick(['0.1', '50%', '1'])}`);
+  lines.push(
+    '0 server l = socket()',
+    '0 server bind(l, 9821)',
+    '0 server listen(l)',
+    '0 server c = accept(l)',
+  );
+  if (rng.chance(0.5)) lines.push(`+0 server recv(c, ${rng.pick([1, 1024])})`);
+  const n = rng.chance(0.3) ? rng.int(2, 40) : 1;
+  for (let k = 0; k < n; k++) {
+    lines.push(`0.05 client s${k} = socket()`);
+    if (rng.chance(0.3)) lines.push(`+0 client bind(s${k}, 0)`);
+    lines.push(`+0 client connect(s${k}, server)`);
+  }
+  if (rng.chance(0.7)) lines.push(`+0 client send(s0, ${rng.pick([1, 100, 5000, 100000])})`);
+  if (rng.chance(0.3)) lines.push('+1 client close(s0)');
+  lines.push(
+    rng.chance(0.5)
+      ? 'run until idle'
+      : `run ${rng.pick(['10s', '1000s', '1000000', '9000000000'])}`,
+  );
+  return lines.join('\n') + '\n';
+}
+
 export function genScenario(rng: Rng): string {
   const { scenarios } = loadCorpus();
-  const fromFile = rng.chance(0.5);
+  const source = rng.weighted<string>([
+    [4, 'file'],
+    [4, 'grammar'],
+    [2, 'valid'],
+  ]);
+  if (source === 'valid') return validScenario(rng);
+  const fromFile = source === 'file';
   let text = fromFile ? rng.pick(scenarios).text : generatedScenario(rng);
   const edits = fromFile ? rng.int(1, 4) : rng.chance(0.3) ? rng.int(1, 2) : 0;
   for (let i = 0; i < edits; i++) text = mutateText(rng, text);
