@@ -37,6 +37,12 @@ import { runScenario } from './scenario-runner';
 const b64url = (text: string): string => Buffer.from(text, 'utf8').toString('base64url');
 const b64 = (data: Uint8Array): string => Buffer.from(data).toString('base64');
 
+/**
+ * PROPERTY_SCALE (default 1) multiplies the runs of each property test:
+ * `npm run test:deep` sets it to 10.
+ */
+const PROPERTY_SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
+
 function shared(w: World, extra: Partial<SharedRun> = {}): SharedRun {
   return { v: 1, options: w.options, inputs: w.inputs, cursor: w.now, ...extra };
 }
@@ -408,7 +414,7 @@ describe('the text form', () => {
           });
         },
       ),
-      { seed: 20260101, numRuns: 300 },
+      { seed: 20260101, numRuns: 300 * PROPERTY_SCALE },
     );
   });
 
@@ -420,7 +426,7 @@ describe('the text form', () => {
         expect(typeof r.ok).toBe('boolean');
         expect(readLink(`https://x/#run=${s}`).ok).toBe(r.ok);
       }),
-      { seed: 1, numRuns: 500 },
+      { seed: 1, numRuns: 500 * PROPERTY_SCALE },
     );
     fc.assert(
       fc.property(
@@ -431,14 +437,14 @@ describe('the text form', () => {
           expect(r.ok || r.error.length > 0).toBe(true);
         },
       ),
-      { seed: 2, numRuns: 500 },
+      { seed: 2, numRuns: 500 * PROPERTY_SCALE },
     );
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
         const r = decodeRun(b64url(JSON.stringify(v) ?? 'null'));
         expect(r.ok).toBe(false);
       }),
-      { seed: 3, numRuns: 300 },
+      { seed: 3, numRuns: 300 * PROPERTY_SCALE },
     );
   });
 });

@@ -19,6 +19,12 @@ import { LINK_LIMITS } from './limits';
 
 const SCENARIO_DIR = join(import.meta.dirname, '../../../public/scenarios');
 
+/**
+ * PROPERTY_SCALE (default 1) multiplies the runs of each property test:
+ * `npm run test:deep` sets it to 10.
+ */
+const PROPERTY_SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
+
 /** Parse, expecting a ScenarioError; return it. */
 function parseError(text: string): ScenarioError {
   try {
@@ -920,7 +926,7 @@ describe('formatScenario', () => {
           expect(parseScenario(formatScenario(sc))).toEqual(sc);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300 * PROPERTY_SCALE },
     );
   });
 

@@ -4,7 +4,8 @@
  * own promises (determinism, replay, fork).
  *
  * Seeds: FC_SEED (fast-check's seed; default below) and FC_RUNS (runs per
- * property) may be set in the environment. Every failure message names the
+ * property) may be set in the environment; PROPERTY_SCALE (default 1)
+ * multiplies the runs and the time limits (`npm run test:deep` sets it to 10). Every failure message names the
  * fast-check seed and the world's seed of the failing scenario.
  */
 import fc from 'fast-check';
@@ -29,9 +30,10 @@ import { recordToJson } from './trace';
 import { World, type WorldOptions } from './world';
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
-const RUNS = Number(process.env.FC_RUNS ?? 500);
+const PROPERTY_SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
+const RUNS = Number(process.env.FC_RUNS ?? 500) * PROPERTY_SCALE;
 /** Per-test time limit (ms): each property runs hundreds of simulations. */
-const LIMIT = 60_000;
+const LIMIT = 60_000 * PROPERTY_SCALE;
 console.log(`properties.test.ts: fast-check seed ${FC_SEED}, ${RUNS} runs per property`);
 
 /** Virtual time allowed after the scripted actions for everything to close. */

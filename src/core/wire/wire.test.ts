@@ -19,6 +19,12 @@ import {
   type WireField,
 } from './wire';
 
+/**
+ * PROPERTY_SCALE (default 1) multiplies the runs of each property test:
+ * `npm run test:deep` sets it to 10.
+ */
+const PROPERTY_SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
+
 const CLIENT = parseIp('192.0.2.10')!;
 const SERVER = parseIp('192.0.2.1')!;
 
@@ -226,7 +232,7 @@ describe('decoding', () => {
           0xffff,
         );
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * PROPERTY_SCALE },
     );
   });
 
@@ -253,7 +259,7 @@ describe('decoding', () => {
         i[[18, 19, 22, 24, 25][at % 5]!]! ^= 1 << bit;
         expect(verifyChecksums(i).ip).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: 300 * PROPERTY_SCALE },
     );
   });
 
