@@ -34,7 +34,6 @@ function opened(r: ReturnType<typeof openWork.scenario>): PlainRun {
   return r.run;
 }
 
-
 describe('the opening worker', () => {
   it('runs a scenario to plain inputs the page rebuilds into the same run, with the same work', () => {
     const seen: OpenProgress[] = [];
