@@ -23,7 +23,7 @@ import {
 } from './limits';
 import { decodeRun, encodeRun, type SharedRun } from './run-codec';
 import { DURATION_KEYS, ScenarioError, parseScenario, type Scenario } from './scenario';
-import { toCall, worldOptions } from './scenario-runner';
+import { runScenario, toCall, worldOptions } from './scenario-runner';
 
 /** Parse, returning the scenario or the error's message. */
 function parse(text: string): Scenario | string {
@@ -399,5 +399,21 @@ describe('limits: link settings, seed and times', () => {
       });
     const text = encodeRun(run({ seed: 1 }, inputs, TIME_LIMIT.max));
     expect(text.length).toBeLessThanOrEqual(MAX_RUN_TEXT);
+  });
+});
+
+describe('a failed call’s -1 passed on (found by the fuzz suite)', () => {
+  it('a scenario that closes what a failed accept() returned runs, and its run can be shared', () => {
+    const { world } = runScenario(
+      parseScenario('0 server l=socket()\n0 server c=accept(l)\n+0 server close(c)\n', 'f'),
+    );
+    const closes = world.inputs.filter(
+      (i) => i.action.kind === 'call' && i.action.call.name === 'close',
+    );
+    expect(closes).toHaveLength(1);
+    const text = encodeRun({ v: 1, options: world.options, inputs: world.inputs, cursor: 0 });
+    const back = decodeRun(text);
+    expect(back.ok).toBe(true);
+    expect(back.ok && back.run.inputs).toEqual(world.inputs);
   });
 });

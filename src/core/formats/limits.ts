@@ -169,7 +169,11 @@ export const MAX_RUN_SEND_BYTES = 4 * 1024 * 1024;
 
 /** The limits of socket-call arguments. */
 export const CALL_LIMITS = Object.freeze({
-  fd: whole(0, 65_535),
+  /**
+   * A descriptor, or -1: what a failed socket() or accept() returned, which a
+   * program may go on to use (the call then fails with EBADF, as in C).
+   */
+  fd: whole(-1, 65_535),
   port: whole(0, 65_535),
   backlog: whole(0, 65_535),
   /** recv(fd, LEN). */

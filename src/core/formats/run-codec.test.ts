@@ -772,7 +772,7 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'an fd of 65536',
     broken((j) => (callOf(j, 1).fd = 65536)),
-    'inputs[1].action.call.fd: expected an integer 0–65535, got 65536',
+    'inputs[1].action.call.fd: expected an integer -1–65535, got 65536',
   ],
   ['no fd', broken((j) => delete callOf(j, 2).fd), 'inputs[2].action.call.fd: missing'],
   [

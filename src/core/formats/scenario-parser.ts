@@ -732,7 +732,8 @@ function buildCall(
     const t = args[i]!.tok;
     if (t.type === 'string')
       p.fail(t.col, `expected a socket (a variable or an fd number), got a string`);
-    const fd = parseUint(t.text);
+    // -1 is what a failed socket() or accept() returned: a program may pass it on (EBADF).
+    const fd = t.text === '-1' ? -1 : parseUint(t.text);
     if (fd !== undefined) {
       if (!withinLimit(fd, CALL_LIMITS.fd))
         p.fail(

@@ -1197,7 +1197,8 @@ describe('RTO (RFC 6298) in the machine', () => {
   it.each(PROFILES)(
     '%s: after a retransmitted SYN and no RTT sample, data starts with RTO = 3 s (RFC 6298 §5.7)',
     (name) => {
-      const p = pair(name);
+      // Without timestamps: with them, the SYN,ACK's TSecr times the retransmitted SYN.
+      const p = pair(name, { timestamps: false });
       const { client, server, sched } = p;
       server.passiveOpen(S);
       client.activeOpen(C, SERVER);
@@ -1213,6 +1214,38 @@ describe('RTO (RFC 6298) in the machine', () => {
       expect(client.ctx.timers.rtx).toBe(t1 + 3000);
     },
   );
+
+  it('linux: with timestamps, the SYN,ACK echoing a retransmitted SYN gives an RTT sample (RFC 7323 §4.1)', () => {
+    const p = pair('linux');
+    const { client, server, sched } = p;
+    server.passiveOpen(S);
+    client.activeOpen(C, SERVER);
+    client.take(); // the first SYN is lost
+    sched.runUntil(1000); // retransmitted
+    sched.runUntil(1030); // 30 ms on the way there and back
+    transfer(client, server);
+    transfer(server, client);
+    expect(client.state).toBe('ESTABLISHED');
+    expect(client.ctx.rto.srtt).toBe(30);
+    expect(client.ctx.rto.backoff).toBe(0);
+  });
+
+  it('linux: with timestamps, the ACK of a retransmitted segment gives a sample and ends the backoff', () => {
+    let lost = 0;
+    const p = linked(
+      'linux',
+      10,
+      (from, s) => from === 'client' && s.payload.length > 0 && lost++ < 2,
+    );
+    const t0 = p.sched.now;
+    p.client.write('x');
+    p.sched.runUntil(t0 + 10_000);
+    expect(p.client.log.filter((s) => s.rtx)).toHaveLength(2);
+    expect(p.client.ctx.sndUna).toBe(C + 2);
+    // The ACK echoes the second retransmission's TSval: 20 ms, and no backoff left.
+    expect(p.client.ctx.rto.backoff).toBe(0);
+    expect(p.client.ctx.rto.srtt).toBeLessThan(100);
+  });
 
   it("Karn's rule: the ACK of a retransmitted segment gives no RTT sample", () => {
     // rfc profile: no timestamps, so Karn's rule applies in full (RFC 6298 §3).

@@ -303,6 +303,15 @@ function options(d: Draft, syn: boolean): TcpOptions {
 /** TSval: a 1 kHz clock (Linux's tcp_time_stamp_ms) with a per-connection random offset. */
 const tsVal = (d: Draft): number => (Math.floor(d.now) + d.tsOffset) >>> 0;
 
+/**
+ * The round trip an echoed TSval (TSecr) measures, in ms on the 1 kHz clock;
+ * null for an echo from the future or older than half the clock's cycle.
+ */
+function tsRtt(d: Draft, ecr: number): number | null {
+  const elapsed = (tsVal(d) - ecr) >>> 0;
+  return elapsed < 0x80000000 ? elapsed : null;
+}
+
 /** The 16-bit window field for a segment, and the advertised right edge it implies. */
 function windowField(d: Draft, syn: boolean): number {
   const free = freeWindow(d);
@@ -579,10 +588,18 @@ function ackAdvance(d: Draft, seg: Segment): void {
     }
     d.rtxQueue = q;
     // RFC 6298 §2 with Karn's rule: only a segment sent once gives a sample.
-    // RFC 6298 §5 (after 5.7): a backed-off RTO stays until a valid sample replaces it.
+    // RFC 6298 §5 (after 5.7): a backed-off RTO stays until a valid sample replaces it;
+    // Linux tcp_ack_update_rtt() ends the backoff on every valid sample.
+    const ts = seg.options.ts;
     if (d.rttSeq !== null && seqGe(seg.ack, d.rttSeq)) {
       d.rto = resetBackoff(sampleRtt(d.rto, d.now - d.rttStart, d.profile));
       d.rttSeq = null;
+    } else if (d.tsOk && ts && ts.ecr !== 0) {
+      // RFC 7323 §4.1: with timestamps, the echoed TSval times even the ACK of a
+      // retransmission (Karn's ambiguity is gone); Linux uses it when the sent-once
+      // sample is not there (tcp_ack_update_rtt(), rcv_tsecr).
+      const rtt = tsRtt(d, ts.ecr);
+      if (rtt !== null) d.rto = resetBackoff(sampleRtt(d.rto, rtt, d.profile));
     }
     d.retransmits = 0;
     d.retransStart = d.now;
