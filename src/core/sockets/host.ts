@@ -780,7 +780,7 @@ export class Host {
         cause,
       });
     }
-    this.traceTimers(conn, prev.context.tcb, snap.context.tcb, fired, from, to);
+    this.traceTimers(conn, prev.context.tcb, snap.context.tcb, fired);
     conn.timers.sync(snap.context.tcb.timers);
     if (SYNCHRONIZED.has(to)) conn.everConnected = true;
     this.lifecycle(conn, from, to);
@@ -788,35 +788,23 @@ export class Host {
     if (s) this.pump(s);
   }
 
-  private traceTimers(
-    conn: Conn,
-    a: Tcb,
-    b: Tcb,
-    fired: TimerName | null,
-    from: StateName,
-    to: StateName,
-  ): void {
-    const now = this.env.sched.now;
-    for (const name of TIMER_NAMES) {
-      const da = a.timers[name];
-      const db = b.timers[name];
+  /** Trace what a step did to the timers: each one armed, moved, stopped or fired. */
+  private traceTimers(conn: Conn, a: Tcb, b: Tcb, fired: TimerName | null): void {
+    if (a.timers === b.timers) return; // the record is replaced whenever a deadline changes
+    const t = this.env.sched.now;
+    const side = this.env.side;
+    for (const timer of TIMER_NAMES) {
+      const da = a.timers[timer];
+      const db = b.timers[timer];
       if (da === db) continue;
-      const base = {
-        kind: 'timer',
-        t: now,
-        side: this.env.side,
-        conn: conn.id,
-        timer: name,
-      } as const;
+      const c = conn.id;
       if (da !== null) {
-        const op = fired === name ? 'fired' : 'cancelled';
-        this.env.trace.push({ ...base, op, deadline: da });
+        const op = fired === timer ? 'fired' : 'cancelled';
+        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op, deadline: da });
       }
-      if (db !== null) this.env.trace.push({ ...base, op: 'armed', deadline: db });
+      if (db !== null)
+        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op: 'armed', deadline: db });
     }
-    // TIME_WAIT restarted by a retransmitted FIN keeps... a new deadline (handled above); leaving it early cancels it.
-    void from;
-    void to;
   }
 
   /** Connections come and go: queue for accept(), forget a failed half-open one, free a closed one. */

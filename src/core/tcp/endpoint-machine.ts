@@ -136,7 +136,7 @@ function step<P = undefined>(fn: (t: Tcb, e: TcpEvent, out: Out, params: P) => T
 }
 
 const processSegmentThen = (t: Tcb, e: TcpEvent, out: Out, from: StateName, then: ThenWhat) => {
-  const r = processSegment(at(t, now(e)), seg(e), from, out);
+  const r = processSegment(t, now(e), seg(e), from, out);
   if (then === 'timeWait') return enterTimeWait(r);
   if (then === 'finWait2') return armFinWait2(r);
   if (then === 'closed') return lastAckDone(r);

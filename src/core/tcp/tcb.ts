@@ -741,11 +741,11 @@ function finArrived(d: Draft, from: StateName, out: Out): void {
 
 /**
  * Steps 5 to 8 for an acceptable segment with ACK in a synchronized state (or
- * in SYN_RECEIVED once its ACK was found acceptable). `from` is the state the
- * segment arrived in.
+ * in SYN_RECEIVED once its ACK was found acceptable), arriving at `now`. `from`
+ * is the state the segment arrived in.
  */
-export function processSegment(t: Tcb, seg: Segment, from: StateName, out: Out): Tcb {
-  const d: Draft = { ...t, fired: null };
+export function processSegment(t: Tcb, now: number, seg: Segment, from: StateName, out: Out): Tcb {
+  const d: Draft = { ...t, now, fired: null };
   if (from === 'SYN_RECEIVED') {
     establishRto(d);
     // The ACK that completes the handshake counts as a window update from the peer.
