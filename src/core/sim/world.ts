@@ -235,7 +235,11 @@ export class World {
     }
   }
 
+  /** The longest time any segment was (to be) in flight: bounds the in-flight scan of `at`. */
+  private longestFlight = 0;
+
   private scheduleArrival(id: number, at: number, to: Host, seg: Segment): void {
+    this.longestFlight = Math.max(this.longestFlight, at - this.sched.now);
     const timer = this.sched.at(at, () => {
       this.arrivals.delete(id);
       this.trace.push({ kind: 'deliver', t: this.sched.now, id });
@@ -309,8 +313,20 @@ export class World {
         if (d !== null && d > t) timers.push({ conn: c.id, side: c.side, timer, deadline: d });
       }
     }
+    // Segments are in send order, and none is in flight longer than the longest
+    // flight so far: start the scan that long before t, found by binary search.
+    const segs = this.trace.segments;
+    let lo = 0;
+    let hi = segs.length;
+    const from = t - this.longestFlight;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (segs[mid]!.t < from) lo = mid + 1;
+      else hi = mid;
+    }
     const inFlight: SegmentRecord[] = [];
-    for (const s of this.trace.segments) {
+    for (let i = lo; i < segs.length; i++) {
+      const s = segs[i]!;
       if (s.t > t) break;
       if (s.dropped || s.arriveAt <= t) continue;
       const dropT = this.droppedInFlight.get(s.id);
