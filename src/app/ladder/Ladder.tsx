@@ -490,7 +490,9 @@ export function Ladder() {
         session.select(id);
       } else if ((e.key === 'd' || e.key === 'D') && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
-        if (status === 'inflight') session.dropSegment(id);
+        // The session checks the segment is in flight at the cursor: a status from an
+        // older render (a busy page) must not turn the key into nothing.
+        session.dropSegment(id);
       }
     },
     [session],
