@@ -26,7 +26,6 @@ import {
   type ReactNode,
 } from 'react';
 import {
-  scaleLinear,
   select,
   zoom,
   zoomIdentity,
@@ -65,6 +64,7 @@ import {
   timerSpan,
   upperBound,
   visibleRange,
+  zoomedDomain,
   type LabelPlace,
   type SegStatus,
   type TraceIndex,
@@ -509,8 +509,7 @@ export function Ladder() {
   const auto = mode === 'fit' ? fitDomain(dc) : followDomain(dc);
   let domain: [number, number] = auto;
   if (mode === 'manual') {
-    const d = zt.rescaleY(scaleLinear().domain(base).range([L.top, L.bottom])).domain();
-    domain = [d[0]!, d[1]!];
+    domain = zoomedDomain(base, [L.top, L.bottom], zt);
   }
   useEffect(() => {
     autoRef.current = auto;

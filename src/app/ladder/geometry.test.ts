@@ -11,6 +11,8 @@ import {
 import { Session } from '../session';
 import { format, type Translate } from '../i18n';
 import {
+  decimalsFor,
+  zoomedDomain,
   DROP_AT_SEND_FRAC,
   FOLLOW_WINDOW,
   IDLE_EDGE,
@@ -489,5 +491,33 @@ describe('with a real session', () => {
     // 70 s of run drawn in under 2 s of display time.
     expect(m.toDisplay(s.cursor)).toBeLessThan(2000);
     expect(m.gapsBetween(0, s.cursor).length).toBeGreaterThan(0);
+  });
+});
+
+describe('decimalsFor', () => {
+  it('gives as many decimals as a tick step needs, like d3-format precisionFixed', async () => {
+    const { precisionFixed } = await import('d3');
+    for (const step of [
+      5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.001, 0.0002, 1e-6, 100, 2000,
+    ])
+      expect(decimalsFor(step), String(step)).toBe(precisionFixed(step));
+  });
+});
+
+describe('zoomedDomain', () => {
+  it('is what d3 gives by rescaling a linear scale with the zoom transform', async () => {
+    const { scaleLinear, zoomIdentity } = await import('d3');
+    for (const [k, y] of [
+      [1, 0],
+      [2, -40],
+      [0.5, 120],
+      [7.3, -913],
+    ] as const) {
+      const zt = zoomIdentity.translate(0, y).scale(k);
+      const want = zt.rescaleY(scaleLinear().domain([100, 2600]).range([30, 530])).domain();
+      const got = zoomedDomain([100, 2600], [30, 530], zt);
+      expect(got[0]).toBeCloseTo(want[0]!, 9);
+      expect(got[1]).toBeCloseTo(want[1]!, 9);
+    }
   });
 });

@@ -8,7 +8,7 @@
  * real time with long idle stretches shortened (see TimeMap); pixels come from
  * display time through a d3 linear scale in the component.
  */
-import { precisionFixed, tickStep } from 'd3';
+import { tickStep } from 'd3';
 import {
   ACK,
   RelativeSeq,
@@ -676,6 +676,33 @@ export interface Tick {
 }
 
 /**
+ * The time domain on screen once a zoom transform is applied to `base` drawn
+ * over the pixel `range`: what `transform.rescaleY(scaleLinear(base, range))`
+ * gives, as plain arithmetic (d3-scale would bring d3-format's locale into the
+ * first page for this one inversion).
+ */
+export function zoomedDomain(
+  base: readonly [number, number],
+  range: readonly [number, number],
+  zt: { invertY(y: number): number },
+): [number, number] {
+  const [d0, d1] = base;
+  const [r0, r1] = range;
+  const invert = (y: number): number => d0 + ((y - r0) / (r1 - r0)) * (d1 - d0);
+  return [invert(zt.invertY(r0)), invert(zt.invertY(r1))];
+}
+
+/**
+ * How many decimals show a multiple of `step` exactly (a tick step is 1, 2 or 5
+ * times a power of ten): what d3-format's precisionFixed gives, without
+ * loading d3-format (whose default locale is built when it loads).
+ */
+export function decimalsFor(step: number): number {
+  const exponent = Number(Math.abs(step).toExponential().split('e')[1]);
+  return Math.max(0, -exponent);
+}
+
+/**
  * Time ticks at round real times. The step comes from the display span (one
  * tick per ~`px` pixels); ticks are placed on the stretches drawn at true
  * scale and skipped inside compressed breaks.
@@ -685,7 +712,7 @@ export function timeTicks(map: TimeMap, d0: number, d1: number, pxPerMs: number,
   const count = Math.max(2, Math.round(((d1 - d0) * pxPerMs) / px));
   const step = tickStep(d0, d1, count);
   if (!(step > 0)) return [];
-  const digits = precisionFixed(step / 1000);
+  const digits = decimalsFor(step / 1000);
   const t0 = map.fromDisplay(d0);
   const t1 = map.fromDisplay(d1);
   const pieces: [number, number][] = [];
