@@ -384,6 +384,23 @@ export function resetFor(seg: Segment): Segment | undefined {
   return { ...base, seq: 0, ack: seqAdd(seg.seq, segLen(seg)), flags: RST | ACK };
 }
 
+/**
+ * The retransmission queue a draft made for itself in this step. A draft is a
+ * fresh copy made by one handler, so a queue it made is seen by no snapshot yet
+ * and may grow in place: a burst of N segments costs N, not N²/2, copies.
+ */
+const ownQueue = new WeakMap<Draft, RtxEntry[]>();
+
+function appendRtx(d: Draft, e: RtxEntry): void {
+  let q = ownQueue.get(d);
+  if (q !== d.rtxQueue) {
+    q = [...d.rtxQueue];
+    ownQueue.set(d, q);
+    d.rtxQueue = q;
+  }
+  q.push(e);
+}
+
 /** Queue a segment for retransmission and start the timer if it is not running (RFC 6298 §5.1). */
 function track(d: Draft, seq: number, len: number, ctl: number): void {
   if (len === 0) return;
@@ -391,7 +408,7 @@ function track(d: Draft, seq: number, len: number, ctl: number): void {
     d.retransStart = d.now;
     d.retransmits = 0;
   }
-  d.rtxQueue = [...d.rtxQueue, { seq, len, ctl, sentAt: d.now, retransmitted: false }];
+  appendRtx(d, { seq, len, ctl, sentAt: d.now, retransmitted: false });
   if (d.rttSeq === null) {
     d.rttSeq = seqAdd(seq, len);
     d.rttStart = d.now;
@@ -550,24 +567,19 @@ export const acksFin = (t: Tcb, seg: Segment): boolean =>
  * front of a FIN that arrived out of order.
  */
 export function completesFin(t: Tcb, seg: Segment): boolean {
-  if (t.finRcvd) return false;
-  const oooFin = t.ooo.length > 0 && t.ooo[t.ooo.length - 1]!.fin;
-  if (!(seg.flags & FIN) && !oooFin) return false;
-  const start = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
-  const end = seqAdd(start, seg.payload.length);
-  if (seqGt(start, t.rcvNxt)) return false; // leaves a gap: nothing moves
-  // A FIN past the window is trimmed away with the data beyond it (as text() does).
-  const room = seqDiff(seqAdd(t.rcvNxt, Math.max(t.rcvWnd, freeWindow(t))), start);
-  if (seg.flags & FIN && room < seg.payload.length) return false;
-  let nxt = seqGt(end, t.rcvNxt) ? end : t.rcvNxt;
-  if (seg.flags & FIN && end === nxt) return true;
+  if (t.finRcvd || (seg.payload.length === 0 && !(seg.flags & FIN))) return false;
+  const taken = takenText(t, seg);
+  if (!taken || taken.start !== t.rcvNxt) return false; // a duplicate, or held out of order
+  // As text() does: take the bytes, then pull in the held pieces they reach.
+  let fin = taken.fin;
+  let nxt = seqAdd(t.rcvNxt, taken.data.length);
   for (const o of t.ooo) {
-    if (seqGt(o.seq, nxt)) return false;
+    if (seqGt(o.seq, nxt)) break;
     const oEnd = seqAdd(o.seq, o.data.length);
     if (seqGt(oEnd, nxt)) nxt = oEnd;
-    if (o.fin && oEnd === nxt) return true;
+    if (o.fin && oEnd === nxt) fin = true;
   }
-  return false;
+  return fin;
 }
 
 // ---------------------------------------------------------------- segment processing
@@ -633,25 +645,39 @@ type TextResult = 'none' | 'inorder' | 'ack-now' | 'fin';
  * (trimmed to the window, out-of-order pieces held back) and note whether its
  * FIN is now in order. Returns what the ACK policy needs to know.
  */
-function text(d: Draft, seg: Segment): TextResult {
+/**
+ * What of a segment's text the receiver takes (RFC 9293 §3.10.7.4, seventh step):
+ * null when it carries nothing, or nothing new; else where it starts, its bytes
+ * trimmed to the window (what lies beyond is dropped, with its FIN), and whether
+ * a FIN is still with it. `text()` applies it and `completesFin` predicts from it.
+ */
+function takenText(t: Tcb, seg: Segment): { start: number; data: Uint8Array; fin: boolean } | null {
   let start = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
   let data = seg.payload;
   let fin = (seg.flags & FIN) !== 0;
-  if (data.length === 0 && !fin) return 'none';
-  if (d.finRcvd) return 'ack-now'; // a retransmission of what we have
   // Trim what we already have.
-  const old = seqDiff(d.rcvNxt, start);
+  const old = seqDiff(t.rcvNxt, start);
   if (old > 0) {
-    if (old >= data.length + (fin ? 1 : 0)) return 'ack-now'; // all old: a duplicate, ACK it
+    if (old >= data.length + (fin ? 1 : 0)) return null; // all old: a duplicate
     data = data.subarray(Math.min(old, data.length));
     start = seqAdd(start, Math.min(old, seg.payload.length));
   }
   // Trim what lies beyond the receive window:
-  const room = seqDiff(seqAdd(d.rcvNxt, Math.max(d.rcvWnd, freeWindow(d))), start);
+  const room = seqDiff(seqAdd(t.rcvNxt, Math.max(t.rcvWnd, freeWindow(t))), start);
   if (room < data.length) {
     data = data.subarray(0, Math.max(0, room));
     fin = false;
   }
+  return { start, data, fin };
+}
+
+function text(d: Draft, seg: Segment): TextResult {
+  if (seg.payload.length === 0 && !(seg.flags & FIN)) return 'none';
+  if (d.finRcvd) return 'ack-now'; // a retransmission of what we have
+  const taken = takenText(d, seg);
+  if (!taken) return 'ack-now'; // a duplicate: ACK it
+  const { start, data } = taken;
+  let fin = taken.fin;
   if (start !== d.rcvNxt) {
     // Out of order: hold it, and ACK at once so the sender sees the gap (RFC 5681 §4.2).
     if (data.length > 0 || fin) insertOoo(d, { seq: start, data: data.slice(), fin });
