@@ -77,7 +77,7 @@ describe('coverageOf', () => {
 
   it('accumulates across runs without counting twice', () => {
     const a = coverageOf(records('handshake.scenario'), Infinity);
-    const b = coverageOf(records('refused.scenario'), Infinity);
+    const b = coverageOf(records('../../conformance/linux/refused.scenario'), Infinity);
     const m = mergeCoverage(a, b);
     // refused adds SYN_SENT -> CLOSED; its states were all seen already.
     expect(countCoverage(m)).toMatchObject({ states: 5, transitions: 6 });
@@ -125,7 +125,7 @@ describe('persistence', () => {
 
   it('works without storage, and with storage that throws', () => {
     const none = new CoverageStore(null);
-    none.add(coverageOf(records('refused.scenario'), Infinity));
+    none.add(coverageOf(records('../../conformance/linux/refused.scenario'), Infinity));
     expect(countCoverage(none.get()).states).toBe(2);
     const broken: KeyValueStorage = {
       getItem: () => {
@@ -139,7 +139,7 @@ describe('persistence', () => {
       },
     };
     const s = new CoverageStore(broken);
-    s.add(coverageOf(records('refused.scenario'), Infinity));
+    s.add(coverageOf(records('../../conformance/linux/refused.scenario'), Infinity));
     expect(countCoverage(s.get()).transitions).toBe(2);
   });
 });

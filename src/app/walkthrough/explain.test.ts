@@ -92,12 +92,12 @@ describe('explanations of the shipped scenarios', () => {
   it('tells linear SYN retries from backed-off ones', () => {
     const run = (file: string) =>
       runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
-    const linear = run('syn_timeout.scenario');
+    const linear = run('../../conformance/linux/syn-timeout.scenario');
     const texts = buildSteps(linear.world.trace.records)
       .filter((s) => s.kind === 'retransmit')
       .map((s) => explain(s, 'en', linear.world.profile));
     expect(texts[1]!.text).toContain('tcp_syn_linear_timeouts = 4');
-    const expo = run('syn_timeout_exponential.scenario');
+    const expo = run('../../conformance/linux/syn-timeout-exponential.scenario');
     const doubled = buildSteps(expo.world.trace.records)
       .filter((s) => s.kind === 'retransmit')
       .map((s) => explain(s, 'en', expo.world.profile));
@@ -125,8 +125,8 @@ describe('explanations of the shipped scenarios', () => {
   it('counts the SYNs of a connect() that timed out', () => {
     const run = runScenario(
       parseScenario(
-        readFileSync(join(dir, 'syn_timeout.scenario'), 'utf8'),
-        'syn_timeout.scenario',
+        readFileSync(join(dir, '../../conformance/linux/syn-timeout.scenario'), 'utf8'),
+        '../../conformance/linux/syn-timeout.scenario',
       ),
     );
     const err = buildSteps(run.world.trace.records).find((s) => s.kind === 'error')!;

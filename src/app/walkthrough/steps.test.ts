@@ -112,7 +112,7 @@ describe('buildSteps', () => {
   });
 
   it('follows a SYN timeout: linear retries, then the give-up and ETIMEDOUT', () => {
-    const steps = buildSteps(records('syn_timeout.scenario'));
+    const steps = buildSteps(records('../../conformance/linux/syn-timeout.scenario'));
     expect(steps.map(brief)).toEqual([
       '0 client state CLOSED>SYN_SENT',
       '0 client drop loss',
@@ -131,7 +131,7 @@ describe('buildSteps', () => {
   });
 
   it('tells doubled waits from repeated ones', () => {
-    const gaps = buildSteps(records('syn_timeout_exponential.scenario'))
+    const gaps = buildSteps(records('../../conformance/linux/syn-timeout-exponential.scenario'))
       .filter((s) => s.kind === 'retransmit')
       .map((s) => [s.sinceLast, s.gapBefore]);
     expect(gaps).toEqual([
@@ -141,7 +141,7 @@ describe('buildSteps', () => {
   });
 
   it('reports a refused connect() after the reset that caused it', () => {
-    expect(buildSteps(records('refused.scenario')).map(brief)).toEqual([
+    expect(buildSteps(records('../../conformance/linux/refused.scenario')).map(brief)).toEqual([
       '0 client state CLOSED>SYN_SENT',
       '0.02 client state SYN_SENT>CLOSED',
       '0.02 client error connect ECONNREFUSED',
@@ -149,7 +149,7 @@ describe('buildSteps', () => {
   });
 
   it('is sorted by time and covers every state record of every scenario once', () => {
-    for (const file of ['echo.scenario', 'half_close.scenario', 'lost_syn.scenario']) {
+    for (const file of ['../../conformance/linux/echo.scenario', '../../conformance/linux/half-close.scenario', '../../conformance/linux/lost-syn.scenario']) {
       const rs = records(file);
       const steps = buildSteps(rs);
       for (let i = 1; i < steps.length; i++)
@@ -192,7 +192,7 @@ describe('buildSteps', () => {
 
 describe('cursorBefore', () => {
   it('stands just before a step, or at its instant when the step before shares it', () => {
-    const steps = buildSteps(records('refused.scenario'));
+    const steps = buildSteps(records('../../conformance/linux/refused.scenario'));
     expect(cursorBefore(steps, 0)).toBe(0);
     expect(cursorBefore(steps, 1)).toBeCloseTo(0.02 - BEFORE_MS, 9);
     expect(cursorBefore(steps, 2)).toBe(steps[2]!.t);
@@ -313,10 +313,10 @@ describe('predictionChoices', () => {
 
   it('has a right answer for every state change of the shipped scenarios', () => {
     for (const file of [
-      'echo.scenario',
-      'half_close.scenario',
-      'refused.scenario',
-      'syn_timeout.scenario',
+      '../../conformance/linux/echo.scenario',
+      '../../conformance/linux/half-close.scenario',
+      '../../conformance/linux/refused.scenario',
+      '../../conformance/linux/syn-timeout.scenario',
     ]) {
       for (const s of buildSteps(records(file))) {
         if (s.kind !== 'state') continue;

@@ -244,7 +244,7 @@ describe('sessionCalls', () => {
 });
 
 describe('the echo scenario as C', () => {
-  const { client, server } = cPrograms(runFile('echo.scenario'));
+  const { client, server } = cPrograms(runFile('../../conformance/linux/echo.scenario'));
 
   it('is two complete programs in the classic style', () => {
     for (const p of [client, server]) {
@@ -339,7 +339,7 @@ describe('times and results in the comments', () => {
 
 describe('failed calls', () => {
   it('a refused connect: perror, the observed errno, close and return 1', () => {
-    const { client, server } = cPrograms(runFile('refused.scenario'));
+    const { client, server } = cPrograms(runFile('../../conformance/linux/refused.scenario'));
     inOrder(client, [
       'then returned -1 (ECONNREFUSED) */',
       'if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == -1) {',
@@ -354,7 +354,7 @@ describe('failed calls', () => {
   });
 
   it('a connect that timed out', () => {
-    const { client } = cPrograms(runFile('syn_timeout.scenario'));
+    const { client } = cPrograms(runFile('../../conformance/linux/syn-timeout.scenario'));
     at(client, '/* t=0.000 s: blocked until t=7.000 s, then returned -1 (ETIMEDOUT) */');
     at(client, 'perror("connect"); /* observed: ETIMEDOUT */');
   });
@@ -522,10 +522,10 @@ describe('escaping send() data', () => {
 
 describe('determinism', () => {
   it('gives the same programs for the same session, and for its replay', () => {
-    const a = cPrograms(runFile('echo.scenario'));
-    const b = cPrograms(runFile('echo.scenario'));
+    const a = cPrograms(runFile('../../conformance/linux/echo.scenario'));
+    const b = cPrograms(runFile('../../conformance/linux/echo.scenario'));
     expect(b).toEqual(a);
-    const w = runFile('lost_syn.scenario');
+    const w = runFile('../../conformance/linux/lost-syn.scenario');
     const replayed = World.replay(w.options, w.inputs);
     replayed.runUntilIdle();
     expect(cPrograms(replayed)).toEqual(cPrograms(w));
@@ -533,7 +533,7 @@ describe('determinism', () => {
   });
 
   it('describes only the calls made so far', () => {
-    const full = runFile('echo.scenario');
+    const full = runFile('../../conformance/linux/echo.scenario');
     const early = full.fork(0.06 * 1000);
     const { client } = cPrograms(early);
     at(client, 'send(fd, "hello", 5, 0)');

@@ -18,16 +18,10 @@ import { causeText } from '../wire/format';
 
 const DIR = join(import.meta.dirname, '../../../public/scenarios');
 
-/** Scenario files that reproduce Linux captures (conformance.test.ts); they need not be in the gallery. */
-const CONFORMANCE = [
-  'echo.scenario',
-  'half_close.scenario',
-  'lost_syn.scenario',
-  'refused.scenario',
-  'syn_timeout.scenario',
-  'syn_timeout_default.scenario',
-  'syn_timeout_exponential.scenario',
-];
+/** The kernel-reference scenarios live beside their captures (conformance.test.ts). */
+const KERNEL_DIR = join(import.meta.dirname, '../../../conformance/linux');
+/** Gallery entries that are the kernel references themselves, copied for the app to load. */
+const KERNEL_COPIES = ['half-close.scenario', 'refused.scenario', 'syn-timeout-default.scenario'];
 
 interface Entry {
   readonly id: string;
@@ -67,11 +61,16 @@ describe('gallery.json', () => {
     expect(new Set(files).size, 'a file listed twice').toBe(files.length);
   });
 
-  it('leaves no scenario out: every file is in the gallery or a conformance scenario', () => {
+  it('leaves no scenario out: every file in public/scenarios is in the gallery', () => {
     const listed = new Set(gallery.map((e) => e.file));
-    const forgotten = scenarioFiles.filter((f) => !listed.has(f) && !CONFORMANCE.includes(f));
-    expect(forgotten).toEqual([]);
-    for (const f of CONFORMANCE) expect(scenarioFiles, f).toContain(f);
+    expect(scenarioFiles.filter((f) => !listed.has(f))).toEqual([]);
+  });
+
+  it('its copies of kernel-reference scenarios are the references, to the byte', () => {
+    for (const f of KERNEL_COPIES) {
+      expect(scenarioFiles, f).toContain(f);
+      expect(text(f), f).toBe(readFileSync(join(KERNEL_DIR, f), 'utf8'));
+    }
   });
 });
 
@@ -263,7 +262,7 @@ describe('the traces show what the summaries say', () => {
       syns: segs(f, 'client').map((s) => s.t / 1000),
       fails: call(f, 'client', 'connect').map((c) => c.t / 1000),
     });
-    expect(schedule('syn_timeout_default.scenario')).toEqual({
+    expect(schedule('syn-timeout-default.scenario')).toEqual({
       syns: [0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67],
       fails: [131],
     });

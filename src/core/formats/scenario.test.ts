@@ -18,6 +18,14 @@ import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
 import { LINK_LIMITS } from './limits';
 
 const SCENARIO_DIR = join(import.meta.dirname, '../../../public/scenarios');
+const KERNEL_DIR = join(import.meta.dirname, '../../../conformance/linux');
+/** Every shipped scenario file: the gallery's and the kernel references beside their captures. */
+const shippedScenarios = (): string[] =>
+  [SCENARIO_DIR, KERNEL_DIR].flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.scenario'))
+      .map((f) => join(d, f)),
+  );
 
 /**
  * PROPERTY_SCALE (default 1) multiplies the runs of each property test:
@@ -781,8 +789,8 @@ describe('parseScenario: good scenarios', () => {
   });
 
   it('parses the example scenarios', () => {
-    const files = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.scenario'));
-    expect(files).toEqual(
+    const files = shippedScenarios();
+    expect(files.map((f) => f.split(/[\\/]/).pop())).toEqual(
       expect.arrayContaining([
         'handshake.scenario',
         'teardown-client.scenario',
@@ -790,7 +798,7 @@ describe('parseScenario: good scenarios', () => {
       ]),
     );
     for (const f of files) {
-      const text = readFileSync(join(SCENARIO_DIR, f), 'utf8');
+      const text = readFileSync(f, 'utf8');
       if (['handshake.scenario', 'teardown-client.scenario', 'lost-syn.scenario'].includes(f))
         expect(text.startsWith('# '), f).toBe(true);
       expect(() => parseScenario(text, f), f).not.toThrow();
@@ -858,8 +866,8 @@ describe('formatScenario', () => {
   });
 
   it('round-trips the example scenarios', () => {
-    for (const f of readdirSync(SCENARIO_DIR).filter((x) => x.endsWith('.scenario'))) {
-      const sc = parseScenario(readFileSync(join(SCENARIO_DIR, f), 'utf8'), f);
+    for (const f of shippedScenarios()) {
+      const sc = parseScenario(readFileSync(f, 'utf8'), f);
       expect(parseScenario(formatScenario(sc), f), f).toEqual(sc);
     }
   });

@@ -14,17 +14,21 @@ import { runScenario } from '../formats/scenario-runner';
 import type { SegmentRecord } from '../sim/trace';
 
 const hasTshark = spawnSync('tshark', ['--version']).status === 0;
-const dir = join(__dirname, '..', '..', '..', 'public', 'scenarios');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.scenario'))
-  .sort();
+const root = join(__dirname, '..', '..', '..');
+// The gallery's scenarios and the kernel references beside their captures.
+const files = [join('public', 'scenarios'), join('conformance', 'linux')].flatMap((d) =>
+  readdirSync(join(root, d))
+    .filter((f) => f.endsWith('.scenario'))
+    .sort()
+    .map((f) => join(d, f)),
+);
 const tmp = mkdtempSync(join(tmpdir(), 'tcp-playground-'));
 
 describe.each(files)('%s as pcap', (file) => {
   it.skipIf(!hasTshark)('is read by tshark as the simulator recorded it', () => {
-    const run = runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
+    const run = runScenario(parseScenario(readFileSync(join(root, file), 'utf8'), file));
     const segs = run.world.trace.records.filter((r): r is SegmentRecord => r.kind === 'segment');
-    const out = join(tmp, `${file}.pcap`);
+    const out = join(tmp, `${file.replace(/[\\/]/g, '-')}.pcap`);
     writeFileSync(out, writePcap(run.world.trace.records));
     const r = spawnSync(
       'tshark',
