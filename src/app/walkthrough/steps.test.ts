@@ -149,7 +149,11 @@ describe('buildSteps', () => {
   });
 
   it('is sorted by time and covers every state record of every scenario once', () => {
-    for (const file of ['../../conformance/linux/echo.scenario', '../../conformance/linux/half-close.scenario', '../../conformance/linux/lost-syn.scenario']) {
+    for (const file of [
+      '../../conformance/linux/echo.scenario',
+      '../../conformance/linux/half-close.scenario',
+      '../../conformance/linux/lost-syn.scenario',
+    ]) {
       const rs = records(file);
       const steps = buildSteps(rs);
       for (let i = 1; i < steps.length; i++)
