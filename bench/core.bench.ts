@@ -194,18 +194,27 @@ const ROUNDS = 3;
 
 const L = quick ? 1000 : 10_000;
 // Each figure is the median of ROUNDS runs in fresh worlds, the ceiling's
-// measured between them, so that all of them see the same machine load.
+// measured between them, so that all of them see the same machine load. The
+// first run of each warms the JIT; before each timed run the last world is let
+// go and, with --expose-gc, collected, so no run pays for another's garbage.
 const ceilings: number[] = [];
 const lifeRates: number[] = [];
 const segRates: number[] = [];
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
 let a = lifecycles(L);
-let b = bulk(10_000);
+/** The last bulk run (seek and fork read its world); let go before each timed run. */
+const last: { b: ReturnType<typeof bulk> | null } = { b: bulk(10_000) };
 for (let r = 0; r < ROUNDS; r++) {
+  collect();
   ceilings.push(xstateCeiling(200_000));
+  last.b = null;
+  collect();
   a = lifecycles(L);
   lifeRates.push(a.done / a.seconds);
   console.log(`(a) ${a.done} lifecycles, ${a.segments} segments in ${a.seconds.toFixed(2)} s`);
-  b = bulk(10_000);
+  collect();
+  const b = bulk(10_000);
+  last.b = b;
   segRates.push(b.segments / b.seconds);
   console.log(
     `(b) bulk ${b.bytes} bytes at 5% loss: ${b.segments} segments in ${b.seconds.toFixed(2)} s, virtual ${(b.world.now / 1000).toFixed(1)} s`,
@@ -214,14 +223,24 @@ for (let r = 0; r < ROUNDS; r++) {
 const ceiling = median(ceilings);
 const segmentsPerS = median(segRates);
 console.log(`xstate ceiling (guard + assign + emit): ${Math.round(ceiling)} events/s`);
+const b = last.b;
+if (!b) throw new Error('no bulk run');
 const s = seek(b.world, 200);
 console.log(
   `seek: mean ${s.mean.toFixed(3)} ms, max ${s.max.toFixed(3)} ms over 200 random instants`,
 );
-const f0 = performance.now();
-b.world.fork(b.world.now / 2);
-const forkMs = performance.now() - f0;
-console.log(`fork at the middle of (b): ${forkMs.toFixed(1)} ms`);
+// The middle of (b) in virtual time; the median of three forks (the first warms up).
+const forks: number[] = [];
+for (let i = 0; i < 3; i++) {
+  collect();
+  const f0 = performance.now();
+  b.world.fork(b.world.now / 2);
+  forks.push(performance.now() - f0);
+}
+const forkMs = median(forks);
+console.log(
+  `fork at the middle of (b): ${forkMs.toFixed(1)} ms (median of ${forks.map((f) => f.toFixed(0)).join(', ')})`,
+);
 const heap = heapPerSegment();
 console.log(
   heap
