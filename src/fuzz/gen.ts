@@ -13,6 +13,7 @@
  *   damaged in their envelope, their items or the runs they carry.
  */
 import { Buffer } from 'node:buffer';
+import { DURATION_KEYS as DURATION_KEY_SET } from '../core';
 import { loadCorpus } from './corpus';
 import type { Rng } from './rng';
 import type { FuzzInput, Kind } from './target';
@@ -93,17 +94,7 @@ function oddChar(rng: Rng): string {
 
 // ------------------------------------------------------------------ scenario text
 
-const DURATION_KEYS = [
-  'rtoInitial',
-  'rtoMin',
-  'rtoMax',
-  'rtoAfterSynLoss',
-  'msl',
-  'timeWait',
-  'tcp_fin_timeout',
-  'delAckTimeout',
-  'delAckMax',
-];
+const DURATION_KEYS = [...DURATION_KEY_SET];
 const BOOL_KEYS = ['timestamps', 'quickAck', 'nagle', 'linuxSynReceived', 'synGiveUpByTime'];
 const INT_KEYS = [
   'tcp_syn_retries',
