@@ -23,9 +23,14 @@ import { PORT, SERVER_IP, bytes, listenOn, makeWorld, okRet } from '../testing/t
 import { World } from '../sim/world';
 
 const SCENARIO_DIR = join(import.meta.dirname, '..', '..', '..', 'public', 'scenarios');
-const scenarioFiles = readdirSync(SCENARIO_DIR)
-  .filter((f) => f.endsWith('.scenario'))
-  .sort();
+const KERNEL_DIR = join('..', '..', 'conformance', 'linux');
+/** The gallery's scenarios, and the kernel references beside their captures (relative to SCENARIO_DIR). */
+const scenarioFiles = [
+  ...readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.scenario')),
+  ...readdirSync(join(SCENARIO_DIR, KERNEL_DIR))
+    .filter((f) => f.endsWith('.scenario'))
+    .map((f) => join(KERNEL_DIR, f)),
+].sort();
 const runFile = (file: string): World =>
   runScenario(parseScenario(readFileSync(join(SCENARIO_DIR, file), 'utf8'), file)).world;
 const runText = (text: string): World => runScenario(parseScenario(text)).world;
@@ -559,7 +564,8 @@ describe('a side with no calls', () => {
 describe('every program compiles with cc -Wall -Werror', () => {
   describe.each(scenarioFiles)('public/scenarios/%s', (file) => {
     it.skipIf(skipCompile)(ccTitle('client and server compile'), () => {
-      compilesBoth(file.replace(/\.scenario$/, ''), runFile(file));
+      const name = file.replace(/\.scenario$/, '').replace(/[\\/.]+/g, '-');
+      compilesBoth(name, runFile(file));
     });
   });
 
