@@ -721,9 +721,6 @@ export class Host {
     const sched = this.env.sched;
     const input = { profile: this.env.profile, local: { ip: this.env.ip, port: localPort } };
     const actor = createActor(tcpMachine, { input });
-    actor.on('sent', (e) => {
-      for (const o of e.sent) this.env.transmit(this.env.side, id, o.seg, o.rtx);
-    });
     actor.start();
     const snap = actor.getSnapshot();
     // The machine's timers run on the scheduler; an expiry is an event like any other.
@@ -761,6 +758,9 @@ export class Host {
     const prev = conn.snap;
     if (snap === prev) return;
     conn.snap = snap;
+    // The segments this step sent (a step that ran no action keeps its context).
+    if (snap.context !== prev.context)
+      for (const o of snap.context.sent) this.env.transmit(this.env.side, conn.id, o.seg, o.rtx);
     const now = this.env.sched.now;
     conn.history?.record(now, ev, snap);
     const from = stateOf(prev);

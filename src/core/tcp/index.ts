@@ -30,9 +30,4 @@ export {
   type TcpSnapshot,
 } from './endpoint-machine';
 export { machineTransitions, transitionById, type MachineTransition } from './transitions';
-export {
-  TIMEOUT_EVENTS,
-  TIMEOUT_TYPES,
-  type EndpointContext,
-  type SentEvent,
-} from './endpoint-machine';
+export { TIMEOUT_EVENTS, TIMEOUT_TYPES, type EndpointContext } from './endpoint-machine';

@@ -64,13 +64,6 @@ export class Endpoint {
     readonly peer: Address,
   ) {
     this.actor = createActor(tcpMachine, { input: { profile, local: addr } });
-    this.actor.on('sent', (e) => {
-      for (const { seg, rtx } of e.sent) {
-        this.log.push({ t: this.sched.now, seg, rtx });
-        if (this.wire) this.wire(seg);
-        else this.outbox.push(seg);
-      }
-    });
     this.actor.start();
     // Timers run on the test's scheduler, as a host runs them.
     this.timers = new MachineTimers(sched, (name) => this.send(TIMEOUT_EVENTS[name]));
@@ -97,9 +90,18 @@ export class Endpoint {
     return this.outbox.length;
   }
 
+  /** Send an event; take what the step sent (as a host does), then sync the timers. */
   send(ev: TcpEvent): void {
+    const before = this.actor.getSnapshot().context;
     this.actor.send(ev);
-    this.timers.sync(this.ctx.timers);
+    const after = this.actor.getSnapshot().context;
+    if (after !== before)
+      for (const { seg, rtx } of after.sent) {
+        this.log.push({ t: this.sched.now, seg, rtx });
+        if (this.wire) this.wire(seg);
+        else this.outbox.push(seg);
+      }
+    this.timers.sync(after.tcb.timers);
   }
 
   passiveOpen(iss: number, tsOffset = 0): void {
