@@ -74,7 +74,7 @@ export interface RtxEntry {
   readonly seq: number;
   /** Sequence space it occupies (payload plus SYN and FIN). */
   readonly len: number;
-  /** SYN and FIN bits it carries. */
+  /** The SYN, FIN and PSH bits it was sent with: a retransmission carries them again. */
   readonly ctl: number;
   readonly sentAt: number;
   readonly retransmitted: boolean;
@@ -863,7 +863,7 @@ export function output(d: Draft, out: Out): void {
     noteDataSent(d);
     push(out, segment(d, flags, seq, payload));
     d.sndNxt = seqAdd(seq, len + (withFin ? 1 : 0));
-    track(d, seq, len + (withFin ? 1 : 0), withFin ? FIN : 0);
+    track(d, seq, len + (withFin ? 1 : 0), flags & (FIN | PSH));
   }
   if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd) {
     const seq = d.sndNxt;
@@ -905,15 +905,22 @@ function retransmitHead(d: Draft, state: StateName, out: Out): void {
   } else {
     const dataStart = seqAdd(d.iss, 1);
     const dataEnd = seqAdd(dataStart, d.sndWritten);
+    // The segment as it was sent (its queue entry, less what was acknowledged of it),
+    // not repacketized with the segments after it: Linux merges those only when
+    // no other copy of them is held (tcp_retrans_try_collapse(), skb_cloned()),
+    // and a segment still on its way or queued at the receiver is held.
+    const own = h.len - (h.ctl & FIN ? 1 : 0);
     const len = Math.max(
       0,
-      Math.min(d.sndMss, seqDiff(dataEnd, d.sndUna), seqDiff(d.sndNxt, d.sndUna)),
+      Math.min(d.sndMss, own, seqDiff(dataEnd, d.sndUna), seqDiff(d.sndNxt, d.sndUna)),
     );
     const off = seqDiff(d.sndUna, dataStart);
     const payload = len > 0 ? d.sndLog.read(off, off + len) : EMPTY;
     const withFin = finSent(d) && seqAdd(d.sndUna, len) === finSeq(d);
-    const end = seqAdd(d.sndUna, len) === dataEnd;
-    const flags = ACK | (withFin ? FIN : 0) | (len > 0 && end ? PSH : 0);
+    // PSH belongs to the segment's last byte (Linux keeps it on the skb, tcp_fragment()
+    // moves it to the tail piece): resent whole, the segment keeps it.
+    const whole = len === own;
+    const flags = ACK | (withFin ? FIN : 0) | (len > 0 && whole && h.ctl & PSH ? PSH : 0);
     push(out, segment(d, flags, d.sndUna, payload), true);
   }
   d.rtxQueue = [{ ...h, retransmitted: true, sentAt: d.now }, ...d.rtxQueue.slice(1)];
