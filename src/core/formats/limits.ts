@@ -125,6 +125,8 @@ export const PROFILE_LIMITS: Readonly<Record<NumericProfileKey, NumberLimit>> = 
   delAckTimeout: ms(1, 60_000),
   delAckMax: ms(1, 60_000),
   maxQuickAcks: whole(0, 255),
+  invalidRateLimit: ms(0, HOUR),
+  timerTick: ms(0, 1000),
   ephemeralLow: whole(1, 65_535),
   ephemeralHigh: whole(1, 65_535),
 });

@@ -215,6 +215,8 @@ export const DURATION_KEYS: ReadonlySet<string> = new Set([
   'tcp_fin_timeout',
   'delAckTimeout',
   'delAckMax',
+  'invalidRateLimit',
+  'timerTick',
 ]);
 
 /** How a profile constant's value is written. */

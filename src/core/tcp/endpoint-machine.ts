@@ -29,6 +29,7 @@ import {
   acksFin,
   activeOpen,
   armFinWait2,
+  answerOutOfWindow,
   at,
   backToListen,
   completesFin,
@@ -159,8 +160,12 @@ const actions = {
   /** Reset received (or connection refused): CLOSED, and the error the application will see. */
   reset: step((t, e, _out, p: { error: Errno | null }) => resetReceived(t, now(e), p.error)),
   backToListen: step((t, e) => backToListen(t, now(e))),
-  /** An unacceptable segment, or RFC 5961's challenge ACK: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+  /** <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
   sendAck: step(sendAckOnly),
+  /** The same for an unacceptable segment or as RFC 5961's challenge ACK, rate-limited as Linux does. */
+  oowAck: step((t, e, out, p: { challenge: boolean }) =>
+    answerOutOfWindow(t, now(e), seg(e), p.challenge, out),
+  ),
   resendSynAck: step((t, e, out) => resendSynAck(at(t, now(e)), out)),
   /**
    * The fifth to eighth steps of §3.10.7.4 for an acceptable segment (ACK, URG,
@@ -397,7 +402,7 @@ export const tcpMachine = setup({
           }),
           tr('SYN_RECEIVED/rcv-unacceptable', 'rcv unacceptable / snd ACK', {
             guard: 'unacceptable',
-            actions: act('sendAck'),
+            actions: act('oowAck', { challenge: false }),
           }),
           tr('SYN_RECEIVED/rcv-rst-passive', 'rcv RST (passive open) / back to LISTEN', {
             guard: 'passiveRstExact',
@@ -411,7 +416,7 @@ export const tcpMachine = setup({
           }),
           tr('SYN_RECEIVED/rcv-rst-in-window', 'rcv RST in window / challenge ACK', {
             guard: 'isRst',
-            actions: act('sendAck'),
+            actions: act('oowAck', { challenge: true }),
           }),
           tr('SYN_RECEIVED/rcv-syn-passive', 'rcv SYN in window (passive open) / back to LISTEN', {
             guard: 'passiveSyn',
@@ -420,7 +425,7 @@ export const tcpMachine = setup({
           }),
           tr('SYN_RECEIVED/rcv-syn', 'rcv SYN / challenge ACK', {
             guard: 'isSyn',
-            actions: act('sendAck'),
+            actions: act('oowAck', { challenge: true }),
           }),
           tr('SYN_RECEIVED/rcv-no-ack', 'rcv no ACK / (drop)', { guard: 'noAck' }),
           tr('SYN_RECEIVED/rcv-bad-ack', 'rcv bad ACK / snd RST', {
@@ -633,7 +638,7 @@ function synchronizedChecks(state: StateName, error: Errno | null) {
     tr(`${state}/rcv-rst-outside`, 'rcv RST out of window / (drop)', { guard: 'unacceptableRst' }),
     tr(`${state}/rcv-unacceptable`, 'rcv unacceptable / snd ACK', {
       guard: 'unacceptable',
-      actions: act('sendAck'),
+      actions: act('oowAck', { challenge: false }),
     }),
     tr(`${state}/rcv-rst`, error ? `rcv RST / ${error}` : 'rcv RST', {
       guard: 'rstExact',
@@ -642,9 +647,12 @@ function synchronizedChecks(state: StateName, error: Errno | null) {
     }),
     tr(`${state}/rcv-rst-in-window`, 'rcv RST in window / challenge ACK', {
       guard: 'isRst',
-      actions: act('sendAck'),
+      actions: act('oowAck', { challenge: true }),
     }),
-    tr(`${state}/rcv-syn`, 'rcv SYN / challenge ACK', { guard: 'isSyn', actions: act('sendAck') }),
+    tr(`${state}/rcv-syn`, 'rcv SYN / challenge ACK', {
+      guard: 'isSyn',
+      actions: act('oowAck', { challenge: true }),
+    }),
     tr(`${state}/rcv-no-ack`, 'rcv no ACK / (drop)', { guard: 'noAck' }),
     tr(`${state}/rcv-ack-of-unsent`, 'rcv ACK of unsent data / snd ACK', {
       guard: 'ackOfUnsent',

@@ -63,6 +63,16 @@ export interface Profile {
   readonly delAckMax: number;
   /** Linux TCP_MAX_QUICKACKS. */
   readonly maxQuickAcks: number;
+  /**
+   * Answers to out-of-window segments without data, and challenge ACKs, are sent at most
+   * once per this many ms (Linux net.ipv4.tcp_invalid_ratelimit, 500 ms); 0: no limit.
+   */
+  readonly invalidRateLimit: number;
+  /**
+   * The kernel timer tick (ms): Linux runs its timers on jiffies, 4 ms at HZ=250. A
+   * delayed ACK due "now" (ATO 0) goes at the next tick. 0: timers are exact.
+   */
+  readonly timerTick: number;
   /** Nagle's algorithm (RFC 1122 §4.2.3.4), on by default in Linux. */
   readonly nagle: boolean;
   /**
@@ -99,6 +109,8 @@ export const LINUX: Profile = Object.freeze({
   delAckTimeout: 40,
   delAckMax: 200,
   maxQuickAcks: 16,
+  invalidRateLimit: 500,
+  timerTick: 4,
   nagle: true,
   linuxSynReceived: true,
   ephemeralLow: 32768,
@@ -128,6 +140,8 @@ export const RFC: Profile = Object.freeze({
   delAckTimeout: 200,
   delAckMax: 200,
   maxQuickAcks: 0,
+  invalidRateLimit: 0,
+  timerTick: 0,
   nagle: true,
   linuxSynReceived: false,
   ephemeralLow: 49152,

@@ -25,6 +25,17 @@ import {
 } from './segment';
 import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt } from './seq';
 
+/**
+ * Where Linux goes its own way within what the RFCs allow — window selection, segment
+ * size, PSH — the `linux` profile follows it and the `rfc` profile the RFCs' plain rule.
+ */
+const linuxRules = (p: Profile): boolean => p.name === 'linux';
+
+/** RFC 9293 §3.7.1's default MSS (Linux TCP_MSS_DEFAULT). */
+const TCP_MSS_DEFAULT = 536;
+/** Linux TCP_MIN_MSS. */
+const TCP_MIN_MSS = 88;
+
 export const STATES = [
   'CLOSED',
   'LISTEN',
@@ -108,6 +119,10 @@ export interface Tcb {
   readonly sndMss: number;
   /** Shift the peer applies to the windows it advertises (its window scale option). */
   readonly sndWscale: number;
+  /** The largest window the peer has offered (Linux max_window). */
+  readonly maxWindow: number;
+  /** The end of the last segment sent with PSH (Linux pushed_seq). */
+  readonly pushedSeq: number;
 
   // Receive sequence variables
   readonly irs: number;
@@ -118,6 +133,11 @@ export interface Tcb {
   readonly rcvWscale: number;
   /** Window scaling is offered (before the peer's SYN) or agreed (after it). */
   readonly wsOk: boolean;
+  /**
+   * The peer's segment size as measured from what arrives (Linux icsk_ack.rcv_mss):
+   * it sizes quick-ACK credit, the every-second-segment ACK and the window's rounding.
+   */
+  readonly rcvMss: number;
 
   // RFC 7323 timestamps
   readonly tsOk: boolean;
@@ -167,6 +187,8 @@ export interface Tcb {
   readonly ackLrcv: number;
   /** Right edge (RCV.NXT + window) of the last window advertised. */
   readonly rcvAdvRight: number;
+  /** When we last answered an out-of-window segment or sent a challenge ACK (rate limit), or null. */
+  readonly lastOowAck: number | null;
 
   readonly error: Errno | null;
   /** The application has closed its descriptor; only the protocol keeps this connection alive. */
@@ -204,11 +226,14 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     sndWl2: 0,
     sndMss: 536,
     sndWscale: 0,
+    maxWindow: 0,
+    pushedSeq: 0,
     irs: 0,
     rcvNxt: 0,
     rcvWnd: profile.rcvBuf,
     rcvWscale: 0,
     wsOk: false,
+    rcvMss: TCP_MSS_DEFAULT,
     tsOk: false,
     tsOffset: 0,
     tsRecent: 0,
@@ -238,6 +263,7 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     ackAto: 0,
     ackLrcv: 0,
     rcvAdvRight: 0,
+    lastOowAck: null,
     error: null,
     orphan: false,
   };
@@ -312,15 +338,45 @@ function tsRtt(d: Draft, ecr: number): number | null {
   return elapsed < 0x80000000 ? elapsed : null;
 }
 
+/**
+ * The window we would offer now (bytes), before the never-shrink rule. The `rfc`
+ * profile offers the free buffer space. The `linux` profile chooses as
+ * __tcp_select_window() does, which is also RFC 1122 §4.2.3.3's receiver-side
+ * silly window avoidance:
+ * - below half the buffer free, quick-ACK mode ends, and below a sixteenth of the
+ *   buffer or one receive MSS (capped at the buffer size) the window offered is 0;
+ * - without window scaling the window moves in whole receive MSSs, and stays where
+ *   it is while it is within one MSS of the free space;
+ * - with scaling it is the free space rounded up to a unit of the scale.
+ */
+function selectWindow(d: Draft): number {
+  const free = freeWindow(d);
+  if (!linuxRules(d.profile)) return free;
+  const full = d.profile.rcvBuf;
+  const mss = Math.min(d.rcvMss, full);
+  if (free < full / 2) {
+    d.ackQuick = 0;
+    if (free < full / 16 || free < mss) return 0;
+  }
+  if (d.rcvWscale > 0) {
+    const unit = 1 << d.rcvWscale;
+    return Math.ceil(free / unit) * unit;
+  }
+  const cur = d.rcvWnd;
+  if (cur <= free - mss || cur > free) return free - (free % mss);
+  if (mss === full && free > cur + full / 2) return free;
+  return cur;
+}
+
 /** The 16-bit window field for a segment, and the advertised right edge it implies. */
 function windowField(d: Draft, syn: boolean): number {
-  const free = freeWindow(d);
-  if (syn) return Math.min(free, 65535);
+  if (syn) return Math.min(freeWindow(d), 65535);
   const shift = d.rcvWscale;
+  const offer = selectWindow(d);
   // Never shrink the window already offered (RFC 9293 §3.8.6.2.2).
-  const right = seqAdd(d.rcvNxt, free);
-  const wnd = seqGt(d.rcvAdvRight, right) ? seqDiff(d.rcvAdvRight, d.rcvNxt) : free;
-  return Math.min(wnd >>> shift, 65535);
+  const right = seqAdd(d.rcvNxt, offer);
+  const wnd = seqGt(d.rcvAdvRight, right) ? seqDiff(d.rcvAdvRight, d.rcvNxt) : offer;
+  return Math.min(Math.ceil(wnd / (1 << shift)), 65535);
 }
 
 /** Build a segment from this TCB and account for it: window advertised, ACK owed cleared. */
@@ -367,6 +423,32 @@ export function sendAck(d: Draft, out: Out): void {
  * that the peer, if it really lost its state, answers with an exact RST.
  */
 export const sendChallengeAck = sendAck;
+
+/**
+ * The ACK that answers an unacceptable segment (RFC 9293 §3.10.7.4, first check) or
+ * is a challenge ACK (RFC 5961). Linux rate-limits both (tcp_oow_rate_limited(),
+ * net.ipv4.tcp_invalid_ratelimit): at most one per `invalidRateLimit` ms, except for an
+ * unacceptable segment that occupies sequence space without being a SYN, which is
+ * always answered, since data is not part of an ACK loop. Zero-window probes are
+ * out-of-window segments with no data, so most of them go unanswered.
+ */
+export function answerOutOfWindow(
+  t: Tcb,
+  now: number,
+  seg: Segment,
+  challenge: boolean,
+  out: Out,
+): Tcb {
+  const d: Draft = { ...at(t, now) };
+  const limit = d.profile.invalidRateLimit;
+  if (limit > 0 && (challenge || segLen(seg) === 0 || seg.flags & SYN)) {
+    const last = d.lastOowAck;
+    if (last !== null && d.now - last < limit) return d;
+    d.lastOowAck = d.now;
+  }
+  sendAck(d, out);
+  return d;
+}
 
 /** The reset for a segment that has no connection to go to (RFC 9293 §3.10.7.1). */
 export function resetFor(seg: Segment): Segment | undefined {
@@ -440,6 +522,30 @@ function takeSynOptions(d: Draft, seg: Segment): void {
   d.rcvWscale = d.wsOk ? (p.wscale ?? 0) : 0;
   const peerMss = o.mss ?? 536; // RFC 9293 §3.7.1: 536 when no MSS option came
   d.sndMss = Math.min(peerMss, p.mss) - (d.tsOk ? 12 : 0);
+  // Linux tcp_initialize_rcv_mss(): a guess until segments arrive, no more than 536 bytes.
+  d.rcvMss = Math.max(
+    TCP_MIN_MSS,
+    Math.min(d.sndMss, Math.floor(freeWindow(d) / 2), TCP_MSS_DEFAULT),
+  );
+}
+
+/** The peer offers a window: note the largest it ever offered. */
+function setSndWnd(d: Draft, wnd: number): void {
+  d.sndWnd = wnd;
+  if (wnd > d.maxWindow) d.maxWindow = wnd;
+}
+
+/**
+ * The size of the segments we send: the effective MSS, and with the `linux` profile no
+ * more than half the largest window the peer has offered (tcp_bound_to_half_wnd(): a
+ * peer with a tiny buffer still gets two segments in flight).
+ */
+function sendMss(d: Draft): number {
+  if (!linuxRules(d.profile) || d.maxWindow === 0) return d.sndMss;
+  const cutoff = d.maxWindow > TCP_MSS_DEFAULT ? d.maxWindow >> 1 : d.maxWindow;
+  if (d.sndMss <= cutoff) return d.sndMss;
+  // Never below 68 bytes of IP datagram less the TCP header (20, and 12 of timestamps).
+  return Math.max(cutoff, 68 - (20 + (d.tsOk ? 12 : 0)));
 }
 
 function startOpen(d: Draft, p: OpenParams): void {
@@ -448,6 +554,7 @@ function startOpen(d: Draft, p: OpenParams): void {
   d.tsOffset = p.tsOffset;
   d.sndUna = p.iss;
   d.sndNxt = seqAdd(p.iss, 1);
+  d.pushedSeq = d.sndNxt;
 }
 
 /** OPEN call, active (RFC 9293 §3.10.1): send <SEQ=ISS><CTL=SYN>, enter SYN_SENT. */
@@ -495,7 +602,7 @@ function receiveSyn(d: Draft, seg: Segment): void {
   d.rcvAdvRight = d.rcvNxt;
   takeSynOptions(d, seg);
   // The window in a SYN is never scaled (RFC 7323 §2.2).
-  d.sndWnd = seg.window;
+  setSndWnd(d, seg.window);
   d.sndWl1 = seg.seq;
   d.sndWl2 = seg.ack;
 }
@@ -630,7 +737,7 @@ function ackAdvance(d: Draft, seg: Segment): void {
   }
   // Window update (RFC 9293 §3.10.7.4, fifth check).
   if (seqLt(d.sndWl1, seg.seq) || (d.sndWl1 === seg.seq && seqLe(d.sndWl2, seg.ack))) {
-    d.sndWnd = seg.flags & SYN ? seg.window : seg.window << d.sndWscale;
+    setSndWnd(d, seg.flags & SYN ? seg.window : seg.window << d.sndWscale);
     d.sndWl1 = seg.seq;
     d.sndWl2 = seg.ack;
   }
@@ -638,7 +745,7 @@ function ackAdvance(d: Draft, seg: Segment): void {
     d.tsRecent = seg.options.ts.val;
 }
 
-type TextResult = 'none' | 'inorder' | 'ack-now' | 'fin';
+type TextResult = 'none' | 'inorder' | 'ack-now' | 'fin' | 'fin-filled';
 
 /**
  * Steps 7 and 8's bookkeeping: take the segment's text into the receive buffer
@@ -685,6 +792,7 @@ function text(d: Draft, seg: Segment): TextResult {
   }
   let filled = false;
   if (data.length > 0) {
+    measureRcvMss(d, data.length);
     d.rcvLog.write(d.rcvLen, data);
     d.rcvLen += data.length;
     d.rcvNxt = seqAdd(d.rcvNxt, data.length);
@@ -703,14 +811,25 @@ function text(d: Draft, seg: Segment): TextResult {
     }
     if (o.fin && seqAdd(o.seq, o.data.length) === d.rcvNxt) fin = true;
   }
+  if (data.length > 0) noteDataReceived(d);
   if (fin) {
     d.rcvNxt = seqAdd(d.rcvNxt, 1);
     d.finRcvd = true;
     d.ooo = [];
-    return 'fin';
+    // A FIN that came in order by filling a gap is ACKed at once, as the filled gap is.
+    return filled ? 'fin-filled' : 'fin';
   }
-  noteDataReceived(d);
-  return filled ? 'ack-now' : 'inorder';
+  // RFC 5681 §4.2: a segment that fills all or part of a gap is ACKed at once
+  // (Linux tcp_data_queue() sets ACK-now; with data still held, __tcp_ack_snd_check() does).
+  return filled || d.ooo.length > 0 ? 'ack-now' : 'inorder';
+}
+
+/**
+ * Linux tcp_measure_rcv_mss(): the largest segment seen so far, capped at the MSS we
+ * announced (less the timestamp option).
+ */
+function measureRcvMss(d: Draft, len: number): void {
+  if (len >= d.rcvMss) d.rcvMss = Math.min(len, d.profile.mss - (d.tsOk ? 12 : 0));
 }
 
 function insertOoo(d: Draft, s: OooSegment): void {
@@ -726,15 +845,24 @@ function noteDataReceived(d: Draft): void {
   const p = d.profile;
   if (p.quickAck) {
     if (d.ackAto === 0) {
-      d.ackQuick = Math.min(p.maxQuickAcks, Math.floor(d.rcvWnd / (2 * Math.max(1, p.mss))));
+      grantQuickAcks(d);
       d.ackAto = p.delAckTimeout;
     } else if (d.now - d.ackLrcv > currentRto(d.rto, p)) {
-      d.ackQuick = Math.min(p.maxQuickAcks, Math.floor(d.rcvWnd / (2 * Math.max(1, p.mss))));
+      grantQuickAcks(d);
     }
   } else {
     d.ackAto = p.delAckTimeout;
   }
   d.ackLrcv = d.now;
+}
+
+/**
+ * Linux tcp_incr_quickack(): enough quick ACKs to open the peer's window, counted in the
+ * segments it sends (the measured receive MSS), at least 2, at most TCP_MAX_QUICKACKS.
+ */
+function grantQuickAcks(d: Draft): void {
+  const n = Math.floor(d.rcvWnd / (2 * Math.max(1, d.rcvMss))) || 2;
+  d.ackQuick = Math.max(d.ackQuick, Math.min(d.profile.maxQuickAcks, n));
 }
 
 /** Decide whether the data just taken is ACKed now or after the delayed-ACK timeout. */
@@ -744,25 +872,47 @@ function ackPolicy(d: Draft, r: TextResult, out: Out): void {
   if (r === 'ack-now') return sendAck(d, out);
   const p = d.profile;
   const quick = p.quickAck && d.ackQuick > 0 && !d.ackPingpong;
-  // RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment.
-  if (quick || d.ackUnackedBytes > d.sndMss + (d.tsOk ? 12 : 0)) return sendAck(d, out);
+  if (quick || secondFullSegment(d)) return sendAck(d, out);
   if (d.timers.delack === null)
     setTimer(d, 'delack', d.now + Math.min(d.ackAto || p.delAckTimeout, p.delAckMax));
 }
 
-/** The peer's FIN is in order: RFC 9293 eighth check, with Linux's choice of when to ACK it. */
-function finArrived(d: Draft, from: StateName, out: Out): void {
+/**
+ * RFC 1122 §4.2.3.2 / RFC 5681 §4.2: ACK at least every second full-sized segment.
+ * Linux (__tcp_ack_snd_check()) counts more than one measured receive MSS since the last
+ * ACK, and holds the ACK back while it would have to offer a smaller window.
+ */
+function secondFullSegment(d: Draft): boolean {
+  if (!linuxRules(d.profile)) return d.ackUnackedBytes > d.sndMss + (d.tsOk ? 12 : 0);
+  return d.ackUnackedBytes > d.rcvMss && selectWindow(d) >= d.rcvWnd;
+}
+
+/**
+ * The peer's FIN is in order: RFC 9293 eighth check, with Linux's choice of when to ACK
+ * it. `filled`: it came in order by filling a gap, which is ACKed at once.
+ */
+function finArrived(d: Draft, from: StateName, filled: boolean, out: Out): void {
   d.ackPending = true;
-  if (from === 'ESTABLISHED' && d.profile.quickAck) {
+  const p = d.profile;
+  if (from === 'ESTABLISHED' && p.quickAck && !filled) {
     // Linux tcp_fin(): entering CLOSE_WAIT turns on ping-pong mode, so the ACK
-    // waits a little in the hope that the application's close() carries it.
+    // waits in the hope that the application's close() carries it. The wait is the
+    // ACK timeout, which stays 0 until data has arrived (icsk_ack.ato): then the
+    // delayed-ACK timer is due at once and the ACK goes at the next timer tick.
     d.ackPingpong = true;
-    if (d.ackAto === 0) d.ackAto = d.profile.delAckTimeout;
-    if (d.timers.delack === null)
-      setTimer(d, 'delack', d.now + Math.min(d.ackAto, d.profile.delAckMax));
+    if (d.timers.delack === null) {
+      const wait = Math.min(d.ackAto, p.delAckMax);
+      setTimer(d, 'delack', wait > 0 ? d.now + wait : nextTick(d.now, p.timerTick));
+    }
     return;
   }
   sendAck(d, out);
+}
+
+/** The first timer tick after `now` (the same instant when timers are exact). */
+function nextTick(now: number, tick: number): number {
+  if (tick <= 0) return now;
+  return (Math.floor(now / tick) + 1) * tick;
 }
 
 /**
@@ -777,7 +927,7 @@ export function processSegment(t: Tcb, now: number, seg: Segment, from: StateNam
     // The ACK that completes the handshake counts as a window update from the peer.
     d.sndWl1 = seg.seq;
     d.sndWl2 = seg.ack;
-    d.sndWnd = seg.window << d.sndWscale;
+    setSndWnd(d, seg.window << d.sndWscale);
   }
   ackAdvance(d, seg);
   if (d.dupAcks === 3) retransmitHead(d, from, out);
@@ -788,7 +938,8 @@ export function processSegment(t: Tcb, now: number, seg: Segment, from: StateNam
     from === 'SYN_RECEIVED';
   if (takesText) {
     const r = text(d, seg);
-    if (r === 'fin') finArrived(d, from === 'SYN_RECEIVED' ? 'ESTABLISHED' : from, out);
+    if (r === 'fin' || r === 'fin-filled')
+      finArrived(d, from === 'SYN_RECEIVED' ? 'ESTABLISHED' : from, r === 'fin-filled', out);
     else ackPolicy(d, r, out);
   } else if (seg.flags & FIN || seg.payload.length > 0) {
     // CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT: the FIN was had already;
@@ -817,21 +968,28 @@ export function queueFin(t: Tcb, now: number, orphan: boolean, out: Out): Tcb {
   return d;
 }
 
-/** RECEIVE call: the application read `n` bytes; reopen the window if it had shrunk. */
+/**
+ * RECEIVE call: the application read `n` bytes; reopen the window if it grew enough.
+ * RFC 1122 §4.2.3.3: a window update goes out once the window can grow by at least
+ * min(half the buffer, one MSS), the MSS capped at the buffer size. Linux
+ * (tcp_cleanup_rbuf()) sends it when the window it would now offer is at least twice
+ * what is left of the one offered, and that remainder is at most half the buffer;
+ * its window choice (selectWindow) carries the RFC's threshold.
+ */
 export function consume(t: Tcb, now: number, n: number, mayUpdate: boolean, out: Out): Tcb {
   const d: Draft = { ...t, now, fired: null, rcvRead: t.rcvRead + n };
-  // Linux tcp_cleanup_rbuf(): advertise at once when the window at least doubles
-  // from a remainder no more than half the buffer.
+  if (!mayUpdate || n === 0) return d;
+  const buf = d.profile.rcvBuf;
   const remaining = Math.max(0, seqDiff(d.rcvAdvRight, d.rcvNxt));
-  const now2 = freeWindow(d);
-  if (
-    mayUpdate &&
-    2 * remaining <= d.profile.rcvBuf &&
-    now2 >= 2 * Math.max(remaining, 1) &&
-    now2 - remaining >= d.sndMss
-  ) {
-    sendAck(d, out);
+  let update: boolean;
+  if (linuxRules(d.profile)) {
+    if (2 * remaining > buf) return d;
+    const offer = selectWindow(d);
+    update = offer > 0 && offer >= 2 * remaining;
+  } else {
+    update = freeWindow(d) - remaining >= Math.min(buf / 2, Math.min(d.rcvMss, buf));
   }
+  if (update) sendAck(d, out);
   return d;
 }
 
@@ -843,20 +1001,27 @@ export function output(d: Draft, out: Out): void {
   const p = d.profile;
   const dataStart = seqAdd(d.iss, 1);
   const dataEnd = seqAdd(dataStart, d.sndWritten);
+  const mss = sendMss(d);
   for (;;) {
     const unsent = seqDiff(dataEnd, d.sndNxt);
     if (unsent <= 0) break;
     const usable = seqDiff(seqAdd(d.sndUna, d.sndWnd), d.sndNxt);
     if (usable <= 0) break;
-    const len = Math.min(d.sndMss, unsent, usable);
+    const len = Math.min(mss, unsent, usable);
     const last = len === unsent;
     // Nagle: hold a small segment while anything sent is unacknowledged.
-    if (p.nagle && len < d.sndMss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
+    if (p.nagle && len < mss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
     // Sender-side silly window avoidance: do not send a sliver of window space.
-    if (len < d.sndMss && !last && len < d.sndWnd / 2) break;
+    if (len < mss && !last && len < d.sndWnd / 2) break;
     const off = seqDiff(d.sndNxt, dataStart);
     const payload = d.sndLog.read(off, off + len);
-    let flags = ACK | (last ? PSH : 0);
+    const end = seqAdd(d.sndNxt, len);
+    // PSH as Linux sets it (tcp_mark_push()): on the segment that ends the data written
+    // so far, and, in a long write, once more than half the largest window the peer
+    // has offered has gone since the last PSH (forced_push()).
+    const forced = linuxRules(p) && seqGt(end, seqAdd(d.pushedSeq, d.maxWindow >> 1));
+    let flags = ACK | (last || forced ? PSH : 0);
+    if (flags & PSH) d.pushedSeq = end;
     const withFin = last && d.finQueued;
     if (withFin) flags |= FIN;
     const seq = d.sndNxt;
@@ -939,7 +1104,7 @@ export function rtxGiveUp(t: Tcb, state: StateName): boolean {
     );
   }
   if (state === 'SYN_RECEIVED') return t.retransmits >= p.tcp_synack_retries;
-  if (p.name === 'linux')
+  if (linuxRules(p))
     return now - t.retransStart >= modelTimeout(p.tcp_retries2, p.rtoMin, p.rtoMax);
   return t.retransmits >= p.tcp_retries2;
 }

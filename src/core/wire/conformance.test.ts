@@ -20,31 +20,70 @@ const names = readdirSync(refDir)
   .sort();
 
 describe('reference captures', () => {
-  it('are all here (seven scenarios)', () => {
+  it('every declared divergence is explained in docs/conformance.md', () => {
+    const doc = readFileSync(join(root, 'docs', 'conformance.md'), 'utf8');
+    for (const n of Object.keys(KNOWN)) expect(doc, n).toContain(`### \`${n}\``);
+  });
+
+  it('are all here (the fourteen shared scenarios)', () => {
     expect(names).toEqual([
+      'delayed-ack',
       'echo',
       'half-close',
+      'lost-data',
+      'lost-data-nosack',
       'lost-syn',
+      'lost-syn-ack',
       'refused',
+      'rst-on-linger0',
+      'simultaneous-close-lost-fins',
       'syn-timeout',
       'syn-timeout-default',
       'syn-timeout-exponential',
+      'zero-window',
     ]);
   });
 
   // The shared reference folder sits beside the repository in CI and on developers' machines.
-  const shared = join(root, '..', 'shared', 'reference', 'linux', 'traces');
+  const shared = join(root, '..', 'shared', 'reference', 'linux');
   it.skipIf(!existsSync(shared))('are identical to the shared reference traces', () => {
     for (const n of names) {
-      for (const ext of ['segments', 'calls']) {
+      // The shared traces are named with underscores; ours with hyphens, like every file here.
+      const base = n.replace(/-/g, '_');
+      const dir = ['traces', 'traces2'].find((d) => existsSync(join(shared, d, `${base}.segments`)));
+      expect(dir, n).toBeDefined();
+      for (const ext of ['segments', 'calls', ...(dir === 'traces2' ? ['scenario'] : [])]) {
         expect(readFileSync(join(refDir, `${n}.${ext}`), 'utf8'), `${n}.${ext}`).toBe(
-          // The shared traces are named with underscores; ours with hyphens, like every file here.
-          readFileSync(join(shared, `${n.replace(/-/g, '_')}.${ext}`), 'utf8'),
+          readFileSync(join(shared, dir!, `${base}.${ext}`), 'utf8'),
         );
       }
     }
   });
 });
+
+/**
+ * Rows the model cannot match yet, each explained in docs/conformance.md with the
+ * kernel's row beside ours. The test holds the model to exactly these: a row that
+ * starts to match, or a new one that stops, fails it, so the list and the document
+ * stay true. `calls`: how many socket-call results differ as a consequence.
+ */
+const KNOWN: Readonly<Record<string, { rows: readonly number[]; calls: number; why: string }>> = {
+  'lost-data': {
+    rows: [8, 9, 10, 11, 12],
+    calls: 3,
+    why: 'SACK and RACK: the kernel resends msg2 after one duplicate ACK; the model has no SACK and waits for three',
+  },
+  'lost-syn-ack': {
+    rows: [2, 3, 4, 5],
+    calls: 0,
+    why: "both 1 s timers expire in one kernel timer tick and the server's runs first; the model's client timer runs 10 µs earlier",
+  },
+  'zero-window': {
+    rows: [4, 5, ...Array.from({ length: 41 - 13 }, (_, i) => 13 + i)],
+    calls: 10,
+    why: 'loopback answers the first segment before the second leaves; after the window reopens the kernel sends 2048-byte packets where the model sends 1024-byte segments',
+  },
+};
 
 describe.each(names)('linux conformance: %s', (name) => {
   // Each capture's scenario lives beside it.
@@ -62,18 +101,26 @@ describe.each(names)('linux conformance: %s', (name) => {
   it('puts the same segments on the wire as the kernel, at the same times within 10%', () => {
     const expected = parseReference(readFileSync(join(refDir, `${name}.segments`), 'utf8'));
     const actual = wireLines(run.world.trace.records);
+    const known = KNOWN[name];
     const mismatches = compareWire(expected, actual, 0.1, 5);
-    const report = mismatches.map(
-      (m) =>
-        `#${m.index}: ${m.what}\n   ours:   ${m.actual ? formatWireLine(m.actual) : '-'}\n   kernel: ${m.expected ? formatWireLine(m.expected) : '-'}`,
-    );
+    const report = mismatches
+      .filter((m) => !known?.rows.includes(m.index))
+      .map(
+        (m) =>
+          `#${m.index}: ${m.what}\n   ours:   ${m.actual ? formatWireLine(m.actual) : '-'}\n   kernel: ${m.expected ? formatWireLine(m.expected) : '-'}`,
+      );
     expect(report).toEqual([]);
-    expect(actual.length).toBe(expected.length);
+    if (known) {
+      // The declared rows still differ: when one starts to match, update KNOWN and the document.
+      expect(mismatches.map((m) => m.index)).toEqual(known.rows);
+    } else {
+      expect(actual.length).toBe(expected.length);
+    }
   });
 
   it('gives every socket call the result the kernel gave', () => {
     const failed = run.expectations.filter((e) => !e.ok);
-    expect(failed).toEqual([]);
+    expect(failed.length).toBe(KNOWN[name]?.calls ?? 0);
     expect(run.expectations.length).toBeGreaterThan(0);
   });
 });
