@@ -17,7 +17,7 @@ export class Playground {
   async open(locale: 'en' | 'zh' = 'en'): Promise<void> {
     await this.page.addInitScript((l) => localStorage.setItem('tcp-playground.lang', l), locale);
     await this.page.goto('/');
-    await expect(this.region('client')).toBeVisible();
+    await expect(this.page.getByRole('main')).toBeVisible();
   }
 
   region(side: Side): Locator {

@@ -1,20 +1,23 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { StateDiagram } from './diagram/StateDiagram';
 import { LANGS, LangProvider, useLang, useT, type Lang } from './i18n';
 import { HeaderInspector } from './inspector/HeaderInspector';
 import { Ladder } from './ladder/Ladder';
 import { Toolbar } from './lessons/Toolbar';
-import { WalkthroughSlot } from './walkthrough/WalkthroughSlot';
+import { StepArea } from './walkthrough/StepArea';
+import { StateStrip } from './panels/StateStrip';
 import { messages } from './messages';
 import { EndpointPanel } from './panels/EndpointPanel';
-import { EventLog } from './panels/EventLog';
-import { LinkPanel } from './panels/LinkPanel';
 import { TimeBar } from './panels/TimeBar';
 import type { OpenBudget } from './lessons/open-protocol';
 import { Session } from './session';
 import { SessionContext } from './use-session';
 import './theme.css';
 import './app.css';
+
+// Below the first screen: loaded after it, in their own chunk.
+const LinkPanel = lazy(() => import('./panels/LinkPanel').then((m) => ({ default: m.LinkPanel })));
+const EventLog = lazy(() => import('./panels/EventLog').then((m) => ({ default: m.EventLog })));
 
 declare global {
   interface Window {
@@ -64,13 +67,14 @@ function Header({ theme, setTheme }: { theme: Theme; setTheme: (t: Theme) => voi
   }, [t]);
   return (
     <header className="app-header">
-      <div>
+      <div className="app-brand">
         <h1>{t('title')}</h1>
         <p className="tagline">{t('tagline')}</p>
       </div>
+      <Toolbar />
       <div className="app-settings">
         <label>
-          {t('language')}{' '}
+          <span className="app-setting-name">{t('language')}</span>{' '}
           <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
             {LANGS.map((l) => (
               <option key={l} value={l}>
@@ -80,7 +84,7 @@ function Header({ theme, setTheme }: { theme: Theme; setTheme: (t: Theme) => voi
           </select>
         </label>
         <label>
-          {t('theme')}{' '}
+          <span className="app-setting-name">{t('theme')}</span>{' '}
           <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)}>
             <option value="system">{t('themeSystem')}</option>
             <option value="light">{t('themeLight')}</option>
@@ -92,8 +96,63 @@ function Header({ theme, setTheme }: { theme: Theme; setTheme: (t: Theme) => voi
   );
 }
 
+/** What a narrow screen shows: one view at a time, chosen with these tabs. */
+type View = 'ladder' | 'diagram' | 'panels' | 'inspector';
+const VIEWS: readonly View[] = ['ladder', 'diagram', 'panels', 'inspector'];
+const VIEW_LABEL = {
+  ladder: 'tabTimeline',
+  diagram: 'tabDiagram',
+  panels: 'tabEndpoints',
+  inspector: 'tabInspector',
+} as const;
+
+function ViewTabs({ view, setView }: { view: View; setView: (v: View) => void }) {
+  const t = useT(messages);
+  return (
+    <nav className="view-tabs" aria-label={t('views')}>
+      {VIEWS.map((v) => (
+        <button
+          key={v}
+          type="button"
+          aria-pressed={view === v}
+          onClick={() => {
+            setView(v);
+            window.scrollTo({ top: 0 });
+          }}
+        >
+          {t(VIEW_LABEL[v])}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+/**
+ * Keep --header-h and --footer-h on the root equal to the header's and the time
+ * bar's heights, so the first screen's two rows fill exactly the rest of the window.
+ */
+function useBarHeights(): void {
+  useEffect(() => {
+    const root = document.documentElement;
+    const header = document.querySelector<HTMLElement>('.app-header');
+    const footer = document.querySelector<HTMLElement>('.app-footer');
+    if (!header || !footer) return;
+    const measure = () => {
+      root.style.setProperty('--header-h', `${header.offsetHeight}px`);
+      root.style.setProperty('--footer-h', `${footer.offsetHeight}px`);
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(header);
+    ro.observe(footer);
+    return () => ro.disconnect();
+  }, []);
+}
+
 function Layout() {
+  useBarHeights();
   const [theme, setThemeState] = useState<Theme>(readTheme);
+  const [view, setView] = useState<View>('ladder');
   const setTheme = (th: Theme) => {
     setThemeState(th);
     try {
@@ -106,38 +165,45 @@ function Layout() {
     if (theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
   }, [theme]);
+  // The first screen: the endpoints either side of the ladder, and under them the
+  // state diagram, the step at the cursor and the header inspector, all in sight at
+  // once on a laptop screen. On a narrow screen one view shows at a time (ViewTabs),
+  // under a strip with both endpoints' states.
   return (
     <>
       <Header theme={theme} setTheme={setTheme} />
-      <Toolbar />
-      <main className="app-main">
-        <div className="row-top">
+      <StateStrip />
+      <ViewTabs view={view} setView={setView} />
+      <main className="app-main" data-view={view}>
+        <div className="area area-client" data-pane="panels">
           <EndpointPanel side="client" />
-          <div className="panel ladder-panel">
-            <Ladder />
-          </div>
+        </div>
+        <div className="area area-ladder panel ladder-panel" data-pane="ladder">
+          <Ladder />
+        </div>
+        <div className="area area-server" data-pane="panels">
           <EndpointPanel side="server" />
         </div>
-        <div className="row-middle">
-          <div className="panel">
-            <StateDiagram />
-          </div>
-          <div className="panel">
-            <HeaderInspector />
-          </div>
+        <div className="area area-diagram panel" data-pane="diagram">
+          <StateDiagram />
         </div>
-        <div className="row-bottom">
+        <div className="area area-step panel" data-pane="ladder">
+          <StepArea />
+        </div>
+        <div className="area area-inspector panel" data-pane="inspector">
+          <HeaderInspector />
+        </div>
+      </main>
+      <div className="app-more">
+        <Suspense fallback={null}>
           <div className="panel">
             <LinkPanel />
           </div>
           <div className="panel">
             <EventLog />
           </div>
-          <div className="panel walkthrough-panel">
-            <WalkthroughSlot />
-          </div>
-        </div>
-      </main>
+        </Suspense>
+      </div>
       <footer className="app-footer">
         <TimeBar />
       </footer>

@@ -17,13 +17,8 @@ export const messages = {
     tabTimeline: 'Timeline',
     tabDiagram: 'State diagram',
     tabInspector: 'Header',
-    tabLog: 'Log and link',
     inspectorTitle: 'Header inspector',
     inspectorEmpty: 'Select a segment on the timeline to see its headers and bytes.',
-    walkthroughTitle: 'Walkthrough',
-    walkthroughIntro:
-      'Step through the moments that matter in this run — state changes, lost and retransmitted segments, errors, end of stream, timers — with what each one means.',
-    walkthroughStart: 'Start walkthrough',
   },
   zh: {
     title: 'TCP 演练场',
@@ -40,12 +35,7 @@ export const messages = {
     tabTimeline: '时序图',
     tabDiagram: '状态图',
     tabInspector: '首部',
-    tabLog: '日志与链路',
     inspectorTitle: '首部查看器',
     inspectorEmpty: '在时序图上选择一个报文段，即可查看它的首部和字节。',
-    walkthroughTitle: '讲解',
-    walkthroughIntro:
-      '逐步查看本次运行中的关键时刻——状态变化、丢失与重传的报文段、错误、数据流结束、计时器到期——并了解每一步的含义。',
-    walkthroughStart: '开始讲解',
   },
 } satisfies Catalog<string>;

@@ -361,44 +361,47 @@ export function StateDiagram() {
           );
         })}
       </p>
-      <div className="dg-legend">
-        <span>
-          <svg className="dg-key" viewBox="0 0 28 8" aria-hidden="true">
-            <line className="dg-key-main" x1="0" y1="4" x2="28" y2="4" />
-          </svg>
-          {t('legendMain')}
-        </span>
-        <span>
-          <svg className="dg-key" viewBox="0 0 28 8" aria-hidden="true">
-            <line className="dg-key-other" x1="0" y1="4" x2="28" y2="4" />
-          </svg>
-          {t('legendOther')}
-        </span>
-        <span>{t('legendSelf')}</span>
-        <span className="dg-hint">{t('legendHint')}</span>
-      </div>
-      <details className="dg-selflist">
-        <summary>{t('selfHeading')}</summary>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('stateHeading')}</th>
-              <th scope="col">{t('transitionsHeading')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {GRAPH.nodes
-              .filter((n) => n.self.length > 0)
-              .map((n) => (
-                <tr key={n.id}>
-                  <th scope="row" className="mono">
-                    {n.id}
-                  </th>
-                  <td>{selfLabels(n).join(' · ')}</td>
-                </tr>
-              ))}
-          </tbody>
-        </table>
+      <details className="dg-more">
+        <summary>{t('legendTitle')}</summary>
+        <div className="dg-legend">
+          <span>
+            <svg className="dg-key" viewBox="0 0 28 8" aria-hidden="true">
+              <line className="dg-key-main" x1="0" y1="4" x2="28" y2="4" />
+            </svg>
+            {t('legendMain')}
+          </span>
+          <span>
+            <svg className="dg-key" viewBox="0 0 28 8" aria-hidden="true">
+              <line className="dg-key-other" x1="0" y1="4" x2="28" y2="4" />
+            </svg>
+            {t('legendOther')}
+          </span>
+          <span>{t('legendSelf')}</span>
+          <span className="dg-hint">{t('legendHint')}</span>
+        </div>
+        <details className="dg-selflist">
+          <summary>{t('selfHeading')}</summary>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('stateHeading')}</th>
+                <th scope="col">{t('transitionsHeading')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {GRAPH.nodes
+                .filter((n) => n.self.length > 0)
+                .map((n) => (
+                  <tr key={n.id}>
+                    <th scope="row" className="mono">
+                      {n.id}
+                    </th>
+                    <td>{selfLabels(n).join(' · ')}</td>
+                  </tr>
+                ))}
+            </tbody>
+          </table>
+        </details>
       </details>
     </section>
   );

@@ -16,6 +16,7 @@ type Key =
   | 'selfCount'
   | 'staysIn'
   | 'lastChange'
+  | 'legendTitle'
   | 'legendMain'
   | 'legendOther'
   | 'legendSelf'
@@ -41,6 +42,7 @@ export const messages = {
     selfCount: '↻ {n}',
     staysIn: 'Stays in {state}',
     lastChange: '{side}: {state}',
+    legendTitle: 'Legend',
     legendMain: 'RFC 9293 Figure 5',
     legendOther: 'resets, aborts, timeouts',
     legendSelf: '↻ n: transitions that stay in the state',
@@ -65,6 +67,7 @@ export const messages = {
     selfCount: '↻ {n}',
     staysIn: '停留在 {state}',
     lastChange: '{side}：{state}',
+    legendTitle: '图例',
     legendMain: 'RFC 9293 图 5',
     legendOther: '复位、中止、超时',
     legendSelf: '↻ n：停留在该状态的转换数',

@@ -7,6 +7,7 @@ import type { Catalog } from '../i18n';
  */
 export const messages = {
   en: {
+    stripTime: 't = {t} s',
     // Sides
     client: 'Client',
     server: 'Server',
@@ -148,6 +149,7 @@ export const messages = {
     closeDialog: 'Close',
   },
   zh: {
+    stripTime: 't = {t} 秒',
     client: '客户端',
     server: '服务器',
     sideClient: '客户端',
