@@ -1,8 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig, type ReporterDescription } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from './scripts/find-chromium.mjs';
 
-// PW_PORT lets several checkouts run their e2e tests side by side.
-const PORT = Number(process.env.PW_PORT ?? 4173);
+/**
+ * The port the production build is served on: PW_PORT when set, else a port the
+ * system reports free. It is put in the environment so that the test workers,
+ * which load this file again, use the same one.
+ */
+function freePort(): number {
+  const out = execFileSync(process.execPath, [
+    '-e',
+    "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
+  ]);
+  return Number(String(out).trim());
+}
+process.env.PW_PORT ??= String(freePort());
+const PORT = Number(process.env.PW_PORT);
 const isCI = Boolean(process.env.CI);
 
 const reporter: ReporterDescription[] = [['list']];

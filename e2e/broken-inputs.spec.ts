@@ -61,7 +61,7 @@ test('thirty broken scenario files: each named, none changes the screen', async 
     );
     expect(after, text).toBe(before);
   }
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
 });
 
 test('thirty broken share links: each named, none replaces the app', async ({ app }) => {
@@ -167,6 +167,6 @@ test('thirty broken share links: each named, none replaces the app', async ({ ap
     await expect(
       app.region('server').getByRole('button', { name: 'listen()', exact: true }),
     ).toBeEnabled();
-    expect(await app.state('client')).toBe('CLOSED');
+    await expect.poll(() => app.state('client')).toBe('CLOSED');
   }
 });

@@ -17,10 +17,12 @@ test('handshake by clicks: SYN_SENT and SYN_RECEIVED, then ESTABLISHED on both e
 }, info) => {
   await app.open();
   await handshake(app);
-  expect(await app.state('client')).toBe('ESTABLISHED');
-  expect(await app.state('server')).toBe('ESTABLISHED');
-  expect(await app.statesSeen('client')).toEqual(['SYN_SENT', 'ESTABLISHED']);
-  expect(await app.statesSeen('server')).toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED']);
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('server')).toBe('ESTABLISHED');
+  await expect.poll(() => app.statesSeen('client')).toEqual(['SYN_SENT', 'ESTABLISHED']);
+  await expect
+    .poll(() => app.statesSeen('server'))
+    .toEqual(['LISTEN', 'SYN_RECEIVED', 'ESTABLISHED']);
   await expect(app.region('client')).toContainText('ESTABLISHED');
   await expect(app.region('server')).toContainText('ESTABLISHED');
   // The timeline: [S], [S.], [.] with relative numbers.
@@ -41,25 +43,23 @@ test('teardown: FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, LAST_ACK, TIME_WAIT, then CL
   await handshake(app);
   await app.press('client', 'close()');
   await app.seek(1300);
-  expect(await app.state('client')).toBe('FIN_WAIT_2');
-  expect(await app.state('server')).toBe('CLOSE_WAIT');
+  await expect.poll(() => app.state('client')).toBe('FIN_WAIT_2');
+  await expect.poll(() => app.state('server')).toBe('CLOSE_WAIT');
   await app.press('server', 'recv()');
   await app.seek(1400);
   await expect(app.page.getByRole('button', { name: /server.*recv\(4, 1024\) = 0/ })).toBeVisible();
   await app.press('server', 'close()');
   await app.seek(1700);
-  expect(await app.state('client')).toBe('TIME_WAIT');
+  await expect.poll(() => app.state('client')).toBe('TIME_WAIT');
   await app.shot(info, 'time-wait');
-  expect(await app.statesSeen('client')).toEqual([
-    'SYN_SENT',
-    'ESTABLISHED',
-    'FIN_WAIT_1',
-    'FIN_WAIT_2',
-    'TIME_WAIT',
-  ]);
-  expect((await app.statesSeen('server')).slice(-3)).toEqual(['CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
+  await expect
+    .poll(() => app.statesSeen('client'))
+    .toEqual(['SYN_SENT', 'ESTABLISHED', 'FIN_WAIT_1', 'FIN_WAIT_2', 'TIME_WAIT']);
+  await expect
+    .poll(async () => (await app.statesSeen('server')).slice(-3))
+    .toEqual(['CLOSE_WAIT', 'LAST_ACK', 'CLOSED']);
   await app.seek(62_000);
-  expect(await app.state('client')).toBe('CLOSED');
+  await expect.poll(() => app.state('client')).toBe('CLOSED');
   await app.shot(info, 'teardown');
 });
 
@@ -76,7 +76,7 @@ test('dropping the SYN in flight: the client retransmits it after the RTO', asyn
   await expect(app.segment(/^client to server \[S\] seq 0\b.*dropped/)).toHaveCount(1);
   await app.seek(1200);
   await expect(app.segment(/^client to server \[S\] seq 0\b.*retransmission/)).toHaveCount(1);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   await app.shot(info, 'syn-dropped');
 });
 
@@ -89,9 +89,8 @@ test('dropping the last ACK of the teardown: the FIN comes again and TIME_WAIT s
   await app.seek(1300);
   await app.press('server', 'recv()');
   await app.press('server', 'close()');
-  // The server's FIN reaches the client at +50 ms; the client's ACK is then in flight.
-  // Counted from the instant close() was made: playback runs on between two clicks, by
-  // however much wall-clock time passed, so 1300 ms is not it on a busy machine.
+  // Time is paused (seek pauses it), so both clicks happen at 1300 ms, however long
+  // the machine took between them.
   const closedAt = await app.page.evaluate(() => {
     const closes = window.tcpPlayground!.session.world.inputs.filter(
       (i) =>
@@ -99,8 +98,10 @@ test('dropping the last ACK of the teardown: the FIN comes again and TIME_WAIT s
     );
     return closes[closes.length - 1]!.t;
   });
-  await app.seek(closedAt + 75);
-  expect(await app.state('client')).toBe('TIME_WAIT');
+  expect(closedAt).toBe(1300);
+  // The server's FIN reaches the client at +50 ms; the client's ACK is then in flight.
+  await app.seek(1375);
+  await expect.poll(() => app.state('client')).toBe('TIME_WAIT');
   const lastAck = app.segment(/^client to server \[\.\].*in flight/);
   await expect(lastAck).toHaveCount(1);
   await lastAck.focus();
@@ -108,7 +109,9 @@ test('dropping the last ACK of the teardown: the FIN comes again and TIME_WAIT s
   await app.seek(3000);
   await expect(app.segment(/^server to client \[F\.\].*retransmission/)).toHaveCount(1);
   // The server's connection is gone (its panel shows the listener again).
-  expect((await app.statesSeen('server')).slice(-2)).toEqual(['LAST_ACK', 'CLOSED']);
+  await expect
+    .poll(async () => (await app.statesSeen('server')).slice(-2))
+    .toEqual(['LAST_ACK', 'CLOSED']);
   const armed = await app.page.evaluate(
     () =>
       window.tcpPlayground!.session.world.trace.records.filter(
@@ -125,21 +128,21 @@ test('scrubbing back and forth shows the same states; acting in the past forks a
   await app.open();
   await handshake(app);
   await app.seek(75);
-  expect(await app.state('client')).toBe('SYN_SENT');
-  expect(await app.state('server')).toBe('SYN_RECEIVED');
+  await expect.poll(() => app.state('client')).toBe('SYN_SENT');
+  await expect.poll(() => app.state('server')).toBe('SYN_RECEIVED');
   await app.seek(1000);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   await app.seek(75);
-  expect(await app.state('client')).toBe('SYN_SENT');
+  await expect.poll(() => app.state('client')).toBe('SYN_SENT');
   // The SYN,ACK is in flight at 75 ms: drop it, in the past.
   const synAck = app.segment(/^server to client \[S\.\].*in flight/);
   await synAck.focus();
   await app.page.keyboard.press('d');
   expect(await app.page.evaluate(() => window.tcpPlayground!.session.world.now)).toBeLessThan(1000);
   await app.seek(1000);
-  expect(await app.state('client')).toBe('SYN_SENT');
+  await expect.poll(() => app.state('client')).toBe('SYN_SENT');
   await app.seek(2500);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   await app.shot(info, 'forked');
 });
 

@@ -58,7 +58,7 @@ async function someWork(app: Playground) {
   await app.press('server', 'listen()');
   await app.press('client', 'connect()');
   await app.seek(1000);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   return snapshot(app);
 }
 
@@ -87,8 +87,8 @@ test('a scenario file that starts with a UTF-8 BOM opens and plays', async ({ ap
   const after = await snapshot(app);
   expect(after.trace).not.toBe(before.trace);
   await app.seek(after.now);
-  expect(await app.state('client')).toBe('ESTABLISHED');
-  expect(await app.state('server')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('server')).toBe('ESTABLISHED');
 });
 
 // Relies on the lexer fix ("Lexer: …" from branch `formats`). Without it the worker loops
@@ -132,7 +132,7 @@ test('a share link that would run forever shows its progress, then is refused; t
   await expect(notice(app)).toContainText('Your work is as it was.');
   await expect(bar).toBeHidden();
   expect(await snapshot(app)).toEqual(before);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   await app.shot(info, 'refused');
 });
 
@@ -162,7 +162,7 @@ test('Cancel during a long run stops the worker and leaves the run on screen as 
   // The page is alive and acts as before.
   await app.press('client', 'close()');
   await app.seek(before.now + 500);
-  expect(await app.state('client')).not.toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).not.toBe('ESTABLISHED');
 });
 
 test('in 简体中文: the progress bar and Cancel are named, and Cancel keeps the work', async ({

@@ -100,7 +100,7 @@ test('a broken file is refused with its line, and the screen stays as it was', a
     window.tcpPlayground!.session.world.trace.toJsonLines(),
   );
   expect(after).toBe(before);
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
 });
 
 test('a broken share link is refused with a message, and the app opens as usual', async ({
@@ -113,7 +113,7 @@ test('a broken share link is refused with a message, and the app opens as usual'
   ).toBeEnabled();
 });
 
-test('a reload keeps the session, and saved sessions can be named, reopened and deleted', async ({
+test('a reload keeps the session, and saved sessions can be named, reopened, renamed and deleted', async ({
   app,
 }) => {
   await app.open();
@@ -130,7 +130,7 @@ test('a reload keeps the session, and saved sessions can be named, reopened and 
   await app.page.waitForTimeout(600);
   await app.page.reload();
   await expect(app.page.locator('.ls-notice')).toContainText('Restored your last session');
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   expect(
     await app.page.evaluate(() => window.tcpPlayground!.session.world.trace.toJsonLines()),
   ).toBe(trace);
@@ -142,14 +142,19 @@ test('a reload keeps the session, and saved sessions can be named, reopened and 
   await expect(dialog.getByText('my handshake')).toBeVisible();
   await dialog.getByRole('button', { name: 'Close' }).click();
   await app.page.getByRole('button', { name: 'Reset' }).click();
-  expect(await app.state('client')).toBe('CLOSED');
+  await expect.poll(() => app.state('client')).toBe('CLOSED');
   await app.page.getByRole('button', { name: 'Saved sessions' }).click();
   await dialog.getByRole('button', { name: 'Open my handshake' }).click();
   // Replayed in a worker (the dialog closes so its progress bar can be reached), then shown.
   await expect(app.page.locator('.ls-notice')).toContainText('Opened my handshake');
-  expect(await app.state('client')).toBe('ESTABLISHED');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
   await app.page.getByRole('button', { name: 'Saved sessions' }).click();
-  await dialog.getByRole('button', { name: 'Delete my handshake' }).click();
+  await dialog.getByRole('button', { name: 'Rename my handshake' }).click();
+  await dialog.getByLabel('New name for my handshake').fill('three-way handshake');
+  await dialog.getByRole('button', { name: 'Save name' }).click();
+  await expect(dialog.getByText('three-way handshake')).toBeVisible();
+  await expect(dialog.getByText('my handshake', { exact: true })).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Delete three-way handshake' }).click();
   await expect(dialog.getByText('No saved sessions yet.')).toBeVisible();
 });
 
@@ -164,7 +169,7 @@ test('a damaged stored session is reported and left alone; the app starts fresh'
   });
   await app.page.goto('/');
   await expect(app.page.locator('.ls-notice')).toContainText('could not be restored');
-  expect(await app.state('client')).toBe('CLOSED');
+  await expect.poll(() => app.state('client')).toBe('CLOSED');
   await expect(
     app.region('server').getByRole('button', { name: 'listen()', exact: true }),
   ).toBeEnabled();
@@ -209,6 +214,12 @@ test('a walkthrough runs through a gallery scenario with predictions and coverag
   await expect(panel).toContainText(new RegExp(`Score: \\d+ / ${answered}`));
   await expect(panel).toContainText(/States seen: \d+ \/ 11/);
   await expect(panel).toContainText(/RFC 9293/);
+  // The arrow keys step time, but not while a walkthrough button has focus.
+  const before = await app.cursor();
+  await panel.getByRole('button', { name: /^Back/ }).focus();
+  await app.page.keyboard.press('ArrowRight');
+  await app.page.keyboard.press('ArrowLeft');
+  expect(await app.cursor()).toBe(before);
   await app.shot(info, 'walkthrough');
 });
 

@@ -64,6 +64,14 @@ export class Session {
   world: World;
   cursor = 0;
   playing = false;
+  /**
+   * The person has stopped time (Pause, a step, a seek, scrubbing): acting then
+   * does not start playback, so every click happens at the cursor's instant,
+   * however long the person (or a slow machine) takes between clicks. Play
+   * lets go. Until the first pause, acting starts playback, so a newcomer who
+   * presses connect() sees the SYN travel.
+   */
+  held = false;
   speed: number = DEFAULT_SPEED;
   /** Jump over stretches where nothing is on the link (TIME_WAIT's 60 s). */
   skipIdle = true;
@@ -362,16 +370,18 @@ export class Session {
 
   private startPlaying(): void {
     this.sinceAction = 0;
-    this.playing = true;
+    if (!this.held) this.playing = true;
     this.changed();
   }
 
   play(): void {
+    this.held = false;
     this.playing = true;
     this.changed();
   }
 
   pause(): void {
+    this.held = true;
     this.playing = false;
     this.changed();
   }
@@ -409,6 +419,7 @@ export class Session {
     const recorded = this.eventTimes().filter((x) => x > this.cursor);
     const next = recorded.length ? Math.min(...recorded) : this.world.sched.peekTime();
     if (next === undefined) return;
+    this.held = true;
     this.playing = false;
     this.seek(next);
   }
@@ -416,6 +427,7 @@ export class Session {
   /** Step back to the previous instant at which something happened. */
   stepBack(): void {
     const prev = this.eventTimes().filter((x) => x < this.cursor);
+    this.held = true;
     this.playing = false;
     this.seek(prev.length ? Math.max(...prev) : 0);
   }

@@ -4,7 +4,7 @@
  * reported, never silently replaced (persist.ts refuses to overwrite it).
  */
 import { useState } from 'react';
-import { deleteSaved, listSaved, loadSaved, saveAs } from './actions';
+import { deleteSaved, listSaved, loadSaved, renameSaved, saveAs } from './actions';
 import { useT } from '../i18n';
 import { useSession } from '../use-session';
 import { messages } from './messages';
@@ -26,6 +26,8 @@ export function SavedSessions({
   const t = useT(messages);
   const [name, setName] = useState('');
   const [version, setVersion] = useState(0);
+  /** The session being renamed, and the name typed so far. */
+  const [renaming, setRenaming] = useState<{ from: string; to: string } | null>(null);
   const list = listSaved();
   void version;
   const refresh = () => setVersion((v) => v + 1);
@@ -55,7 +57,40 @@ export function SavedSessions({
         <ul className="ls-saved">
           {list.items.map((it) => (
             <li key={it.name}>
-              <span className="ls-saved-name">{it.name}</span>{' '}
+              {renaming?.from === it.name ? (
+                <form
+                  className="ls-rename"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    const r = renameSaved(undefined, it.name, renaming.to);
+                    if (!r.ok) return notify('error', r.error);
+                    setRenaming(null);
+                    refresh();
+                  }}
+                >
+                  <label>
+                    <span className="visually-hidden">{t('newName', { name: it.name })}</span>
+                    <input
+                      value={renaming.to}
+                      autoFocus
+                      required
+                      onChange={(e) => setRenaming({ from: it.name, to: e.target.value })}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Escape') {
+                          e.preventDefault();
+                          setRenaming(null);
+                        }
+                      }}
+                    />
+                  </label>{' '}
+                  <button type="submit">{t('renameSave')}</button>{' '}
+                  <button type="button" onClick={() => setRenaming(null)}>
+                    {t('renameCancel')}
+                  </button>
+                </form>
+              ) : (
+                <span className="ls-saved-name">{it.name}</span>
+              )}{' '}
               <span className="ls-saved-when">{it.savedAt.replace('T', ' ').slice(0, 19)}</span>{' '}
               <button
                 type="button"
@@ -68,6 +103,13 @@ export function SavedSessions({
                 }}
               >
                 {t('reopen')}
+              </button>{' '}
+              <button
+                type="button"
+                aria-label={`${t('rename')} ${it.name}`}
+                onClick={() => setRenaming({ from: it.name, to: it.name })}
+              >
+                {t('rename')}
               </button>{' '}
               <button
                 type="button"

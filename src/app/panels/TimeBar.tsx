@@ -18,9 +18,9 @@ const TEXT_ENTRY =
 /** Where Space already presses or toggles something. */
 const SPACE_TAKEN =
   'button, a[href], summary, [role="button"], [role="checkbox"], [role="switch"], [role="menuitem"], [role="option"], [role="tab"], [role="radio"]';
-/** Where the arrow keys already move something. */
+/** Where the arrow keys already move something, or a view keeps its keys (data-own-keys). */
 const ARROWS_TAKEN =
-  '[role="slider"], [role="listbox"], [role="tablist"], [role="radiogroup"], [role="menu"], [role="menubar"], [role="grid"], [role="tree"], [role="spinbutton"]';
+  '[role="slider"], [role="listbox"], [role="tablist"], [role="radiogroup"], [role="menu"], [role="menubar"], [role="grid"], [role="tree"], [role="spinbutton"], [data-own-keys]';
 
 function togglePlay(session: Session): void {
   if (session.playing) session.pause();

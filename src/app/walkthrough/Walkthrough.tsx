@@ -182,7 +182,9 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
   const answered = step ? walk.answers.get(walk.index) : undefined;
 
   return (
-    <section className="wt" aria-labelledby={`${uid}-title`}>
+    // data-own-keys: the time bar's arrow-key shortcuts stay out of the walkthrough, whose
+    // steps move the cursor themselves.
+    <section className="wt" aria-labelledby={`${uid}-title`} data-own-keys="">
       <h2 id={`${uid}-title`}>{t('title')}</h2>
       <p className="wt-intro">{steps.length === 0 ? t('noSteps') : t('intro')}</p>
 
