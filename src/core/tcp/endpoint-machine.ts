@@ -33,6 +33,7 @@ import {
   backToListen,
   completesFin,
   consume,
+  draft,
   enterTimeWait,
   initialTcb,
   lastAckDone,
@@ -54,7 +55,6 @@ import {
   simultaneousSyn,
   synSentEstablish,
   type Address,
-  type Draft,
   type EmittedSegment,
   type Errno,
   type Out,
@@ -115,7 +115,9 @@ const now = (e: TcpEvent): number => ('now' in e ? e.now : 0);
 export type ThenWhat = 'stay' | 'timeWait' | 'finWait2' | 'closed';
 
 const sendAckOnly = (t: Tcb, e: TcpEvent, out: Out): Tcb => {
-  const d: Draft = { ...at(t, now(e)) };
+  const d = draft(t);
+  d.now = now(e);
+  d.fired = null;
   sendAck(d, out);
   return d;
 };
@@ -193,10 +195,16 @@ const actions = {
   /** close() once our FIN is out: the application lets go; in FIN_WAIT_2, tcp_fin_timeout starts. */
   orphan: step((t, e, _out, p: { finWait2: boolean }) => {
     assertEvent(e, ['CLOSE', 'ORPHAN']);
-    if (!p.finWait2) return { ...at(t, e.now), orphan: true };
+    const d = draft(t);
+    d.now = e.now;
+    d.fired = null;
+    if (!p.finWait2) {
+      d.orphan = true;
+      return d;
+    }
     // FIN_WAIT_2: shutdown(SHUT_WR) again leaves the socket open; close() lets go.
-    const orphan = t.orphan || e.type === 'ORPHAN' || e.orphan;
-    return armFinWait2({ ...at(t, e.now), orphan });
+    d.orphan = t.orphan || e.type === 'ORPHAN' || e.orphan;
+    return armFinWait2(d);
   }),
   /** ABORT (RFC 9293 §3.10.5), with a RST where the state calls for one. */
   abort: step((t, e, out, p: { rst: boolean }) => abort(t, now(e), p.rst, out)),
