@@ -4,8 +4,8 @@
  * are plain data, so a trace serializes to JSON lines and two runs can be
  * compared byte for byte.
  */
-import type { Segment } from '../tcp/segment';
-import type { StateName, TimerName } from '../tcp/tcb';
+import { EMPTY, NO_OPTIONS, type Segment, type TcpOptions } from '../tcp/segment';
+import { TIMER_NAMES, type StateName, type TimerName } from '../tcp/tcb';
 
 export type Side = 'client' | 'server';
 export const SIDES: readonly Side[] = ['client', 'server'];
@@ -171,17 +171,394 @@ export function recordToJson(r: TraceRecord): string {
   return JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v));
 }
 
-export class Trace {
-  readonly records: TraceRecord[] = [];
-  /** Segment records by id. */
-  readonly segments: SegmentRecord[] = [];
+/** What a record of the trace's log is: held as an object, or in one of the columns. */
+const OBJECT = 0;
+const SEGMENT = 1;
+const DELIVER = 2;
+const TIMER = 3;
 
+const DROP_REASONS: readonly (DropReason | null)[] = [null, 'loss', 'rule', 'user'];
+const TIMER_OPS: readonly TimerRecord['op'][] = ['armed', 'fired', 'cancelled'];
+const TIMERS = TIMER_NAMES;
+
+/** Options held in the columns: none (the shared NO_OPTIONS), or timestamps alone. */
+const OPT_NONE = 0;
+const OPT_TS = 1;
+/** Anything else: the options object itself, in a side table. */
+const OPT_OBJECT = 2;
+
+function grown<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
+  a: T,
+  n: number,
+): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The trace: records in the order they happened. Segments, deliveries and
+ * timer records — nearly all of a long run — are held in typed columns, and a
+ * record object is made when something reads it (`records`, `segments`,
+ * `segment(id)`), once: it is the same object at every later read. A bulk run
+ * so keeps a few dozen bytes per segment instead of several objects, and the
+ * garbage collector has little to copy while a run goes on.
+ */
+export class Trace {
+  // ---- the log: per record, what it is and where it is held
+  private n = 0;
+  private kind = new Uint8Array(1024);
+  private ref = new Int32Array(1024);
+  private objects: TraceRecord[] = [];
+  // ---- segments, by id (ids are given in send order, from 0)
+  private ns = 0;
+  private sT = new Float64Array(512);
+  private sArrive = new Float64Array(512);
+  /** Side (0 client, 1 server) | rtx << 1 | drop reason << 2. */
+  private sBits = new Uint8Array(512);
+  private sConn = new Int32Array(512);
+  private sDupOf = new Int32Array(512);
+  private srcIp = new Uint32Array(512);
+  private dstIp = new Uint32Array(512);
+  private srcPort = new Uint16Array(512);
+  private dstPort = new Uint16Array(512);
+  private seq = new Uint32Array(512);
+  private ack = new Uint32Array(512);
+  private flags = new Uint8Array(512);
+  private window = new Uint16Array(512);
+  private optKind = new Uint8Array(512);
+  private tsVal = new Uint32Array(512);
+  private tsEcr = new Uint32Array(512);
+  /** Payload: its buffer (by number in `buffers`, -1 for EMPTY), offset and length. */
+  private payBuf = new Int32Array(512);
+  private payOff = new Float64Array(512);
+  private payLen = new Uint32Array(512);
+  private buffers: ArrayBufferLike[] = [];
+  private bufferIds = new Map<ArrayBufferLike, number>();
+  /** Segments whose fields do not fit the columns, and options that are not just timestamps. */
+  private odd = new Map<number, Segment>();
+  private oddOptions = new Map<number, TcpOptions>();
+  // ---- deliveries
+  private nd = 0;
+  private dT = new Float64Array(512);
+  private dId = new Int32Array(512);
+  // ---- timer records
+  private nt = 0;
+  private tT = new Float64Array(256);
+  private tDeadline = new Float64Array(256);
+  private tConn = new Int32Array(256);
+  /** Side | timer << 1 | op << 3. */
+  private tBits = new Uint8Array(256);
+  // ---- connection ids, interned
+  private conns: string[] = [];
+  private connIds = new Map<string, number>();
+  // ---- record objects made so far
+  private made: TraceRecord[] = [];
+  private madeSegments: SegmentRecord[] = [];
+  /** `records` (`segments`) was read: make each new record as it comes, for whoever holds the array. */
+  private live = false;
+  private liveSegments = false;
+
+  /** Number of records. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Number of segments (the next segment's id). */
+  get segmentCount(): number {
+    return this.ns;
+  }
+
+  /**
+   * Every record, in order: the trace's own array, which grows as the trace does
+   * (a reader may hold it). The records so far are made at the first read, and
+   * from then on each one as it is appended.
+   */
+  get records(): TraceRecord[] {
+    const made = this.made;
+    for (let i = made.length; i < this.n; i++) made.push(this.make(i));
+    this.live = true;
+    return made;
+  }
+
+  /** Segment records by id (the same objects as in `records`); like `records`, it grows. */
+  get segments(): SegmentRecord[] {
+    const out = this.madeSegments;
+    for (let id = 0; id < this.ns; id++) if (out[id] === undefined) this.segment(id);
+    this.liveSegments = true;
+    return out;
+  }
+
+  /** Segment record `id`. */
+  segment(id: number): SegmentRecord {
+    if (!(id >= 0 && id < this.ns)) throw new RangeError(`no segment ${id}`);
+    const had = this.madeSegments[id];
+    if (had) return had;
+    const bits = this.sBits[id]!;
+    const dupOf = this.sDupOf[id]!;
+    const conn = this.sConn[id]!;
+    const r: SegmentRecord = {
+      kind: 'segment',
+      id,
+      from: bits & 1 ? 'server' : 'client',
+      conn: conn < 0 ? null : this.conns[conn]!,
+      t: this.sT[id]!,
+      arriveAt: this.sArrive[id]!,
+      dropped: DROP_REASONS[bits >> 2]!,
+      rtx: (bits & 2) !== 0,
+      dupOf: dupOf < 0 ? null : dupOf,
+      seg: this.seg(id),
+    };
+    this.madeSegments[id] = r;
+    return r;
+  }
+
+  /** When segment `id` was sent. */
+  sentAt(id: number): number {
+    return this.sT[id]!;
+  }
+
+  /** When segment `id` arrives (or would have). */
+  arrivesAt(id: number): number {
+    return this.sArrive[id]!;
+  }
+
+  /** Segment `id` was dropped as it was sent. */
+  droppedAtSend(id: number): boolean {
+    return this.sBits[id]! >> 2 !== 0;
+  }
+
+  /** The segment itself (header and payload) of segment record `id`. */
+  seg(id: number): Segment {
+    const had = this.madeSegments[id];
+    if (had) return had.seg;
+    const odd = this.odd.get(id);
+    if (odd) return odd;
+    const ok = this.optKind[id]!;
+    const b = this.payBuf[id]!;
+    return {
+      srcIp: this.srcIp[id]!,
+      dstIp: this.dstIp[id]!,
+      srcPort: this.srcPort[id]!,
+      dstPort: this.dstPort[id]!,
+      seq: this.seq[id]!,
+      ack: this.ack[id]!,
+      flags: this.flags[id]!,
+      window: this.window[id]!,
+      options:
+        ok === OPT_NONE
+          ? NO_OPTIONS
+          : ok === OPT_TS
+            ? { ts: { val: this.tsVal[id]!, ecr: this.tsEcr[id]! } }
+            : this.oddOptions.get(id)!,
+      payload: b < 0 ? EMPTY : new Uint8Array(this.buffers[b]!, this.payOff[id], this.payLen[id]),
+    };
+  }
+
+  /** Append any record. */
   push(r: TraceRecord): void {
-    this.records.push(r);
-    if (r.kind === 'segment') this.segments[r.id] = r;
+    switch (r.kind) {
+      case 'segment':
+        return this.pushSegment(
+          r.id,
+          r.from,
+          r.conn,
+          r.t,
+          r.arriveAt,
+          r.dropped,
+          r.rtx,
+          r.dupOf,
+          r.seg,
+        );
+      case 'deliver':
+        return this.pushDeliver(r.t, r.id);
+      case 'timer':
+        return this.pushTimer(r.t, r.side, r.conn, r.timer, r.op, r.deadline);
+      default:
+        this.objects.push(r);
+        this.log(OBJECT, this.objects.length - 1);
+    }
+  }
+
+  /** Append a segment record (ids are given in order: `id` is `segmentCount`). */
+  pushSegment(
+    id: number,
+    from: Side,
+    conn: string | null,
+    t: number,
+    arriveAt: number,
+    dropped: DropReason | null,
+    rtx: boolean,
+    dupOf: number | null,
+    seg: Segment,
+  ): void {
+    if (id !== this.ns) throw new Error(`segment ${id} out of order (expected ${this.ns})`);
+    if (id === this.sT.length) this.growSegments();
+    this.ns++;
+    this.sT[id] = t;
+    this.sArrive[id] = arriveAt;
+    this.sBits[id] =
+      (from === 'server' ? 1 : 0) | (rtx ? 2 : 0) | (DROP_REASONS.indexOf(dropped) << 2);
+    this.sConn[id] = conn === null ? -1 : this.intern(conn);
+    this.sDupOf[id] = dupOf ?? -1;
+    this.srcIp[id] = seg.srcIp;
+    this.dstIp[id] = seg.dstIp;
+    this.srcPort[id] = seg.srcPort;
+    this.dstPort[id] = seg.dstPort;
+    this.seq[id] = seg.seq;
+    this.ack[id] = seg.ack;
+    this.flags[id] = seg.flags;
+    this.window[id] = seg.window;
+    const o = seg.options;
+    if (o === NO_OPTIONS) this.optKind[id] = OPT_NONE;
+    else if (this.fitsTs(id, o)) this.optKind[id] = OPT_TS;
+    else {
+      this.optKind[id] = OPT_OBJECT;
+      this.oddOptions.set(id, o);
+    }
+    const p = seg.payload;
+    if (p === EMPTY) this.payBuf[id] = -1;
+    else {
+      let b = this.bufferIds.get(p.buffer);
+      if (b === undefined) {
+        b = this.buffers.length;
+        this.buffers.push(p.buffer);
+        this.bufferIds.set(p.buffer, b);
+      }
+      this.payBuf[id] = b;
+      this.payOff[id] = p.byteOffset;
+      this.payLen[id] = p.length;
+    }
+    // A field the columns cannot hold exactly (a test's odd segment): keep the segment.
+    if (
+      this.srcIp[id] !== seg.srcIp ||
+      this.dstIp[id] !== seg.dstIp ||
+      this.srcPort[id] !== seg.srcPort ||
+      this.dstPort[id] !== seg.dstPort ||
+      this.seq[id] !== seg.seq ||
+      this.ack[id] !== seg.ack ||
+      this.flags[id] !== seg.flags ||
+      this.window[id] !== seg.window ||
+      (p !== EMPTY && p.constructor !== Uint8Array)
+    )
+      this.odd.set(id, seg);
+    if (this.liveSegments) this.segment(id);
+    this.log(SEGMENT, id);
+  }
+
+  pushDeliver(t: number, id: number): void {
+    const i = this.nd++;
+    if (i === this.dT.length) {
+      this.dT = grown(this.dT, i * 2);
+      this.dId = grown(this.dId, i * 2);
+    }
+    this.dT[i] = t;
+    this.dId[i] = id;
+    this.log(DELIVER, i);
+  }
+
+  pushTimer(
+    t: number,
+    side: Side,
+    conn: string,
+    timer: TimerName,
+    op: TimerRecord['op'],
+    deadline: number,
+  ): void {
+    const i = this.nt++;
+    if (i === this.tT.length) {
+      this.tT = grown(this.tT, i * 2);
+      this.tDeadline = grown(this.tDeadline, i * 2);
+      this.tConn = grown(this.tConn, i * 2);
+      this.tBits = grown(this.tBits, i * 2);
+    }
+    this.tT[i] = t;
+    this.tDeadline[i] = deadline;
+    this.tConn[i] = this.intern(conn);
+    this.tBits[i] =
+      (side === 'server' ? 1 : 0) | (TIMERS.indexOf(timer) << 1) | (TIMER_OPS.indexOf(op) << 3);
+    this.log(TIMER, i);
   }
 
   toJsonLines(): string {
     return this.records.map(recordToJson).join('\n') + '\n';
+  }
+
+  /** Options that are timestamps alone, held in the columns when the values fit. */
+  private fitsTs(id: number, o: TcpOptions): boolean {
+    const ts = o.ts;
+    if (!ts || o.mss !== undefined || o.wscale !== undefined || o.sackPermitted !== undefined)
+      return false;
+    this.tsVal[id] = ts.val;
+    this.tsEcr[id] = ts.ecr;
+    return this.tsVal[id] === ts.val && this.tsEcr[id] === ts.ecr;
+  }
+
+  private log(kind: number, ref: number): void {
+    const i = this.n++;
+    if (i === this.kind.length) {
+      this.kind = grown(this.kind, i * 2);
+      this.ref = grown(this.ref, i * 2);
+    }
+    this.kind[i] = kind;
+    this.ref[i] = ref;
+    if (this.live) this.made.push(this.make(i));
+  }
+
+  private intern(conn: string): number {
+    let c = this.connIds.get(conn);
+    if (c === undefined) {
+      c = this.conns.length;
+      this.conns.push(conn);
+      this.connIds.set(conn, c);
+    }
+    return c;
+  }
+
+  private make(i: number): TraceRecord {
+    const ref = this.ref[i]!;
+    switch (this.kind[i]) {
+      case SEGMENT:
+        return this.segment(ref);
+      case DELIVER:
+        return { kind: 'deliver', t: this.dT[ref]!, id: this.dId[ref]! };
+      case TIMER: {
+        const bits = this.tBits[ref]!;
+        return {
+          kind: 'timer',
+          t: this.tT[ref]!,
+          side: bits & 1 ? 'server' : 'client',
+          conn: this.conns[this.tConn[ref]!]!,
+          timer: TIMERS[(bits >> 1) & 3]!,
+          op: TIMER_OPS[bits >> 3]!,
+          deadline: this.tDeadline[ref]!,
+        };
+      }
+      default:
+        return this.objects[ref]!;
+    }
+  }
+
+  private growSegments(): void {
+    const n = this.sT.length * 2;
+    this.sT = grown(this.sT, n);
+    this.sArrive = grown(this.sArrive, n);
+    this.sBits = grown(this.sBits, n);
+    this.sConn = grown(this.sConn, n);
+    this.sDupOf = grown(this.sDupOf, n);
+    this.srcIp = grown(this.srcIp, n);
+    this.dstIp = grown(this.dstIp, n);
+    this.srcPort = grown(this.srcPort, n);
+    this.dstPort = grown(this.dstPort, n);
+    this.seq = grown(this.seq, n);
+    this.ack = grown(this.ack, n);
+    this.flags = grown(this.flags, n);
+    this.window = grown(this.window, n);
+    this.optKind = grown(this.optKind, n);
+    this.tsVal = grown(this.tsVal, n);
+    this.tsEcr = grown(this.tsEcr, n);
+    this.payBuf = grown(this.payBuf, n);
+    this.payOff = grown(this.payOff, n);
+    this.payLen = grown(this.payLen, n);
   }
 }

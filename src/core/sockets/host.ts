@@ -800,10 +800,9 @@ export class Host {
       const c = conn.id;
       if (da !== null) {
         const op = fired === timer ? 'fired' : 'cancelled';
-        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op, deadline: da });
+        this.env.trace.pushTimer(t, side, c, timer, op, da);
       }
-      if (db !== null)
-        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op: 'armed', deadline: db });
+      if (db !== null) this.env.trace.pushTimer(t, side, c, timer, 'armed', db);
     }
   }
 
