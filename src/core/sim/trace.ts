@@ -217,7 +217,6 @@ export class Trace {
   /** Side (0 client, 1 server) | rtx << 1 | drop reason << 2. */
   private sBits = new Uint8Array(512);
   private sConn = new Int32Array(512);
-  private sDupOf = new Int32Array(512);
   private srcIp = new Uint32Array(512);
   private dstIp = new Uint32Array(512);
   private srcPort = new Uint16Array(512);
@@ -231,10 +230,12 @@ export class Trace {
   private tsEcr = new Uint32Array(512);
   /** Payload: its buffer (by number in `buffers`, -1 for EMPTY), offset and length. */
   private payBuf = new Int32Array(512);
-  private payOff = new Float64Array(512);
+  private payOff = new Uint32Array(512);
   private payLen = new Uint32Array(512);
   private buffers: ArrayBufferLike[] = [];
   private bufferIds = new Map<ArrayBufferLike, number>();
+  /** The segment each link duplicate copies. */
+  private dupOf = new Map<number, number>();
   /** Segments whose fields do not fit the columns, and options that are not just timestamps. */
   private odd = new Map<number, Segment>();
   private oddOptions = new Map<number, TcpOptions>();
@@ -295,7 +296,6 @@ export class Trace {
     const had = this.madeSegments[id];
     if (had) return had;
     const bits = this.sBits[id]!;
-    const dupOf = this.sDupOf[id]!;
     const conn = this.sConn[id]!;
     const r: SegmentRecord = {
       kind: 'segment',
@@ -306,7 +306,7 @@ export class Trace {
       arriveAt: this.sArrive[id]!,
       dropped: DROP_REASONS[bits >> 2]!,
       rtx: (bits & 2) !== 0,
-      dupOf: dupOf < 0 ? null : dupOf,
+      dupOf: this.dupOf.get(id) ?? null,
       seg: this.seg(id),
     };
     this.madeSegments[id] = r;
@@ -400,7 +400,7 @@ export class Trace {
     this.sBits[id] =
       (from === 'server' ? 1 : 0) | (rtx ? 2 : 0) | (DROP_REASONS.indexOf(dropped) << 2);
     this.sConn[id] = conn === null ? -1 : this.intern(conn);
-    this.sDupOf[id] = dupOf ?? -1;
+    if (dupOf !== null) this.dupOf.set(id, dupOf);
     this.srcIp[id] = seg.srcIp;
     this.dstIp[id] = seg.dstIp;
     this.srcPort[id] = seg.srcPort;
@@ -439,6 +439,7 @@ export class Trace {
       this.ack[id] !== seg.ack ||
       this.flags[id] !== seg.flags ||
       this.window[id] !== seg.window ||
+      (p !== EMPTY && this.payOff[id] !== p.byteOffset) ||
       (p !== EMPTY && p.constructor !== Uint8Array)
     )
       this.odd.set(id, seg);
@@ -545,7 +546,6 @@ export class Trace {
     this.sArrive = grown(this.sArrive, n);
     this.sBits = grown(this.sBits, n);
     this.sConn = grown(this.sConn, n);
-    this.sDupOf = grown(this.sDupOf, n);
     this.srcIp = grown(this.srcIp, n);
     this.dstIp = grown(this.dstIp, n);
     this.srcPort = grown(this.srcPort, n);

@@ -737,7 +737,9 @@ export class Host {
       localPort,
       reuseAddr,
       snap,
-      history: this.env.keepHistory ? new ConnHistory(sched.now, snap, input) : null,
+      history: this.env.keepHistory
+        ? new ConnHistory(sched.now, snap, input, (id) => this.env.trace.seg(id))
+        : null,
       everConnected: false,
       done: false,
       readAfterClose: 0,
@@ -762,7 +764,7 @@ export class Host {
     if (snap.context !== prev.context)
       for (const o of snap.context.sent) this.env.transmit(this.env.side, conn.id, o.seg, o.rtx);
     const now = this.env.sched.now;
-    conn.history?.record(now, ev, snap);
+    conn.history?.record(now, ev, snap, cause.kind === 'segment' ? cause.id : undefined);
     const from = stateOf(prev);
     const to = stateOf(snap);
     const fired = snap.context.tcb.fired;
