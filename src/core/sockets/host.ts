@@ -83,7 +83,8 @@ export class CallHandle {
 export interface Conn {
   readonly id: string;
   readonly side: Side;
-  readonly actor: TcpActor;
+  /** Its machine; let go once the connection is done (a stopped actor keeps kilobytes). */
+  actor: TcpActor | null;
   /** Its timers on the scheduler. */
   readonly timers: MachineTimers;
   /** The listening socket it came from, until accept() takes it. */
@@ -751,12 +752,14 @@ export class Host {
 
   /** Send an event to a connection's machine and take note of what changed. */
   drive(conn: Conn, ev: TcpEvent, cause: StateCause): void {
+    // A stopped machine takes no events: nothing to send, nothing changes.
+    if (!conn.actor) return;
     conn.actor.send(ev);
     this.observe(conn, ev, cause);
   }
 
   private observe(conn: Conn, ev: TcpEvent, cause: StateCause): void {
-    const snap = conn.actor.getSnapshot();
+    const snap = conn.actor!.getSnapshot();
     const prev = conn.snap;
     if (snap === prev) return;
     conn.snap = snap;
@@ -844,7 +847,8 @@ export class Host {
     // The key it was filed under: a machine back in LISTEN has forgotten its peer.
     this.unfile(conn);
     conn.listener = null;
-    conn.actor.stop();
+    conn.actor?.stop();
+    conn.actor = null;
     conn.timers.stop();
   }
 
