@@ -179,22 +179,38 @@ const TIMER = 3;
 
 const DROP_REASONS: readonly (DropReason | null)[] = [null, 'loss', 'rule', 'user'];
 const TIMER_OPS: readonly TimerRecord['op'][] = ['armed', 'fired', 'cancelled'];
-const TIMERS = TIMER_NAMES;
 
-/** Options held in the columns: none (the shared NO_OPTIONS), or timestamps alone. */
-const OPT_NONE = 0;
+/** Options held in the columns: none (the shared NO_OPTIONS), timestamps alone, or another object. */
 const OPT_TS = 1;
-/** Anything else: the options object itself, in a side table. */
 const OPT_OBJECT = 2;
 
-function grown<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
-  a: T,
-  n: number,
-): T {
+/** Rows of `f` float and `u` unsigned 32-bit columns that grow together. */
+class Columns {
+  n = 0;
+  f: Float64Array[];
+  u: Uint32Array[];
+  constructor(f: number, u: number) {
+    this.f = Array.from({ length: f }, () => new Float64Array(256));
+    this.u = Array.from({ length: u }, () => new Uint32Array(256));
+  }
+  /** A new row's index. */
+  add(): number {
+    const i = this.n++;
+    if (i === this.u[0]!.length) {
+      this.f = this.f.map((a) => grown(a, i * 2));
+      this.u = this.u.map((a) => grown(a, i * 2));
+    }
+    return i;
+  }
+}
+
+function grown<T extends Float64Array | Uint32Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;
 }
+
+const w16 = (x: number): boolean => (x & 0xffff) === x;
 
 /**
  * The trace: records in the order they happened. Segments, deliveries and
@@ -205,52 +221,27 @@ function grown<T extends Float64Array | Int32Array | Uint32Array | Uint16Array |
  * garbage collector has little to copy while a run goes on.
  */
 export class Trace {
-  // ---- the log: per record, what it is and where it is held
-  private n = 0;
-  private kind = new Uint8Array(1024);
-  private ref = new Int32Array(1024);
+  /** The log: per record, ref << 2 | what it is. */
+  private log = new Columns(0, 1);
   private objects: TraceRecord[] = [];
-  // ---- segments, by id (ids are given in send order, from 0)
-  private ns = 0;
-  private sT = new Float64Array(512);
-  private sArrive = new Float64Array(512);
-  /** Side (0 client, 1 server) | rtx << 1 | drop reason << 2. */
-  private sBits = new Uint8Array(512);
-  private sConn = new Int32Array(512);
-  private srcIp = new Uint32Array(512);
-  private dstIp = new Uint32Array(512);
-  private srcPort = new Uint16Array(512);
-  private dstPort = new Uint16Array(512);
-  private seq = new Uint32Array(512);
-  private ack = new Uint32Array(512);
-  private flags = new Uint8Array(512);
-  private window = new Uint16Array(512);
-  private optKind = new Uint8Array(512);
-  private tsVal = new Uint32Array(512);
-  private tsEcr = new Uint32Array(512);
-  /** Payload: its buffer (by number in `buffers`, -1 for EMPTY), offset and length. */
-  private payBuf = new Int32Array(512);
-  private payOff = new Uint32Array(512);
-  private payLen = new Uint32Array(512);
+  /**
+   * Segments by id (given in send order, from 0). Floats: sent, arrives.
+   * Unsigned: side | rtx << 1 | drop reason << 2, conn + 1, srcIp, dstIp,
+   * srcPort | dstPort << 16, seq, ack, flags | window << 8 | options << 24,
+   * TSval, TSecr, payload buffer + 1 (0: EMPTY), offset, length.
+   */
+  private s = new Columns(2, 13);
   private buffers: ArrayBufferLike[] = [];
   private bufferIds = new Map<ArrayBufferLike, number>();
   /** The segment each link duplicate copies. */
   private dupOf = new Map<number, number>();
-  /** Segments whose fields do not fit the columns, and options that are not just timestamps. */
+  /** Segments whose fields do not fit the columns, and options other than timestamps alone. */
   private odd = new Map<number, Segment>();
   private oddOptions = new Map<number, TcpOptions>();
-  // ---- deliveries
-  private nd = 0;
-  private dT = new Float64Array(512);
-  private dId = new Int32Array(512);
-  // ---- timer records
-  private nt = 0;
-  private tT = new Float64Array(256);
-  private tDeadline = new Float64Array(256);
-  private tConn = new Int32Array(256);
-  /** Side | timer << 1 | op << 3. */
-  private tBits = new Uint8Array(256);
-  // ---- connection ids, interned
+  /** Deliveries: t; id. */
+  private d = new Columns(1, 1);
+  /** Timer records: t, deadline; conn, side | timer << 1 | op << 3. */
+  private tm = new Columns(2, 2);
   private conns: string[] = [];
   private connIds = new Map<string, number>();
   // ---- record objects made so far
@@ -262,12 +253,12 @@ export class Trace {
 
   /** Number of records. */
   get length(): number {
-    return this.n;
+    return this.log.n;
   }
 
   /** Number of segments (the next segment's id). */
   get segmentCount(): number {
-    return this.ns;
+    return this.s.n;
   }
 
   /**
@@ -277,81 +268,78 @@ export class Trace {
    */
   get records(): TraceRecord[] {
     const made = this.made;
-    for (let i = made.length; i < this.n; i++) made.push(this.make(i));
+    for (let i = made.length; i < this.log.n; i++) made.push(this.make(i));
     this.live = true;
     return made;
   }
 
   /** Segment records by id (the same objects as in `records`); like `records`, it grows. */
   get segments(): SegmentRecord[] {
-    const out = this.madeSegments;
-    for (let id = 0; id < this.ns; id++) if (out[id] === undefined) this.segment(id);
+    for (let id = 0; id < this.s.n; id++) this.segment(id);
     this.liveSegments = true;
-    return out;
+    return this.madeSegments;
   }
 
   /** Segment record `id`. */
   segment(id: number): SegmentRecord {
-    if (!(id >= 0 && id < this.ns)) throw new RangeError(`no segment ${id}`);
+    if (!(id >= 0 && id < this.s.n)) throw new RangeError(`no segment ${id}`);
     const had = this.madeSegments[id];
     if (had) return had;
-    const bits = this.sBits[id]!;
-    const conn = this.sConn[id]!;
+    const [bits, conn] = this.s.u.map((c) => c[id]!);
     const r: SegmentRecord = {
       kind: 'segment',
       id,
-      from: bits & 1 ? 'server' : 'client',
-      conn: conn < 0 ? null : this.conns[conn]!,
-      t: this.sT[id]!,
-      arriveAt: this.sArrive[id]!,
-      dropped: DROP_REASONS[bits >> 2]!,
-      rtx: (bits & 2) !== 0,
+      from: bits! & 1 ? 'server' : 'client',
+      conn: conn ? this.conns[conn - 1]! : null,
+      t: this.sentAt(id),
+      arriveAt: this.arrivesAt(id),
+      dropped: DROP_REASONS[bits! >> 2]!,
+      rtx: (bits! & 2) !== 0,
       dupOf: this.dupOf.get(id) ?? null,
       seg: this.seg(id),
     };
-    this.madeSegments[id] = r;
-    return r;
+    return (this.madeSegments[id] = r);
   }
 
   /** When segment `id` was sent. */
   sentAt(id: number): number {
-    return this.sT[id]!;
+    return this.s.f[0]![id]!;
   }
 
   /** When segment `id` arrives (or would have). */
   arrivesAt(id: number): number {
-    return this.sArrive[id]!;
+    return this.s.f[1]![id]!;
   }
 
   /** Segment `id` was dropped as it was sent. */
   droppedAtSend(id: number): boolean {
-    return this.sBits[id]! >> 2 !== 0;
+    return this.s.u[0]![id]! >> 2 !== 0;
   }
 
   /** The segment itself (header and payload) of segment record `id`. */
   seg(id: number): Segment {
-    const had = this.madeSegments[id];
-    if (had) return had.seg;
-    const odd = this.odd.get(id);
-    if (odd) return odd;
-    const ok = this.optKind[id]!;
-    const b = this.payBuf[id]!;
+    const had = this.madeSegments[id]?.seg ?? this.odd.get(id);
+    if (had) return had;
+    const [, , srcIp, dstIp, ports, seq, ack, fw, val, ecr, buf, off, len] = this.s.u.map(
+      (c) => c[id]!,
+    );
+    const opt = fw! >>> 24;
     return {
-      srcIp: this.srcIp[id]!,
-      dstIp: this.dstIp[id]!,
-      srcPort: this.srcPort[id]!,
-      dstPort: this.dstPort[id]!,
-      seq: this.seq[id]!,
-      ack: this.ack[id]!,
-      flags: this.flags[id]!,
-      window: this.window[id]!,
+      srcIp: srcIp!,
+      dstIp: dstIp!,
+      srcPort: ports! & 0xffff,
+      dstPort: ports! >>> 16,
+      seq: seq!,
+      ack: ack!,
+      flags: fw! & 0xff,
+      window: (fw! >>> 8) & 0xffff,
       options:
-        ok === OPT_NONE
-          ? NO_OPTIONS
-          : ok === OPT_TS
-            ? { ts: { val: this.tsVal[id]!, ecr: this.tsEcr[id]! } }
-            : this.oddOptions.get(id)!,
-      payload: b < 0 ? EMPTY : new Uint8Array(this.buffers[b]!, this.payOff[id], this.payLen[id]),
+        opt === OPT_TS
+          ? { ts: { val: val!, ecr: ecr! } }
+          : opt === OPT_OBJECT
+            ? this.oddOptions.get(id)!
+            : NO_OPTIONS,
+      payload: buf ? new Uint8Array(this.buffers[buf - 1]!, off, len) : EMPTY,
     };
   }
 
@@ -376,7 +364,7 @@ export class Trace {
         return this.pushTimer(r.t, r.side, r.conn, r.timer, r.op, r.deadline);
       default:
         this.objects.push(r);
-        this.log(OBJECT, this.objects.length - 1);
+        this.append(OBJECT, this.objects.length - 1);
     }
   }
 
@@ -392,70 +380,62 @@ export class Trace {
     dupOf: number | null,
     seg: Segment,
   ): void {
-    if (id !== this.ns) throw new Error(`segment ${id} out of order (expected ${this.ns})`);
-    if (id === this.sT.length) this.growSegments();
-    this.ns++;
-    this.sT[id] = t;
-    this.sArrive[id] = arriveAt;
-    this.sBits[id] =
-      (from === 'server' ? 1 : 0) | (rtx ? 2 : 0) | (DROP_REASONS.indexOf(dropped) << 2);
-    this.sConn[id] = conn === null ? -1 : this.intern(conn);
+    if (id !== this.s.n) throw new Error(`segment ${id} out of order (expected ${this.s.n})`);
+    this.s.add();
+    const { f, u } = this.s;
+    f[0]![id] = t;
+    f[1]![id] = arriveAt;
     if (dupOf !== null) this.dupOf.set(id, dupOf);
-    this.srcIp[id] = seg.srcIp;
-    this.dstIp[id] = seg.dstIp;
-    this.srcPort[id] = seg.srcPort;
-    this.dstPort[id] = seg.dstPort;
-    this.seq[id] = seg.seq;
-    this.ack[id] = seg.ack;
-    this.flags[id] = seg.flags;
-    this.window[id] = seg.window;
     const o = seg.options;
-    if (o === NO_OPTIONS) this.optKind[id] = OPT_NONE;
-    else if (this.fitsTs(id, o)) this.optKind[id] = OPT_TS;
-    else {
-      this.optKind[id] = OPT_OBJECT;
-      this.oddOptions.set(id, o);
-    }
+    const ts = o.ts;
+    const opt =
+      o === NO_OPTIONS
+        ? 0
+        : ts && o.mss === undefined && o.wscale === undefined && o.sackPermitted === undefined
+          ? OPT_TS
+          : OPT_OBJECT;
     const p = seg.payload;
-    if (p === EMPTY) this.payBuf[id] = -1;
-    else {
-      let b = this.bufferIds.get(p.buffer);
-      if (b === undefined) {
-        b = this.buffers.length;
-        this.buffers.push(p.buffer);
-        this.bufferIds.set(p.buffer, b);
-      }
-      this.payBuf[id] = b;
-      this.payOff[id] = p.byteOffset;
-      this.payLen[id] = p.length;
+    let buf = 0;
+    if (p !== EMPTY) {
+      buf = this.bufferIds.get(p.buffer) ?? this.buffers.push(p.buffer);
+      this.bufferIds.set(p.buffer, buf);
     }
+    const row = [
+      (from === 'server' ? 1 : 0) | (rtx ? 2 : 0) | (DROP_REASONS.indexOf(dropped) << 2),
+      conn === null ? 0 : this.intern(conn) + 1,
+      seg.srcIp,
+      seg.dstIp,
+      seg.srcPort | (seg.dstPort << 16),
+      seg.seq,
+      seg.ack,
+      seg.flags | (seg.window << 8) | (opt << 24),
+      ts?.val ?? 0,
+      ts?.ecr ?? 0,
+      buf,
+      p.byteOffset,
+      p.length,
+    ];
+    for (let k = 0; k < row.length; k++) u[k]![id] = row[k]!;
+    if (opt === OPT_OBJECT) this.oddOptions.set(id, o);
     // A field the columns cannot hold exactly (a test's odd segment): keep the segment.
     if (
-      this.srcIp[id] !== seg.srcIp ||
-      this.dstIp[id] !== seg.dstIp ||
-      this.srcPort[id] !== seg.srcPort ||
-      this.dstPort[id] !== seg.dstPort ||
-      this.seq[id] !== seg.seq ||
-      this.ack[id] !== seg.ack ||
-      this.flags[id] !== seg.flags ||
-      this.window[id] !== seg.window ||
-      (p !== EMPTY && this.payOff[id] !== p.byteOffset) ||
+      !w16(seg.srcPort) ||
+      !w16(seg.dstPort) ||
+      !w16(seg.window) ||
+      (seg.flags & 0xff) !== seg.flags ||
+      [2, 3, 5, 6, 8, 9, 11].some((k) => u[k]![id] !== row[k]) ||
       (p !== EMPTY && p.constructor !== Uint8Array)
     )
       this.odd.set(id, seg);
     if (this.liveSegments) this.segment(id);
-    this.log(SEGMENT, id);
+    this.append(SEGMENT, id);
   }
 
   pushDeliver(t: number, id: number): void {
-    const i = this.nd++;
-    if (i === this.dT.length) {
-      this.dT = grown(this.dT, i * 2);
-      this.dId = grown(this.dId, i * 2);
-    }
-    this.dT[i] = t;
-    this.dId[i] = id;
-    this.log(DELIVER, i);
+    const i = this.d.add();
+    this.d.f[0]![i] = t;
+    this.d.u[0]![i] = id;
+    this.append(DELIVER, i);
   }
 
   pushTimer(
@@ -466,99 +446,50 @@ export class Trace {
     op: TimerRecord['op'],
     deadline: number,
   ): void {
-    const i = this.nt++;
-    if (i === this.tT.length) {
-      this.tT = grown(this.tT, i * 2);
-      this.tDeadline = grown(this.tDeadline, i * 2);
-      this.tConn = grown(this.tConn, i * 2);
-      this.tBits = grown(this.tBits, i * 2);
-    }
-    this.tT[i] = t;
-    this.tDeadline[i] = deadline;
-    this.tConn[i] = this.intern(conn);
-    this.tBits[i] =
-      (side === 'server' ? 1 : 0) | (TIMERS.indexOf(timer) << 1) | (TIMER_OPS.indexOf(op) << 3);
-    this.log(TIMER, i);
+    const i = this.tm.add();
+    const { f, u } = this.tm;
+    f[0]![i] = t;
+    f[1]![i] = deadline;
+    u[0]![i] = this.intern(conn);
+    u[1]![i] =
+      (side === 'server' ? 1 : 0) |
+      (TIMER_NAMES.indexOf(timer) << 1) |
+      (TIMER_OPS.indexOf(op) << 3);
+    this.append(TIMER, i);
   }
 
   toJsonLines(): string {
     return this.records.map(recordToJson).join('\n') + '\n';
   }
 
-  /** Options that are timestamps alone, held in the columns when the values fit. */
-  private fitsTs(id: number, o: TcpOptions): boolean {
-    const ts = o.ts;
-    if (!ts || o.mss !== undefined || o.wscale !== undefined || o.sackPermitted !== undefined)
-      return false;
-    this.tsVal[id] = ts.val;
-    this.tsEcr[id] = ts.ecr;
-    return this.tsVal[id] === ts.val && this.tsEcr[id] === ts.ecr;
-  }
-
-  private log(kind: number, ref: number): void {
-    const i = this.n++;
-    if (i === this.kind.length) {
-      this.kind = grown(this.kind, i * 2);
-      this.ref = grown(this.ref, i * 2);
-    }
-    this.kind[i] = kind;
-    this.ref[i] = ref;
+  private append(kind: number, ref: number): void {
+    const i = this.log.add();
+    this.log.u[0]![i] = (ref << 2) | kind;
     if (this.live) this.made.push(this.make(i));
   }
 
   private intern(conn: string): number {
     let c = this.connIds.get(conn);
-    if (c === undefined) {
-      c = this.conns.length;
-      this.conns.push(conn);
-      this.connIds.set(conn, c);
-    }
+    if (c === undefined) this.connIds.set(conn, (c = this.conns.push(conn) - 1));
     return c;
   }
 
   private make(i: number): TraceRecord {
-    const ref = this.ref[i]!;
-    switch (this.kind[i]) {
-      case SEGMENT:
-        return this.segment(ref);
-      case DELIVER:
-        return { kind: 'deliver', t: this.dT[ref]!, id: this.dId[ref]! };
-      case TIMER: {
-        const bits = this.tBits[ref]!;
-        return {
-          kind: 'timer',
-          t: this.tT[ref]!,
-          side: bits & 1 ? 'server' : 'client',
-          conn: this.conns[this.tConn[ref]!]!,
-          timer: TIMERS[(bits >> 1) & 3]!,
-          op: TIMER_OPS[bits >> 3]!,
-          deadline: this.tDeadline[ref]!,
-        };
-      }
-      default:
-        return this.objects[ref]!;
-    }
-  }
-
-  private growSegments(): void {
-    const n = this.sT.length * 2;
-    this.sT = grown(this.sT, n);
-    this.sArrive = grown(this.sArrive, n);
-    this.sBits = grown(this.sBits, n);
-    this.sConn = grown(this.sConn, n);
-    this.srcIp = grown(this.srcIp, n);
-    this.dstIp = grown(this.dstIp, n);
-    this.srcPort = grown(this.srcPort, n);
-    this.dstPort = grown(this.dstPort, n);
-    this.seq = grown(this.seq, n);
-    this.ack = grown(this.ack, n);
-    this.flags = grown(this.flags, n);
-    this.window = grown(this.window, n);
-    this.optKind = grown(this.optKind, n);
-    this.tsVal = grown(this.tsVal, n);
-    this.tsEcr = grown(this.tsEcr, n);
-    this.payBuf = grown(this.payBuf, n);
-    this.payOff = grown(this.payOff, n);
-    this.payLen = grown(this.payLen, n);
+    const x = this.log.u[0]![i]!;
+    const ref = x >>> 2;
+    const kind = x & 3;
+    if (kind === SEGMENT) return this.segment(ref);
+    if (kind === DELIVER) return { kind: 'deliver', t: this.d.f[0]![ref]!, id: this.d.u[0]![ref]! };
+    if (kind === OBJECT) return this.objects[ref]!;
+    const bits = this.tm.u[1]![ref]!;
+    return {
+      kind: 'timer',
+      t: this.tm.f[0]![ref]!,
+      side: bits & 1 ? 'server' : 'client',
+      conn: this.conns[this.tm.u[0]![ref]!]!,
+      timer: TIMER_NAMES[(bits >> 1) & 3]!,
+      op: TIMER_OPS[bits >> 3]!,
+      deadline: this.tm.f[1]![ref]!,
+    };
   }
 }
