@@ -82,7 +82,7 @@ function lifecycles(n: number): { seconds: number; segments: number; done: numbe
   client();
   w.runUntilIdle();
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, segments: w.trace.segments.length, done };
+  return { seconds, segments: w.trace.segmentCount, done };
 }
 
 function bulk(targetSegments: number): {
@@ -112,7 +112,7 @@ function bulk(targetSegments: number): {
   const t0 = performance.now();
   w.runUntilIdle();
   const seconds = (performance.now() - t0) / 1000;
-  return { seconds, segments: w.trace.segments.length, world: w, bytes };
+  return { seconds, segments: w.trace.segmentCount, world: w, bytes };
 }
 
 function seek(w: World, samples: number): { mean: number; max: number } {
@@ -185,7 +185,7 @@ function heapPerSegment(): { bytes: number; segments: number } | null {
   gc();
   const after = process.memoryUsage().heapUsed;
   const bytes = (after - before) / b.segments;
-  if (b.world.trace.segments.length === 0) throw new Error('no segments');
+  if (b.world.trace.segmentCount === 0) throw new Error('no segments');
   return { bytes, segments: b.segments };
 }
 

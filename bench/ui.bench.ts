@@ -65,10 +65,9 @@ async function main(): Promise<void> {
       s.seek(200);
       s.send('client', 'x'.repeat(7_000_000));
       const w = s.world;
-      while (w.trace.segments.length < 10_000 && w.sched.peekTime() !== undefined)
-        s.seek(w.now + 200);
+      while (w.trace.segmentCount < 10_000 && w.sched.peekTime() !== undefined) s.seek(w.now + 200);
       s.pause();
-      return w.trace.segments.length;
+      return w.trace.segmentCount;
     });
 
     // Frames while playing through the run at 1× from its start.

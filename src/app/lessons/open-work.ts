@@ -69,7 +69,7 @@ function metered(progress: (p: OpenProgress) => void, f: (watch: Watch) => Plain
   }
 }
 
-const work = (w: World) => ({ events: w.stepsRun, segments: w.trace.segments.length });
+const work = (w: World) => ({ events: w.stepsRun, segments: w.trace.segmentCount });
 
 /** Replay a decoded run up to its cursor, as the page will rebuild it. */
 function replay(run: PlainRunRequest, budget: OpenBudget, watch: Watch): PlainRun {

@@ -4,8 +4,8 @@
  * are plain data, so a trace serializes to JSON lines and two runs can be
  * compared byte for byte.
  */
-import type { Segment } from '../tcp/segment';
-import type { StateName, TimerName } from '../tcp/tcb';
+import { EMPTY, NO_OPTIONS, type Segment, type TcpOptions } from '../tcp/segment';
+import { TIMER_NAMES, type StateName, type TimerName } from '../tcp/tcb';
 
 export type Side = 'client' | 'server';
 export const SIDES: readonly Side[] = ['client', 'server'];
@@ -171,17 +171,325 @@ export function recordToJson(r: TraceRecord): string {
   return JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? hex(v) : v));
 }
 
-export class Trace {
-  readonly records: TraceRecord[] = [];
-  /** Segment records by id. */
-  readonly segments: SegmentRecord[] = [];
+/** What a record of the trace's log is: held as an object, or in one of the columns. */
+const OBJECT = 0;
+const SEGMENT = 1;
+const DELIVER = 2;
+const TIMER = 3;
 
+const DROP_REASONS: readonly (DropReason | null)[] = [null, 'loss', 'rule', 'user'];
+const TIMER_OPS: readonly TimerRecord['op'][] = ['armed', 'fired', 'cancelled'];
+
+/** Options held in the columns: none (the shared NO_OPTIONS), timestamps alone, or another object. */
+const OPT_TS = 1;
+const OPT_OBJECT = 2;
+
+/** Rows of `f` float and `u` unsigned 32-bit columns that grow together. */
+class Columns {
+  n = 0;
+  f: Float64Array[];
+  u: Uint32Array[];
+  constructor(f: number, u: number) {
+    this.f = Array.from({ length: f }, () => new Float64Array(256));
+    this.u = Array.from({ length: u }, () => new Uint32Array(256));
+  }
+  /** A new row's index. */
+  add(): number {
+    const i = this.n++;
+    if (i === this.u[0]!.length) {
+      this.f = this.f.map((a) => grown(a, i * 2));
+      this.u = this.u.map((a) => grown(a, i * 2));
+    }
+    return i;
+  }
+}
+
+function grown<T extends Float64Array | Uint32Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+const w16 = (x: number): boolean => (x & 0xffff) === x;
+
+/**
+ * The trace: records in the order they happened. Segments, deliveries and
+ * timer records — nearly all of a long run — are held in typed columns, and a
+ * record object is made when something reads it (`records`, `segments`,
+ * `segment(id)`), once: it is the same object at every later read. A bulk run
+ * so keeps a few dozen bytes per segment instead of several objects, and the
+ * garbage collector has little to copy while a run goes on.
+ */
+export class Trace {
+  /** The log: per record, ref << 2 | what it is. */
+  private log = new Columns(0, 1);
+  private objects: TraceRecord[] = [];
+  /**
+   * Segments by id (given in send order, from 0). Floats: sent, arrives.
+   * Unsigned: side | rtx << 1 | drop reason << 2, conn + 1, srcIp, dstIp,
+   * srcPort | dstPort << 16, seq, ack, flags | window << 8 | options << 24,
+   * TSval, TSecr, payload buffer + 1 (0: EMPTY), offset, length.
+   */
+  private s = new Columns(2, 13);
+  private buffers: ArrayBufferLike[] = [];
+  private bufferIds = new Map<ArrayBufferLike, number>();
+  /** The segment each link duplicate copies. */
+  private dupOf = new Map<number, number>();
+  /** Segments whose fields do not fit the columns, and options other than timestamps alone. */
+  private odd = new Map<number, Segment>();
+  private oddOptions = new Map<number, TcpOptions>();
+  /** Deliveries: t; id. */
+  private d = new Columns(1, 1);
+  /** Timer records: t, deadline; conn, side | timer << 1 | op << 3. */
+  private tm = new Columns(2, 2);
+  private conns: string[] = [];
+  private connIds = new Map<string, number>();
+  // ---- record objects made so far
+  private made: TraceRecord[] = [];
+  private madeSegments: SegmentRecord[] = [];
+  /** `records` (`segments`) was read: make each new record as it comes, for whoever holds the array. */
+  private live = false;
+  private liveSegments = false;
+
+  /** Number of records. */
+  get length(): number {
+    return this.log.n;
+  }
+
+  /** Number of segments (the next segment's id). */
+  get segmentCount(): number {
+    return this.s.n;
+  }
+
+  /**
+   * Every record, in order: the trace's own array, which grows as the trace does
+   * (a reader may hold it). The records so far are made at the first read, and
+   * from then on each one as it is appended.
+   */
+  get records(): TraceRecord[] {
+    const made = this.made;
+    for (let i = made.length; i < this.log.n; i++) made.push(this.make(i));
+    this.live = true;
+    return made;
+  }
+
+  /** Segment records by id (the same objects as in `records`); like `records`, it grows. */
+  get segments(): SegmentRecord[] {
+    for (let id = 0; id < this.s.n; id++) this.segment(id);
+    this.liveSegments = true;
+    return this.madeSegments;
+  }
+
+  /** Segment record `id`. */
+  segment(id: number): SegmentRecord {
+    if (!(id >= 0 && id < this.s.n)) throw new RangeError(`no segment ${id}`);
+    const had = this.madeSegments[id];
+    if (had) return had;
+    const [bits, conn] = this.s.u.map((c) => c[id]!);
+    const r: SegmentRecord = {
+      kind: 'segment',
+      id,
+      from: bits! & 1 ? 'server' : 'client',
+      conn: conn ? this.conns[conn - 1]! : null,
+      t: this.sentAt(id),
+      arriveAt: this.arrivesAt(id),
+      dropped: DROP_REASONS[bits! >> 2]!,
+      rtx: (bits! & 2) !== 0,
+      dupOf: this.dupOf.get(id) ?? null,
+      seg: this.seg(id),
+    };
+    return (this.madeSegments[id] = r);
+  }
+
+  /** When segment `id` was sent. */
+  sentAt(id: number): number {
+    return this.s.f[0]![id]!;
+  }
+
+  /** When segment `id` arrives (or would have). */
+  arrivesAt(id: number): number {
+    return this.s.f[1]![id]!;
+  }
+
+  /** Segment `id` was dropped as it was sent. */
+  droppedAtSend(id: number): boolean {
+    return this.s.u[0]![id]! >> 2 !== 0;
+  }
+
+  /** The segment itself (header and payload) of segment record `id`. */
+  seg(id: number): Segment {
+    const had = this.madeSegments[id]?.seg ?? this.odd.get(id);
+    if (had) return had;
+    const [, , srcIp, dstIp, ports, seq, ack, fw, val, ecr, buf, off, len] = this.s.u.map(
+      (c) => c[id]!,
+    );
+    const opt = fw! >>> 24;
+    return {
+      srcIp: srcIp!,
+      dstIp: dstIp!,
+      srcPort: ports! & 0xffff,
+      dstPort: ports! >>> 16,
+      seq: seq!,
+      ack: ack!,
+      flags: fw! & 0xff,
+      window: (fw! >>> 8) & 0xffff,
+      options:
+        opt === OPT_TS
+          ? { ts: { val: val!, ecr: ecr! } }
+          : opt === OPT_OBJECT
+            ? this.oddOptions.get(id)!
+            : NO_OPTIONS,
+      payload: buf ? new Uint8Array(this.buffers[buf - 1]!, off, len) : EMPTY,
+    };
+  }
+
+  /** Append any record. */
   push(r: TraceRecord): void {
-    this.records.push(r);
-    if (r.kind === 'segment') this.segments[r.id] = r;
+    switch (r.kind) {
+      case 'segment':
+        return this.pushSegment(
+          r.id,
+          r.from,
+          r.conn,
+          r.t,
+          r.arriveAt,
+          r.dropped,
+          r.rtx,
+          r.dupOf,
+          r.seg,
+        );
+      case 'deliver':
+        return this.pushDeliver(r.t, r.id);
+      case 'timer':
+        return this.pushTimer(r.t, r.side, r.conn, r.timer, r.op, r.deadline);
+      default:
+        this.objects.push(r);
+        this.append(OBJECT, this.objects.length - 1);
+    }
+  }
+
+  /** Append a segment record (ids are given in order: `id` is `segmentCount`). */
+  pushSegment(
+    id: number,
+    from: Side,
+    conn: string | null,
+    t: number,
+    arriveAt: number,
+    dropped: DropReason | null,
+    rtx: boolean,
+    dupOf: number | null,
+    seg: Segment,
+  ): void {
+    if (id !== this.s.n) throw new Error(`segment ${id} out of order (expected ${this.s.n})`);
+    this.s.add();
+    const { f, u } = this.s;
+    f[0]![id] = t;
+    f[1]![id] = arriveAt;
+    if (dupOf !== null) this.dupOf.set(id, dupOf);
+    const o = seg.options;
+    const ts = o.ts;
+    const opt =
+      o === NO_OPTIONS
+        ? 0
+        : ts && o.mss === undefined && o.wscale === undefined && o.sackPermitted === undefined
+          ? OPT_TS
+          : OPT_OBJECT;
+    const p = seg.payload;
+    let buf = 0;
+    if (p !== EMPTY) {
+      buf = this.bufferIds.get(p.buffer) ?? this.buffers.push(p.buffer);
+      this.bufferIds.set(p.buffer, buf);
+    }
+    const row = [
+      (from === 'server' ? 1 : 0) | (rtx ? 2 : 0) | (DROP_REASONS.indexOf(dropped) << 2),
+      conn === null ? 0 : this.intern(conn) + 1,
+      seg.srcIp,
+      seg.dstIp,
+      seg.srcPort | (seg.dstPort << 16),
+      seg.seq,
+      seg.ack,
+      seg.flags | (seg.window << 8) | (opt << 24),
+      ts?.val ?? 0,
+      ts?.ecr ?? 0,
+      buf,
+      p.byteOffset,
+      p.length,
+    ];
+    for (let k = 0; k < row.length; k++) u[k]![id] = row[k]!;
+    if (opt === OPT_OBJECT) this.oddOptions.set(id, o);
+    // A field the columns cannot hold exactly (a test's odd segment): keep the segment.
+    if (
+      !w16(seg.srcPort) ||
+      !w16(seg.dstPort) ||
+      !w16(seg.window) ||
+      (seg.flags & 0xff) !== seg.flags ||
+      [2, 3, 5, 6, 8, 9, 11].some((k) => u[k]![id] !== row[k]) ||
+      (p !== EMPTY && p.constructor !== Uint8Array)
+    )
+      this.odd.set(id, seg);
+    if (this.liveSegments) this.segment(id);
+    this.append(SEGMENT, id);
+  }
+
+  pushDeliver(t: number, id: number): void {
+    const i = this.d.add();
+    this.d.f[0]![i] = t;
+    this.d.u[0]![i] = id;
+    this.append(DELIVER, i);
+  }
+
+  pushTimer(
+    t: number,
+    side: Side,
+    conn: string,
+    timer: TimerName,
+    op: TimerRecord['op'],
+    deadline: number,
+  ): void {
+    const i = this.tm.add();
+    const { f, u } = this.tm;
+    f[0]![i] = t;
+    f[1]![i] = deadline;
+    u[0]![i] = this.intern(conn);
+    u[1]![i] =
+      (side === 'server' ? 1 : 0) |
+      (TIMER_NAMES.indexOf(timer) << 1) |
+      (TIMER_OPS.indexOf(op) << 3);
+    this.append(TIMER, i);
   }
 
   toJsonLines(): string {
     return this.records.map(recordToJson).join('\n') + '\n';
+  }
+
+  private append(kind: number, ref: number): void {
+    const i = this.log.add();
+    this.log.u[0]![i] = (ref << 2) | kind;
+    if (this.live) this.made.push(this.make(i));
+  }
+
+  private intern(conn: string): number {
+    let c = this.connIds.get(conn);
+    if (c === undefined) this.connIds.set(conn, (c = this.conns.push(conn) - 1));
+    return c;
+  }
+
+  private make(i: number): TraceRecord {
+    const x = this.log.u[0]![i]!;
+    const ref = x >>> 2;
+    const kind = x & 3;
+    if (kind === SEGMENT) return this.segment(ref);
+    if (kind === DELIVER) return { kind: 'deliver', t: this.d.f[0]![ref]!, id: this.d.u[0]![ref]! };
+    if (kind === OBJECT) return this.objects[ref]!;
+    const bits = this.tm.u[1]![ref]!;
+    return {
+      kind: 'timer',
+      t: this.tm.f[0]![ref]!,
+      side: bits & 1 ? 'server' : 'client',
+      conn: this.conns[this.tm.u[0]![ref]!]!,
+      timer: TIMER_NAMES[(bits >> 1) & 3]!,
+      op: TIMER_OPS[bits >> 3]!,
+      deadline: this.tm.f[1]![ref]!,
+    };
   }
 }

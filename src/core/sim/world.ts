@@ -202,35 +202,13 @@ export class World {
     const now = this.sched.now;
     const fate = this.link.fate(from, seg, now);
     const id = this.nextSegId++;
-    this.trace.push({
-      kind: 'segment',
-      id,
-      from,
-      conn,
-      t: now,
-      arriveAt: fate.arriveAt,
-      dropped: fate.dropped,
-      rtx,
-      dupOf: null,
-      seg,
-    });
+    this.trace.pushSegment(id, from, conn, now, fate.arriveAt, fate.dropped, rtx, null, seg);
     if (fate.dropped) return;
     const to = from === 'client' ? this.server : this.client;
     this.scheduleArrival(id, fate.arriveAt, to, seg);
     if (fate.dupAt !== null) {
       const dupId = this.nextSegId++;
-      this.trace.push({
-        kind: 'segment',
-        id: dupId,
-        from,
-        conn,
-        t: now,
-        arriveAt: fate.dupAt,
-        dropped: null,
-        rtx,
-        dupOf: id,
-        seg,
-      });
+      this.trace.pushSegment(dupId, from, conn, now, fate.dupAt, null, rtx, id, seg);
       this.scheduleArrival(dupId, fate.dupAt, to, seg);
     }
   }
@@ -242,7 +220,7 @@ export class World {
     this.longestFlight = Math.max(this.longestFlight, at - this.sched.now);
     const timer = this.sched.at(at, () => {
       this.arrivals.delete(id);
-      this.trace.push({ kind: 'deliver', t: this.sched.now, id });
+      this.trace.pushDeliver(this.sched.now, id);
       to.receive(seg, id);
     });
     this.arrivals.set(id, timer);
@@ -315,23 +293,23 @@ export class World {
     }
     // Segments are in send order, and none is in flight longer than the longest
     // flight so far: start the scan that long before t, found by binary search.
-    const segs = this.trace.segments;
+    const trace = this.trace;
+    const n = trace.segmentCount;
     let lo = 0;
-    let hi = segs.length;
+    let hi = n;
     const from = t - this.longestFlight;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (segs[mid]!.t < from) lo = mid + 1;
+      if (trace.sentAt(mid) < from) lo = mid + 1;
       else hi = mid;
     }
     const inFlight: SegmentRecord[] = [];
-    for (let i = lo; i < segs.length; i++) {
-      const s = segs[i]!;
-      if (s.t > t) break;
-      if (s.dropped || s.arriveAt <= t) continue;
-      const dropT = this.droppedInFlight.get(s.id);
+    for (let id = lo; id < n; id++) {
+      if (trace.sentAt(id) > t) break;
+      if (trace.droppedAtSend(id) || trace.arrivesAt(id) <= t) continue;
+      const dropT = this.droppedInFlight.get(id);
       if (dropT !== undefined && dropT <= t) continue;
-      inFlight.push(s);
+      inFlight.push(trace.segment(id));
     }
     // ---- socket tables (from each host's own history; kept apart from the machines' above)
     const sockets = { client: this.client.socketsAt(t), server: this.server.socketsAt(t) };

@@ -13,14 +13,25 @@
  * and the byte stores it shares with its snapshots are written by offset.
  */
 import { createActor } from 'xstate';
-import { tcpMachine, type TcpEvent, type TcpSnapshot } from '../tcp/endpoint-machine';
+import {
+  tcpMachine,
+  type EndpointContext,
+  type TcpEvent,
+  type TcpSnapshot,
+} from '../tcp/endpoint-machine';
+import type { Segment } from '../tcp/segment';
 import type { TcbInput } from '../tcp/tcb';
 
 export const CHECKPOINT_EVERY = 32;
 
 export class ConnHistory {
   private readonly times: number[] = [];
-  private readonly events: TcpEvent[] = [];
+  /**
+   * The events, a segment's arrival as the id of the segment in the trace (a
+   * number, rebuilt by `segmentOf` when replayed): a run's history then keeps no
+   * segment objects of its own.
+   */
+  private readonly events: (TcpEvent | number)[] = [];
   /** checkpoints[j]: the snapshot after the first j * CHECKPOINT_EVERY events. */
   private readonly checkpoints: TcpSnapshot[];
 
@@ -30,6 +41,8 @@ export class ConnHistory {
     initial: TcpSnapshot,
     /** What the machine was started with (a restored actor takes its snapshot instead). */
     private readonly input: TcbInput,
+    /** The segment the trace holds under an id. */
+    private readonly segmentOf: ((id: number) => Segment) | null = null,
   ) {
     this.checkpoints = [initial];
   }
@@ -41,11 +54,18 @@ export class ConnHistory {
     return this.events.length;
   }
 
-  /** The machine took `event` at `t` and went to `after`. */
-  record(t: number, event: TcpEvent, after: TcpSnapshot): void {
+  /**
+   * The machine took `event` at `t` and went to `after`; `segmentId`: the event
+   * is the arrival (at `t`) of that segment of the trace.
+   */
+  record(t: number, event: TcpEvent, after: TcpSnapshot, segmentId?: number): void {
     this.times.push(t);
-    this.events.push(event);
-    if (this.events.length % CHECKPOINT_EVERY === 0) this.checkpoints.push(after);
+    this.events.push(
+      segmentId !== undefined && this.segmentOf && event.type === 'SEGMENT' && event.now === t
+        ? segmentId
+        : event,
+    );
+    if (this.events.length % CHECKPOINT_EVERY === 0) this.checkpoints.push(kept(after));
   }
 
   /** The snapshot after every event at or before `t`; undefined before the connection existed. */
@@ -61,13 +81,31 @@ export class ConnHistory {
     const j = Math.floor(lo / CHECKPOINT_EVERY);
     let snap = this.checkpoints[j]!;
     const scope = this.scope ?? (this.scope = inertScope(this.input));
-    for (let i = j * CHECKPOINT_EVERY; i < lo; i++)
-      snap = tcpMachine.transition(snap, this.events[i]!, scope);
+    for (let i = j * CHECKPOINT_EVERY; i < lo; i++) {
+      const e = this.events[i]!;
+      const event: TcpEvent =
+        typeof e === 'number'
+          ? { type: 'SEGMENT', now: this.times[i]!, seg: this.segmentOf!(e) }
+          : e;
+      snap = tcpMachine.transition(snap, event, scope);
+    }
     return snap;
   }
 }
 
 type ActorScopeOf = Parameters<typeof tcpMachine.transition>[2];
+
+const NOTHING_SENT: EndpointContext['sent'] = [];
+
+/**
+ * A snapshot as a checkpoint keeps it: without the segments its step sent
+ * (the trace has them; a replayed step makes its own), which would otherwise
+ * be the only copies of those segment objects left.
+ */
+function kept(s: TcpSnapshot): TcpSnapshot {
+  if (s.context.sent.length === 0) return s;
+  return { ...s, context: { tcb: s.context.tcb, sent: NOTHING_SENT } };
+}
 
 /** An actor scope in which replayed steps change nothing outside the snapshot. */
 function inertScope(input: TcbInput): ActorScopeOf {

@@ -83,7 +83,8 @@ export class CallHandle {
 export interface Conn {
   readonly id: string;
   readonly side: Side;
-  readonly actor: TcpActor;
+  /** Its machine; let go once the connection is done (a stopped actor keeps kilobytes). */
+  actor: TcpActor | null;
   /** Its timers on the scheduler. */
   readonly timers: MachineTimers;
   /** The listening socket it came from, until accept() takes it. */
@@ -737,7 +738,9 @@ export class Host {
       localPort,
       reuseAddr,
       snap,
-      history: this.env.keepHistory ? new ConnHistory(sched.now, snap, input) : null,
+      history: this.env.keepHistory
+        ? new ConnHistory(sched.now, snap, input, (id) => this.env.trace.seg(id))
+        : null,
       everConnected: false,
       done: false,
       readAfterClose: 0,
@@ -749,12 +752,14 @@ export class Host {
 
   /** Send an event to a connection's machine and take note of what changed. */
   drive(conn: Conn, ev: TcpEvent, cause: StateCause): void {
+    // A stopped machine takes no events: nothing to send, nothing changes.
+    if (!conn.actor) return;
     conn.actor.send(ev);
     this.observe(conn, ev, cause);
   }
 
   private observe(conn: Conn, ev: TcpEvent, cause: StateCause): void {
-    const snap = conn.actor.getSnapshot();
+    const snap = conn.actor!.getSnapshot();
     const prev = conn.snap;
     if (snap === prev) return;
     conn.snap = snap;
@@ -762,7 +767,7 @@ export class Host {
     if (snap.context !== prev.context)
       for (const o of snap.context.sent) this.env.transmit(this.env.side, conn.id, o.seg, o.rtx);
     const now = this.env.sched.now;
-    conn.history?.record(now, ev, snap);
+    conn.history?.record(now, ev, snap, cause.kind === 'segment' ? cause.id : undefined);
     const from = stateOf(prev);
     const to = stateOf(snap);
     const fired = snap.context.tcb.fired;
@@ -800,10 +805,9 @@ export class Host {
       const c = conn.id;
       if (da !== null) {
         const op = fired === timer ? 'fired' : 'cancelled';
-        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op, deadline: da });
+        this.env.trace.pushTimer(t, side, c, timer, op, da);
       }
-      if (db !== null)
-        this.env.trace.push({ kind: 'timer', t, side, conn: c, timer, op: 'armed', deadline: db });
+      if (db !== null) this.env.trace.pushTimer(t, side, c, timer, 'armed', db);
     }
   }
 
@@ -843,7 +847,8 @@ export class Host {
     // The key it was filed under: a machine back in LISTEN has forgotten its peer.
     this.unfile(conn);
     conn.listener = null;
-    conn.actor.stop();
+    conn.actor?.stop();
+    conn.actor = null;
     conn.timers.stop();
   }
 

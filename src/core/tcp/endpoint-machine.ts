@@ -34,6 +34,7 @@ import {
   backToListen,
   completesFin,
   consume,
+  draft,
   enterTimeWait,
   initialTcb,
   lastAckDone,
@@ -55,7 +56,6 @@ import {
   simultaneousSyn,
   synSentEstablish,
   type Address,
-  type Draft,
   type EmittedSegment,
   type Errno,
   type Out,
@@ -104,9 +104,15 @@ export interface EndpointContext {
 type Ev<T extends TcpEvent['type']> = Extract<TcpEvent, { type: T }>;
 type SegmentEvent = Ev<'SEGMENT'>;
 
+/**
+ * The segment of a SEGMENT event. Every guard reads it, so the check is a
+ * comparison first; `assertEvent` (which builds an array per call) only
+ * reports a wrong event.
+ */
 const seg = (e: TcpEvent): Segment => {
-  assertEvent(e, 'SEGMENT');
-  return e.seg;
+  if (e.type === 'SEGMENT') return e.seg;
+  assertEvent(e as TcpEvent, 'SEGMENT');
+  throw new Error('unreachable');
 };
 const flag = (e: TcpEvent, f: number): boolean => (seg(e).flags & f) !== 0;
 /** The time an outside event happened (timer events take theirs from their deadline). */
@@ -116,7 +122,9 @@ const now = (e: TcpEvent): number => ('now' in e ? e.now : 0);
 export type ThenWhat = 'stay' | 'timeWait' | 'finWait2' | 'closed';
 
 const sendAckOnly = (t: Tcb, e: TcpEvent, out: Out): Tcb => {
-  const d: Draft = { ...at(t, now(e)) };
+  const d = draft(t);
+  d.now = now(e);
+  d.fired = null;
   sendAck(d, out);
   return d;
 };
@@ -198,10 +206,16 @@ const actions = {
   /** close() once our FIN is out: the application lets go; in FIN_WAIT_2, tcp_fin_timeout starts. */
   orphan: step((t, e, _out, p: { finWait2: boolean }) => {
     assertEvent(e, ['CLOSE', 'ORPHAN']);
-    if (!p.finWait2) return { ...at(t, e.now), orphan: true };
+    const d = draft(t);
+    d.now = e.now;
+    d.fired = null;
+    if (!p.finWait2) {
+      d.orphan = true;
+      return d;
+    }
     // FIN_WAIT_2: shutdown(SHUT_WR) again leaves the socket open; close() lets go.
-    const orphan = t.orphan || e.type === 'ORPHAN' || e.orphan;
-    return armFinWait2({ ...at(t, e.now), orphan });
+    d.orphan = t.orphan || e.type === 'ORPHAN' || e.orphan;
+    return armFinWait2(d);
   }),
   /** ABORT (RFC 9293 §3.10.5), with a RST where the state calls for one. */
   abort: step((t, e, out, p: { rst: boolean }) => abort(t, now(e), p.rst, out)),

@@ -269,6 +269,69 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
   };
 }
 
+/**
+ * A private copy of `t` for a handler to change. Written out field by field:
+ * V8 copies a ~50-field object spread (`{ ...t }`) property by property, about
+ * 30 times slower, and the copy per step was the largest cost of a bulk run.
+ */
+export function draft(t: Tcb): Draft {
+  return {
+    profile: t.profile,
+    now: t.now,
+    local: t.local,
+    remote: t.remote,
+    passiveOpen: t.passiveOpen,
+    iss: t.iss,
+    sndUna: t.sndUna,
+    sndNxt: t.sndNxt,
+    sndWnd: t.sndWnd,
+    sndWl1: t.sndWl1,
+    sndWl2: t.sndWl2,
+    sndMss: t.sndMss,
+    sndWscale: t.sndWscale,
+    maxWindow: t.maxWindow,
+    pushedSeq: t.pushedSeq,
+    irs: t.irs,
+    rcvNxt: t.rcvNxt,
+    rcvWnd: t.rcvWnd,
+    rcvWscale: t.rcvWscale,
+    wsOk: t.wsOk,
+    rcvMss: t.rcvMss,
+    tsOk: t.tsOk,
+    tsOffset: t.tsOffset,
+    tsRecent: t.tsRecent,
+    sndLog: t.sndLog,
+    sndWritten: t.sndWritten,
+    finQueued: t.finQueued,
+    rcvLog: t.rcvLog,
+    rcvLen: t.rcvLen,
+    rcvRead: t.rcvRead,
+    ooo: t.ooo,
+    finRcvd: t.finRcvd,
+    rtxQueue: t.rtxQueue,
+    rto: t.rto,
+    rttSeq: t.rttSeq,
+    rttStart: t.rttStart,
+    retransmits: t.retransmits,
+    retransStart: t.retransStart,
+    synRetransmitted: t.synRetransmitted,
+    dupAcks: t.dupAcks,
+    probing: t.probing,
+    timers: t.timers,
+    fired: t.fired,
+    ackPending: t.ackPending,
+    ackUnackedBytes: t.ackUnackedBytes,
+    ackQuick: t.ackQuick,
+    ackPingpong: t.ackPingpong,
+    ackAto: t.ackAto,
+    ackLrcv: t.ackLrcv,
+    rcvAdvRight: t.rcvAdvRight,
+    lastOowAck: t.lastOowAck,
+    error: t.error,
+    orphan: t.orphan,
+  };
+}
+
 /** The deadlines of the armed timers, by name. */
 export function armedTimers(t: Tcb): Partial<Record<TimerName, number>> {
   const r: Partial<Record<TimerName, number>> = {};
@@ -281,12 +344,18 @@ export function armedTimers(t: Tcb): Partial<Record<TimerName, number>> {
 
 /** Arm (a deadline) or stop (null) one timer; the record is copied only when it changes. */
 export function setTimer(d: Draft, name: TimerName, deadline: number | null): void {
-  if (d.timers[name] !== deadline) d.timers = { ...d.timers, [name]: deadline };
+  if (d.timers[name] === deadline) return;
+  const { rtx, delack, finWait2, timeWait } = d.timers;
+  const timers = { rtx, delack, finWait2, timeWait };
+  timers[name] = deadline;
+  d.timers = timers;
 }
 
 /** The timer `name` expired: time moves to its deadline, and it is no longer armed. */
 function fire(t: Tcb, name: TimerName): Draft {
-  const d: Draft = { ...t, now: t.timers[name] ?? t.now, fired: name };
+  const d = draft(t);
+  d.now = t.timers[name] ?? t.now;
+  d.fired = name;
   setTimer(d, name, null);
   return d;
 }
@@ -439,7 +508,7 @@ export function answerOutOfWindow(
   challenge: boolean,
   out: Out,
 ): Tcb {
-  const d: Draft = { ...at(t, now) };
+  const d = draft(at(t, now));
   const limit = d.profile.invalidRateLimit;
   if (limit > 0 && (challenge || segLen(seg) === 0 || seg.flags & SYN)) {
     const last = d.lastOowAck;
@@ -559,7 +628,10 @@ function startOpen(d: Draft, p: OpenParams): void {
 
 /** OPEN call, active (RFC 9293 §3.10.1): send <SEQ=ISS><CTL=SYN>, enter SYN_SENT. */
 export function activeOpen(t: Tcb, p: OpenParams & { remote: Address }, out: Out): Tcb {
-  const d: Draft = { ...t, remote: p.remote, passiveOpen: false, fired: null };
+  const d = draft(t);
+  d.remote = p.remote;
+  d.passiveOpen = false;
+  d.fired = null;
   startOpen(d, p);
   push(out, activeSyn(d));
   track(d, d.iss, 1, SYN);
@@ -568,17 +640,20 @@ export function activeOpen(t: Tcb, p: OpenParams & { remote: Address }, out: Out
 
 /** PASSIVE OPEN: remember the ISS to use (drawn by the host) and wait in LISTEN. */
 export function passiveOpen(t: Tcb, p: OpenParams): Tcb {
-  return { ...t, now: p.now, iss: p.iss, tsOffset: p.tsOffset, fired: null };
+  const d = draft(t);
+  d.now = p.now;
+  d.iss = p.iss;
+  d.tsOffset = p.tsOffset;
+  d.fired = null;
+  return d;
 }
 
 /** LISTEN, SYN arrives (RFC 9293 §3.10.7.2 third check): send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
 export function listenSyn(t: Tcb, seg: Segment, now: number, out: Out): Tcb {
-  const d: Draft = {
-    ...t,
-    remote: { ip: seg.srcIp, port: seg.srcPort },
-    passiveOpen: true,
-    fired: null,
-  };
+  const d = draft(t);
+  d.remote = { ip: seg.srcIp, port: seg.srcPort };
+  d.passiveOpen = true;
+  d.fired = null;
   startOpen(d, { now, iss: t.iss, tsOffset: t.tsOffset });
   receiveSyn(d, seg);
   sendSynAck(d, out, false);
@@ -615,7 +690,8 @@ function sendSynAck(d: Draft, out: Out, rtx: boolean): void {
 
 /** SYN_SENT, SYN arrives without ACK: simultaneous open (RFC 9293 §3.10.7.3, MUST-11 remembers it was active). */
 export function simultaneousSyn(t: Tcb, seg: Segment, out: Out): Tcb {
-  const d: Draft = { ...t, now: t.now, fired: null };
+  const d = draft(t);
+  d.fired = null;
   receiveSyn(d, seg);
   sendSynAck(d, out, false);
   return d;
@@ -623,7 +699,8 @@ export function simultaneousSyn(t: Tcb, seg: Segment, out: Out): Tcb {
 
 /** SYN_SENT, acceptable SYN,ACK arrives: ESTABLISHED, send ACK (RFC 9293 §3.10.7.3). */
 export function synSentEstablish(t: Tcb, seg: Segment, out: Out): Tcb {
-  const d: Draft = { ...t, fired: null };
+  const d = draft(t);
+  d.fired = null;
   receiveSyn(d, seg);
   ackAdvance(d, seg);
   establishRto(d);
@@ -921,7 +998,9 @@ function nextTick(now: number, tick: number): number {
  * is the state the segment arrived in.
  */
 export function processSegment(t: Tcb, now: number, seg: Segment, from: StateName, out: Out): Tcb {
-  const d: Draft = { ...t, now, fired: null };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
   if (from === 'SYN_RECEIVED') {
     establishRto(d);
     // The ACK that completes the handshake counts as a window update from the peer.
@@ -954,7 +1033,9 @@ export function processSegment(t: Tcb, now: number, seg: Segment, from: StateNam
 
 /** SEND call: queue the bytes (RFC 9293 §3.10.2) and send what the window allows. */
 export function queueData(t: Tcb, now: number, bytes: Uint8Array, out: Out): Tcb {
-  const d: Draft = { ...t, now, fired: null };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
   d.sndLog.write(t.sndWritten, bytes);
   d.sndWritten += bytes.length;
   output(d, out);
@@ -963,7 +1044,11 @@ export function queueData(t: Tcb, now: number, bytes: Uint8Array, out: Out): Tcb
 
 /** CLOSE / shutdown(SHUT_WR): queue a FIN after the data (RFC 9293 §3.10.4). */
 export function queueFin(t: Tcb, now: number, orphan: boolean, out: Out): Tcb {
-  const d: Draft = { ...t, now, fired: null, finQueued: true, orphan: t.orphan || orphan };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
+  d.finQueued = true;
+  d.orphan = t.orphan || orphan;
   output(d, out);
   return d;
 }
@@ -977,7 +1062,10 @@ export function queueFin(t: Tcb, now: number, orphan: boolean, out: Out): Tcb {
  * its window choice (selectWindow) carries the RFC's threshold.
  */
 export function consume(t: Tcb, now: number, n: number, mayUpdate: boolean, out: Out): Tcb {
-  const d: Draft = { ...t, now, fired: null, rcvRead: t.rcvRead + n };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
+  d.rcvRead = t.rcvRead + n;
   if (!mayUpdate || n === 0) return d;
   const buf = d.profile.rcvBuf;
   const remaining = Math.max(0, seqDiff(d.rcvAdvRight, d.rcvNxt));
@@ -1133,7 +1221,9 @@ export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
 
 /** The connection gives up: the timer expired once too often. */
 export function onRtxGiveUp(t: Tcb): Tcb {
-  return { ...fire(t, 'rtx'), error: 'ETIMEDOUT', ...closedTimers };
+  const d = fire(t, 'rtx');
+  d.error = 'ETIMEDOUT';
+  return closeTimers(d);
 }
 
 /** Delayed-ACK timer (RFC 1122 §4.2.3.2; Linux tcp_delack_timer_handler()). */
@@ -1155,15 +1245,21 @@ export function onDelackTimeout(t: Tcb, out: Out): Tcb {
 
 // ---------------------------------------------------------------- closing and resets
 
-const closedTimers = {
-  timers: NO_TIMERS,
-  rtxQueue: [],
-  probing: false,
-} as const;
+/** CLOSED: no timers, nothing to retransmit. */
+function closeTimers(d: Draft): Draft {
+  d.timers = NO_TIMERS;
+  d.rtxQueue = [];
+  d.probing = false;
+  return d;
+}
 
 /** Enter CLOSED after a reset (RFC 9293 second check), recording the error the application will see. */
 export function resetReceived(t: Tcb, now: number, error: Errno | null): Tcb {
-  return { ...t, now, fired: null, error, ...closedTimers };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
+  d.error = error;
+  return closeTimers(d);
 }
 
 /** RST in SYN_RECEIVED after a passive OPEN: back to LISTEN, forgetting the half-open connection. */
@@ -1176,7 +1272,10 @@ export function backToListen(t: Tcb, now: number): Tcb {
 
 /** ABORT (RFC 9293 §3.10.5): send a reset where the state calls for one, then CLOSED. */
 export function abort(t: Tcb, now: number, sendRst: boolean, out: Out): Tcb {
-  const d: Draft = { ...t, now, fired: null, ...closedTimers };
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
+  closeTimers(d);
   if (sendRst) {
     // RFC 9293: <SEQ=SND.NXT><CTL=RST>; Linux's active reset carries ACK as well.
     const flags = d.profile.name === 'linux' ? RST | ACK : RST;
@@ -1189,36 +1288,42 @@ export function abort(t: Tcb, now: number, sendRst: boolean, out: Out): Tcb {
 export function rstForAck(t: Tcb, seg: Segment, out: Out): Tcb {
   const r = resetFor(seg);
   if (r) push(out, r);
-  return { ...t, fired: null };
+  const d = draft(t);
+  d.fired = null;
+  return d;
 }
 
 /** SYN_RECEIVED (Linux): a retransmitted SYN is answered with the SYN,ACK again. */
 export function resendSynAck(t: Tcb, out: Out): Tcb {
-  const d: Draft = { ...t, fired: null };
+  const d = draft(t);
+  d.fired = null;
   sendSynAck(d, out, true);
   return d;
 }
 
 /** Enter TIME_WAIT, or restart its timer on a retransmitted FIN (RFC 9293 eighth check). */
 export function enterTimeWait(t: Tcb): Tcb {
-  return {
-    ...t,
-    rtxQueue: [],
-    probing: false,
-    timers: { ...t.timers, rtx: null, finWait2: null, timeWait: t.now + t.profile.timeWait },
-  };
+  const d = draft(t);
+  d.rtxQueue = [];
+  d.probing = false;
+  d.timers = { ...t.timers, rtx: null, finWait2: null, timeWait: t.now + t.profile.timeWait };
+  return d;
 }
 
 /** FIN_WAIT_2 of an orphaned socket: Linux gives the peer tcp_fin_timeout to send its FIN. */
 export function armFinWait2(t: Tcb): Tcb {
-  return t.orphan && t.timers.finWait2 === null
-    ? { ...t, timers: { ...t.timers, finWait2: t.now + t.profile.tcp_fin_timeout } }
-    : t;
+  if (!t.orphan || t.timers.finWait2 !== null) return t;
+  const d = draft(t);
+  d.timers = { ...t.timers, finWait2: t.now + t.profile.tcp_fin_timeout };
+  return d;
 }
 
 /** LAST_ACK, our FIN is acknowledged: the connection is gone, and so are its timers. */
 export function lastAckDone(t: Tcb): Tcb {
-  return { ...t, rtxQueue: [], timers: { ...t.timers, rtx: null, delack: null } };
+  const d = draft(t);
+  d.rtxQueue = [];
+  d.timers = { ...t.timers, rtx: null, delack: null };
+  return d;
 }
 
 /** Linux tcp_fin_timeout: an orphaned FIN_WAIT_2 waited long enough for the peer's FIN. */
@@ -1233,5 +1338,10 @@ export function onFinWait2Timeout(t: Tcb): Tcb {
 export const onTimeWaitTimeout = (t: Tcb): Tcb => fire(t, 'timeWait');
 
 /** Time moves on without an event: stamp the TCB with the time of the event being handled. */
-export const at = (t: Tcb, now: number): Tcb =>
-  t.now === now && t.fired === null ? t : { ...t, now, fired: null };
+export function at(t: Tcb, now: number): Tcb {
+  if (t.now === now && t.fired === null) return t;
+  const d = draft(t);
+  d.now = now;
+  d.fired = null;
+  return d;
+}
