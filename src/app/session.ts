@@ -72,6 +72,11 @@ export class Session {
    * presses connect() sees the SYN travel.
    */
   held = false;
+  /**
+   * Exercise mode: the fields the learner fills in, hidden by the views on the
+   * segment asked (`fromId`) and on every later one. Null when no exercise runs.
+   */
+  exercise: { readonly fromId: number; readonly fields: readonly string[] } | null = null;
   speed: number = DEFAULT_SPEED;
   /** Jump over stretches where nothing is on the link (TIME_WAIT's 60 s). */
   skipIdle = true;
@@ -317,6 +322,20 @@ export class Session {
     this.prepareToAct();
     this.world.act({ kind: 'drop', id });
     this.startPlaying();
+  }
+
+  setExercise(x: { fromId: number; fields: readonly string[] } | null): void {
+    const cur = this.exercise;
+    if (cur === x) return;
+    if (cur && x && cur.fromId === x.fromId && cur.fields.join() === x.fields.join()) return;
+    this.exercise = x;
+    this.changed();
+  }
+
+  /** The fields to show as "?" for segment `id` (exercise mode), or null. */
+  hiddenFor(id: number): readonly string[] | null {
+    const x = this.exercise;
+    return x && id >= x.fromId ? x.fields : null;
   }
 
   select(id: number | null): void {

@@ -9,14 +9,23 @@ import { stepMessages } from './step-messages';
 
 const StepExplain = lazy(() => import('./StepExplain').then((m) => ({ default: m.StepExplain })));
 const Walkthrough = lazy(() => import('./Walkthrough').then((m) => ({ default: m.Walkthrough })));
+const Exercise = lazy(() => import('./Exercise').then((m) => ({ default: m.Exercise })));
 
 export function StepArea() {
   const t = useT(stepMessages);
-  const [walk, setWalk] = useState(false);
-  if (walk)
+  const [mode, setMode] = useState<'step' | 'walk' | 'exercise'>('step');
+  if (mode === 'exercise')
     return (
       <div className="step-area">
-        <button type="button" className="step-back" onClick={() => setWalk(false)}>
+        <Suspense fallback={<p>…</p>}>
+          <Exercise onClose={() => setMode('step')} />
+        </Suspense>
+      </div>
+    );
+  if (mode === 'walk')
+    return (
+      <div className="step-area">
+        <button type="button" className="step-back" onClick={() => setMode('step')}>
           {t('walkClose')}
         </button>
         <Suspense fallback={<p>…</p>}>
@@ -31,8 +40,11 @@ export function StepArea() {
       </Suspense>
       <p className="step-walk">
         {t('walkIntro')}{' '}
-        <button type="button" onClick={() => setWalk(true)}>
+        <button type="button" onClick={() => setMode('walk')}>
           {t('walkStart')}
+        </button>{' '}
+        <button type="button" onClick={() => setMode('exercise')}>
+          {t('exerciseStart')}
         </button>
       </p>
     </div>

@@ -15,8 +15,10 @@ export const stepMessages = {
     timer_delack: 'delayed-ACK timer',
     timer_finWait2: 'FIN_WAIT_2 timer',
     timer_timeWait: 'TIME_WAIT timer',
-    walkIntro: 'Or step through the moments that matter, predicting each state change first.',
+    walkIntro:
+      'Or step through the moments that matter, predicting each state change first; or fill in hidden header fields yourself.',
     walkStart: 'Start walkthrough',
+    exerciseStart: 'Exercise',
     walkClose: 'Back to this step',
   },
   zh: {
@@ -32,8 +34,9 @@ export const stepMessages = {
     timer_delack: '延迟确认计时器',
     timer_finWait2: 'FIN_WAIT_2 计时器',
     timer_timeWait: 'TIME_WAIT 计时器',
-    walkIntro: '也可以逐一查看关键时刻，并在每次状态变化前先做预测。',
+    walkIntro: '也可以逐一查看关键时刻，并在每次状态变化前先做预测；或者自己填写被隐藏的首部字段。',
     walkStart: '开始讲解',
+    exerciseStart: '练习',
     walkClose: '返回当前这一步',
   },
 } satisfies Catalog<string>;
