@@ -160,10 +160,17 @@ describe('sim CLI (in process)', () => {
       maxEvents: 10,
       maxSegments: 5,
     });
+    expect(parseArgs(['f', '--max-scan-bytes', '4096'])).toEqual({
+      file: 'f',
+      pcap: null,
+      json: false,
+      maxScanBytes: 4096,
+    });
     for (const bad of [
       ['f', '--max-events'],
       ['f', '--max-events', '0'],
       ['f', '--max-segments=x'],
+      ['f', '--max-scan-bytes=-1'],
     ])
       expect(parseArgs(bad)).toHaveProperty('error');
   });

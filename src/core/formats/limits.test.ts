@@ -14,6 +14,7 @@ import {
   MAX_RUN_SEND_BYTES,
   MAX_RUN_TEXT,
   MAX_SEND_BYTES,
+  PATTERN_LIMIT,
   PROFILE_LIMITS,
   SEED_LIMIT,
   TIME_LIMIT,
@@ -399,6 +400,39 @@ describe('limits: link settings, seed and times', () => {
       });
     const text = encodeRun(run({ seed: 1 }, inputs, TIME_LIMIT.max));
     expect(text.length).toBeLessThanOrEqual(MAX_RUN_TEXT);
+  });
+
+  it('... and the biggest drop rules: two payload patterns of the longest length each', () => {
+    const pattern = new Uint8Array(PATTERN_LIMIT.max).map((_, i) => (i * 37) & 255);
+    const sends = MAX_RUN_SEND_BYTES / MAX_SEND_BYTES;
+    const data = new Uint8Array(MAX_SEND_BYTES).map((_, i) => (i * 131) & 255);
+    const inputs: Input[] = [];
+    for (let i = 0; i < sends; i++)
+      inputs.push({
+        t: TIME_LIMIT.max,
+        steps: Number.MAX_SAFE_INTEGER,
+        action: { kind: 'call', side: 'server', call: { name: 'send', fd: 65_535, data } },
+      });
+    while (inputs.length < MAX_INPUTS)
+      inputs.push({
+        t: TIME_LIMIT.max,
+        steps: Number.MAX_SAFE_INTEGER,
+        action: {
+          kind: 'rule',
+          rule: {
+            kind: 'dropNext',
+            from: 'client',
+            flags: '+SFRPU.',
+            payload: { contains: pattern },
+            after: { from: 'server', flags: '+SFRPU.', payload: { contains: pattern } },
+          },
+        },
+      });
+    const text = encodeRun(run({ seed: 1 }, inputs, TIME_LIMIT.max));
+    expect(text.length).toBeLessThanOrEqual(MAX_RUN_TEXT);
+    // It is not far from the bound: the bound is not loose enough to let much else through.
+    expect(text.length).toBeGreaterThan(MAX_RUN_TEXT * 0.8);
+    expect(decodeRun(text).ok).toBe(true);
   });
 });
 

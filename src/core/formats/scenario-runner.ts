@@ -33,7 +33,9 @@ import {
   DEFAULT_SERVER_PORT,
   World,
   WorkBudgetExceeded,
+  workText,
   type WorkBudget,
+  type WorkKind,
   type WorldOptions,
   type Watch,
 } from '../sim/world';
@@ -51,13 +53,13 @@ export class RunBudgetExceeded extends Error {
   override readonly name = 'RunBudgetExceeded';
   constructor(
     /** Which budget ran out. */
-    readonly what: 'events' | 'segments',
+    readonly what: WorkKind,
     readonly limit: number,
     /** The virtual time (ms) the run had reached. */
     readonly at: number,
   ) {
     super(
-      `the run was stopped at ${(at / 1000).toFixed(6)} s: it needs more than ${limit.toLocaleString('en-US')} ${what === 'events' ? 'scheduler events' : 'segments'}, the work budget of a scenario run. ` +
+      `the run was stopped at ${(at / 1000).toFixed(6)} s: it needs more than ${workText(what, limit).replace(/ events$/, ' scheduler events')}, the work budget of a scenario run. ` +
         `Stop it sooner (run DURATION, or fewer lines), or raise the ${what} budget (runScenario's budget option; WORK_BUDGET in src/core/formats/limits.ts)`,
     );
   }
