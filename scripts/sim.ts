@@ -142,7 +142,13 @@ function expectationLines(run: ScenarioRun): { lines: string[]; failed: number }
   const lines: string[] = [];
   let failed = 0;
   for (const x of run.expectations) {
-    if (x.ok) lines.push(`line ${x.line}: ${x.call} returned ${x.actual} as expected`);
+    if (x.call === 'wait') {
+      if (x.ok) lines.push(`line ${x.line}: wait for ${x.expected} ${x.actual}`);
+      else {
+        failed++;
+        lines.push(`line ${x.line}: wait for ${x.expected} never ended ${x.actual}`);
+      }
+    } else if (x.ok) lines.push(`line ${x.line}: ${x.call} returned ${x.actual} as expected`);
     else {
       failed++;
       lines.push(`line ${x.line}: ${x.call} expected ${x.expected}, got ${x.actual}`);
