@@ -371,6 +371,14 @@ describe('limits: link settings, seed and times', () => {
     );
   });
 
+  it('waits record no input, but count as timed lines all the same', () => {
+    const head = '0 server s = socket()\n';
+    const wait = '+0 client wait server socket()';
+    const lines = (n: number) => head + Array.from({ length: n }, () => wait).join('\n');
+    expect(parse(lines(MAX_INPUTS - 1))).not.toBeTypeOf('string');
+    expect(parse(lines(MAX_INPUTS))).toMatch(/^too many timed lines: .* waits included$/);
+  });
+
   it('the longest share link the codec reads holds the biggest run within the limits', () => {
     // All the data a run may send, and every other input a large link change.
     const sends = MAX_RUN_SEND_BYTES / MAX_SEND_BYTES;

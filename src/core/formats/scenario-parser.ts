@@ -545,13 +545,12 @@ function parseTimed(st: ParseState, p: LineParser, base: Base): Statement {
       : isWait
         ? parseWaitLine(st, p, base, time, thread)
         : parseCallLine(st, p, base, time, thread);
-  // A wait is no input of the run: it only decides when the lines after it run.
-  if (s.kind !== 'wait')
-    st.inputs += s.kind === 'linkAt' && s.action.kind === 'set' && s.action.dir === 'both' ? 2 : 1;
+  // A wait records no input, but counts here too: it is work for the runner like a call.
+  st.inputs += s.kind === 'linkAt' && s.action.kind === 'set' && s.action.dir === 'both' ? 2 : 1;
   if (st.inputs > MAX_INPUTS)
     p.fail(
       timeTok.col,
-      `too many timed lines: a run may record at most ${MAX_INPUTS} inputs (calls and link changes; 'link both' counts twice)`,
+      `too many timed lines: a run may record at most ${MAX_INPUTS} inputs (calls and link changes; 'link both' counts twice), and a file have as many timed lines, waits included`,
     );
   return s;
 }

@@ -203,6 +203,8 @@ export interface Fate {
 export class Link {
   readonly config: Record<Side, DirectionConfig>;
   private rules: LiveRule[] = [];
+  /** How many of `rules` wait for their trigger. */
+  private unarmed = 0;
   private sent: Record<Side, number> = { client: 0, server: 0 };
   /**
    * Payload bytes the rules' `contains` patterns have searched so far: the
@@ -229,6 +231,7 @@ export class Link {
     const match = rule.kind === 'dropNext' ? matcher(rule) : null;
     const trigger = rule.kind === 'dropNext' && rule.after ? matcher(rule.after) : null;
     this.rules.push({ rule, match, trigger, armed: trigger === null });
+    if (trigger !== null) this.unarmed++;
   }
 
   /** The rules that have not dropped a segment yet, armed or not, in the order they were set. */
@@ -248,9 +251,12 @@ export class Link {
         r.rule.from === from &&
         (r.rule.kind === 'dropNth' ? r.rule.n === n : r.armed && this.matches(r.match!, seg)),
     );
-    for (const r of this.rules)
-      if (!r.armed && r.rule.kind === 'dropNext' && r.rule.after!.from === from)
-        r.armed = this.matches(r.trigger!, seg);
+    if (this.unarmed > 0)
+      for (const r of this.rules)
+        if (!r.armed && r.rule.kind === 'dropNext' && r.rule.after!.from === from) {
+          r.armed = this.matches(r.trigger!, seg);
+          if (r.armed) this.unarmed--;
+        }
     if (ruleIndex >= 0) {
       this.rules.splice(ruleIndex, 1);
       return { arriveAt, dropped: 'rule', dupAt: null };
