@@ -93,6 +93,25 @@ describe('sim CLI (in process)', () => {
     expect(f.stdout).toContain('FAILED: 1 of 2 expectations did not hold\n');
   });
 
+  it('reports each wait: when it ended, or that it never did', async () => {
+    const f = fakeIo({
+      'wait.scenario': `${SERVER}+0 server wait client connect(s)
++0 server wait client close(s)
++0 server close(c) => 0
+0.05 client s = socket()
++0 client connect(s, server) => 0
++0 client recv(s)
++0 client close(s)
+`,
+    });
+    // The client's recv() blocks for good (the server never sends), so it never closes.
+    expect(await main(['wait.scenario'], f.io)).toBe(1);
+    expect(f.stdout).toContain('line 6: wait for client connect(s) ended at 0.2 s\n');
+    expect(f.stdout).toContain('line 7: wait for client close(s) never ended (still waiting)\n');
+    expect(f.stdout).toContain('line 8: close expected 0, got (not reached)\n');
+    expect(f.stdout).toContain('FAILED: 2 of 4 expectations did not hold\n');
+  });
+
   it('says when the safety cap stopped the run', async () => {
     const f = fakeIo({ 'idle.scenario': `${SERVER}run until idle\n` });
     expect(await main(['idle.scenario'], f.io)).toBe(0);
@@ -147,6 +166,19 @@ describe('sim CLI (in process)', () => {
     expect(await main(['storm.scenario', '--max-segments=100'], g.io)).toBe(4);
     expect(g.stderr).toContain('more than 100 segments');
     expect(g.stderr).toContain('--max-segments N');
+    // A drop rule that searches every byte the client sends, and never finds it.
+    const search = fakeIo({
+      'search.scenario': `${SERVER}0 link drop next client containing "#"
+0.05 client s = socket()
++0 client connect(s, server)
++0 client send(s, 100000)
+`,
+    });
+    expect(await main(['search.scenario', '--max-scan-bytes=50000'], search.io)).toBe(4);
+    expect(search.stderr).toContain(
+      'more than 50000 bytes of payload searched by drop rules, the work budget of a run',
+    );
+    expect(search.stderr).toContain('--max-scan-bytes N');
     // Raised far enough, a bounded part of the same storm runs to its end.
     const h = fakeIo({ 'storm.scenario': `${PROBE_STORM}run 50ms\n` });
     expect(await main(['storm.scenario', '--max-events', '2000'], h.io)).toBe(0);
@@ -160,10 +192,17 @@ describe('sim CLI (in process)', () => {
       maxEvents: 10,
       maxSegments: 5,
     });
+    expect(parseArgs(['f', '--max-scan-bytes', '4096'])).toEqual({
+      file: 'f',
+      pcap: null,
+      json: false,
+      maxScanBytes: 4096,
+    });
     for (const bad of [
       ['f', '--max-events'],
       ['f', '--max-events', '0'],
       ['f', '--max-segments=x'],
+      ['f', '--max-scan-bytes=-1'],
     ])
       expect(parseArgs(bad)).toHaveProperty('error');
   });

@@ -1,7 +1,7 @@
 /**
  * Run a scenario file headless and print what happened.
  *
- *     npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N]
+ *     npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]
  *
  * Prints the trace one line per event (tcpdump style for segments), then the
  * result of each `=> EXPECTED`. With --json the trace is printed as JSON lines
@@ -11,7 +11,8 @@
  * Exit status: 0 the scenario ran and every expectation held; 1 it ran but
  * an expectation failed; 2 a bad scenario file (FILE:LINE:COL: message on
  * stderr), a missing file or bad arguments; 3 the simulation itself failed;
- * 4 the run needed more work than its budget (--max-events, --max-segments).
+ * 4 the run needed more work than its budget (--max-events, --max-segments,
+ * --max-scan-bytes).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,10 +31,10 @@ import {
   runScenario,
   type ScenarioRun,
 } from '../src/core/formats';
-import { recordToJson } from '../src/core/sim';
+import { recordToJson, type WorkKind } from '../src/core/sim';
 
 export const USAGE =
-  'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N]';
+  'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]';
 
 /** Exit statuses (docs/scenarios.md). */
 export const EXIT = { ok: 0, expectation: 1, usage: 2, failed: 3, budget: 4 } as const;
@@ -59,16 +60,28 @@ interface Args {
   /** The work budget, where given (else WORK_BUDGET's). */
   readonly maxEvents?: number;
   readonly maxSegments?: number;
+  readonly maxScanBytes?: number;
 }
 
-const BUDGET_FLAGS = { '--max-events': 'maxEvents', '--max-segments': 'maxSegments' } as const;
+const BUDGET_FLAGS = {
+  '--max-events': 'maxEvents',
+  '--max-segments': 'maxSegments',
+  '--max-scan-bytes': 'maxScanBytes',
+} as const;
+
+/** The flag that raises each part of the budget. */
+const FLAG_OF: Readonly<Record<WorkKind, keyof typeof BUDGET_FLAGS>> = {
+  events: '--max-events',
+  segments: '--max-segments',
+  scanBytes: '--max-scan-bytes',
+};
 
 /** The arguments, or a message saying what is wrong with them. */
 export function parseArgs(argv: readonly string[]): Args | { readonly error: string } | 'help' {
   let file: string | null = null;
   let pcap: string | null = null;
   let json = false;
-  const budget: { maxEvents?: number; maxSegments?: number } = {};
+  const budget: { maxEvents?: number; maxSegments?: number; maxScanBytes?: number } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') return 'help';
@@ -129,7 +142,13 @@ function expectationLines(run: ScenarioRun): { lines: string[]; failed: number }
   const lines: string[] = [];
   let failed = 0;
   for (const x of run.expectations) {
-    if (x.ok) lines.push(`line ${x.line}: ${x.call} returned ${x.actual} as expected`);
+    if (x.call === 'wait') {
+      if (x.ok) lines.push(`line ${x.line}: wait for ${x.expected} ${x.actual}`);
+      else {
+        failed++;
+        lines.push(`line ${x.line}: wait for ${x.expected} never ended ${x.actual}`);
+      }
+    } else if (x.ok) lines.push(`line ${x.line}: ${x.call} returned ${x.actual} as expected`);
     else {
       failed++;
       lines.push(`line ${x.line}: ${x.call} expected ${x.expected}, got ${x.actual}`);
@@ -171,6 +190,7 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
       budget: {
         events: args.maxEvents ?? WORK_BUDGET.events,
         segments: args.maxSegments ?? WORK_BUDGET.segments,
+        scanBytes: args.maxScanBytes ?? WORK_BUDGET.scanBytes,
       },
     });
     const until = scenarioSettings(sc).run;
@@ -186,10 +206,15 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
       return 2;
     }
     if (e instanceof RunBudgetExceeded) {
-      const flag = e.what === 'events' ? '--max-events' : '--max-segments';
+      const what =
+        e.what === 'events'
+          ? 'scheduler events'
+          : e.what === 'segments'
+            ? 'segments'
+            : 'bytes of payload searched by drop rules';
       io.err(
-        `sim: ${args.file}: the run was stopped at ${seconds(e.at)} s: it needs more than ${e.limit} ${e.what === 'events' ? 'scheduler events' : 'segments'}, the work budget of a run.\n` +
-          `Stop it sooner (run DURATION), or raise the budget with ${flag} N.\n`,
+        `sim: ${args.file}: the run was stopped at ${seconds(e.at)} s: it needs more than ${e.limit} ${what}, the work budget of a run.\n` +
+          `Stop it sooner (run DURATION), or raise the budget with ${FLAG_OF[e.what]} N.\n`,
       );
       return EXIT.budget;
     }

@@ -203,6 +203,62 @@ function payload(rng: Rng): string {
   ])();
 }
 
+/** A segment pattern of a drop rule: flags (exact, masked or malformed) and a payload condition. */
+function segPattern(rng: Rng): string {
+  const flags = rng.pick([
+    '',
+    ' S',
+    ' S.',
+    ' .',
+    ' P.',
+    ' F.',
+    ' +F',
+    ' -R',
+    ' +S-.',
+    ' +.P',
+    ' -.+F',
+    ' +',
+    ' +S+F',
+    ' +S-S',
+    ' X',
+    ' none',
+  ]);
+  const payload = rng.weighted<() => string>([
+    [4, () => ''],
+    [2, () => rng.pick([' empty', ' data'])],
+    [
+      2,
+      () =>
+        ` containing ${rng.pick(['"hello"', '"\\x00"', '"a"', '""', '0x68656c6c6f', '0x0', '0x', '"é😀"'])}`,
+    ],
+    [1, () => ` containing "${'z'.repeat(rng.pick([127, 128, 129, 100000]))}"`],
+    [1, () => rng.pick([' containing', ' empty data', ' empty S'])],
+  ])();
+  return flags + payload;
+}
+
+/** A wait line's event: a call of the other side, or a state, sometimes wrong. */
+function waitEvent(rng: Rng, side: 'client' | 'server'): string {
+  const other = side === 'client' ? 'server' : 'client';
+  return rng.weighted<() => string>([
+    [
+      4,
+      () =>
+        `${other} ${rng.pick(side === 'client' ? ['accept(l)', 'close(c)', 'recv(c)', 'listen', 'close', 'socket()'] : ['connect(s)', 'close(s)', 'send(s)', 'close', 'socket'])}`,
+    ],
+    [
+      3,
+      () =>
+        `${rng.pick(['client', 'server'])} state ${rng.pick(['ESTABLISHED', 'TIME_WAIT', 'CLOSED', 'LISTEN', 'CLOSE_WAIT', 'FIN_WAIT_2', 'TIMEWAIT'])}`,
+    ],
+    [
+      1,
+      () =>
+        rng.pick([`${side} close(s)`, `${other} frob(s)`, `${other} send(s, 1)`, 'both close', '']),
+    ],
+  ])();
+}
+
 /** A program for both sides, plausible enough to get past the parser often. */
 function program(rng: Rng): string[] {
   const lines: string[] = [];
@@ -226,6 +282,11 @@ function program(rng: Rng): string[] {
       ]),
     );
   if (rng.chance(0.5)) srv('close(c)');
+  if (rng.chance(0.3)) {
+    srv(`wait ${waitEvent(rng, 'server')}`);
+    if (rng.chance(0.5)) srv(`n = socket()`);
+    if (rng.chance(0.5)) srv(`bind(${rng.pick(['n', 'l'])}, ${port})`);
+  }
   t = rng.pick([0, 0.05, 1]);
   const burst = rng.chance(0.25) ? rng.int(2, 60) : 1;
   for (let k = 0; k < burst; k++) {
@@ -245,12 +306,14 @@ function program(rng: Rng): string[] {
         `shutdown(s, ${rng.pick(['SHUT_RD', 'SHUT_WR', 'SHUT_RDWR'])})`,
         'close(s)',
         'close(3)',
+        `wait ${waitEvent(rng, 'client')}`,
       ])}`,
     );
   for (let i = rng.chance(0.3) ? rng.int(1, 3) : 0; i > 0; i--)
     lines.push(
       `${time(rng, t)} link ${rng.pick([
         `drop next ${rng.pick(['client', 'server'])} ${rng.pick(['S', 'S.', '.', 'P.', 'F.', 'R', 'X', ''])}`,
+        `drop next ${rng.pick(['client', 'server', 'both'])}${segPattern(rng)}${rng.chance(0.5) ? ` after ${rng.pick(['client', 'server', 'both', ''])}${segPattern(rng)}` : ''}`,
         `drop nth ${rng.pick(['client', 'server'])} ${rng.int(0, 5)}`,
         `drop segment ${rng.int(0, 10)}`,
         `${rng.pick(['client', 'server', 'both'])} ${linkSettings(rng)}`,
@@ -375,6 +438,15 @@ function validScenario(rng: Rng): string {
   }
   if (rng.chance(0.7)) lines.push(`+0 client send(s0, ${rng.pick([1, 100, 5000, 100000])})`);
   if (rng.chance(0.3)) lines.push('+1 client close(s0)');
+  if (rng.chance(0.3))
+    lines.push(
+      `0 link drop next ${rng.pick(['client', 'server'])} ${rng.pick(['+F', '.', '+P', '-S'])} ${rng.pick(['empty', 'data', 'containing "abc"', 'containing 0x61'])}${rng.chance(0.5) ? ` after ${rng.pick(['client', 'server'])} ${rng.pick(['+F', '+S', '+P'])}` : ''}`,
+    );
+  if (rng.chance(0.3))
+    lines.push(
+      `+0 server wait ${rng.pick(['client state ESTABLISHED', 'client state CLOSED', 'server state CLOSE_WAIT', 'client connect(s0)'])}`,
+      '+0 server close(c)',
+    );
   lines.push(
     rng.chance(0.5)
       ? 'run until idle'
@@ -524,6 +596,7 @@ function mutateRun(rng: Rng, run: Json): Json {
     [2, 'cursor'],
     [2, 'steps'],
     [1, 'bigSend'],
+    [2, 'rule'],
     [1, 'version'],
   ]);
   switch (op) {
@@ -577,6 +650,46 @@ function mutateRun(rng: Rng, run: Json): Json {
       const last = asObj(ins[ins.length - 1]);
       ins[ins.length - 1] = { ...last, steps: rng.pick([1e5, 1e6, 2e6, 2e6 + 1, 1e9, 2 ** 53]) };
       return { ...r, inputs: ins };
+    }
+    case 'rule': {
+      // A drop rule with a pattern and maybe a trigger: valid, or odd in one field.
+      const { t, steps } = lastInput(r);
+      const ins = Array.isArray(r.inputs) ? [...r.inputs] : [];
+      const flags = (): Json =>
+        rng.pick([null, 'S', 'F.', '.', '+F', '-R', '+S-.', '.S', '+', 'SYN', '', 7]);
+      const payload = (): Json =>
+        rng.pick<Json>([
+          'empty',
+          'data',
+          { contains: Buffer.from('hello').toString('base64') },
+          { contains: Buffer.alloc(rng.pick([1, 128, 129, 10000]), 0x61).toString('base64') },
+          { contains: '' },
+          { contains: '!!' },
+          'full',
+          null,
+        ]);
+      const rule: { [k: string]: Json } = {
+        kind: 'dropNext',
+        from: rng.pick(['client', 'server']),
+        flags: flags(),
+      };
+      if (rng.chance(0.6)) rule.payload = payload();
+      if (rng.chance(0.6)) {
+        const after: { [k: string]: Json } = {
+          from: rng.pick(['client', 'server', 'both']),
+          flags: flags(),
+        };
+        if (rng.chance(0.5)) after.payload = payload();
+        rule.after = after;
+      }
+      for (let n = rng.pick([1, 1, 1, 50, 2000]); n > 0; n--)
+        ins.unshift({ t: 0, steps: 0, action: { kind: 'rule', rule } });
+      return {
+        ...r,
+        inputs: rng.chance(0.5)
+          ? ins
+          : [...ins.slice(1), { t, steps, action: { kind: 'rule', rule } }],
+      };
     }
     case 'bigSend': {
       const { t, steps } = lastInput(r);

@@ -19,9 +19,18 @@ import type { Input, WorldOptions } from '../../core';
 export interface OpenBudget {
   readonly events: number;
   readonly segments: number;
+  /**
+   * Payload bytes drop rules may search (`containing`); no limit when left
+   * out. 64 MiB is about a tenth of a second of searching.
+   */
+  readonly scanBytes?: number;
 }
 
-export const OPEN_BUDGET: OpenBudget = { events: 20_000, segments: 10_000 };
+export const OPEN_BUDGET: OpenBudget = {
+  events: 20_000,
+  segments: 10_000,
+  scanBytes: 64 * 1024 * 1024,
+};
 
 /** How far the worker has got: work done, and the virtual instant reached (ms). */
 export interface OpenProgress {

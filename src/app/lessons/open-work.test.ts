@@ -52,6 +52,46 @@ describe('the opening worker', () => {
     expect(built.world.trace.segments.length).toBe(run.work.segments);
   });
 
+  it('opens a file with waits and pattern drop rules; the page rebuilds the same run', () => {
+    const text = [
+      'link both delay 50ms',
+      '0 link drop next client . empty after server +F',
+      '0 link drop next client containing "hi"',
+      '0 server l = socket()',
+      '0 server bind(l, 9821)',
+      '0 server listen(l, 64)',
+      '0 server c = accept(l)',
+      '+0 server recv(c) => "hi"',
+      '+0 server wait client close(s)',
+      '+0 server close(c)',
+      '0.05 client s = socket()',
+      '+0 client connect(s, server)',
+      '+0 client send(s, "hi")',
+      '+0.5 client close(s)',
+    ].join('\n');
+    const run = opened(openWork.scenario(text, 'events.scenario', OPEN_BUDGET, () => {}));
+    // The rule's bytes cross postMessage as a typed array.
+    const built = rebuild(structuredClone(run), OPEN_BUDGET);
+    if (!built.ok) throw new Error(built.error);
+    const direct = runScenario(parseScenario(text, 'events.scenario')).world;
+    expect(built.world.trace.toJsonLines()).toBe(direct.trace.toJsonLines());
+    expect(direct.trace.segments.filter((s) => s.dropped === 'rule')).toHaveLength(2);
+  });
+
+  it('stops a file whose drop rules would search too much payload', () => {
+    const r = openWork.scenario(
+      `${ZERO_WINDOW.replace('set rcvBuf 1000', 'set rcvBuf 100000')}0 link drop next client containing "#"\n`,
+      'search.scenario',
+      { ...small, scanBytes: 50_000 },
+      () => {},
+    );
+    expect(r).toEqual({
+      ok: false,
+      kind: 'budget',
+      error: 'the run needs more than 50,000 bytes of payload searched by drop rules',
+    });
+  });
+
   it('refuses a bad file with its line and column', () => {
     const r = openWork.scenario(
       'seed 1\n0 clint s = socket()\n',

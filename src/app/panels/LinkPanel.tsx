@@ -11,6 +11,7 @@ import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import type { MsgKey } from './log';
 import { messages } from './messages';
+import { pendingDrops } from './availability';
 import './panels.css';
 
 type Field = 'delay' | 'loss' | 'duplicate' | 'reorder';
@@ -81,9 +82,10 @@ function Direction({ from, t }: { from: Side; t: Translate<MsgKey> }) {
   const id = useId();
   const config = session.world.link.config[from];
   const dir = t(from === 'client' ? 'dirClient' : 'dirServer');
-  const armed = session.world.link.pendingRules.filter(
-    (r) => r.kind === 'dropNext' && r.from === from,
-  ).length;
+  const { next: armed, waiting } = pendingDrops(session.world.link.pendingRules, from);
+  const described = [armed > 0 ? `${id}-armed` : '', waiting > 0 ? `${id}-waiting` : '']
+    .filter(Boolean)
+    .join(' ');
   const legendId = `${id}-legend`;
   return (
     <fieldset className={`link-dir link-dir--${from}`}>
@@ -108,7 +110,7 @@ function Direction({ from, t }: { from: Side; t: Translate<MsgKey> }) {
         <button
           type="button"
           onClick={() => session.dropNext(from)}
-          aria-describedby={armed > 0 ? `${id}-armed` : undefined}
+          aria-describedby={described || undefined}
         >
           <span aria-hidden="true">✂ </span>
           {t('dropNext')}
@@ -116,6 +118,11 @@ function Direction({ from, t }: { from: Side; t: Translate<MsgKey> }) {
         {armed > 0 && (
           <span id={`${id}-armed`} className="link-armed" role="status">
             {armed === 1 ? t('dropArmed', { dir }) : t('dropArmedMany', { dir, n: armed })}
+          </span>
+        )}
+        {waiting > 0 && (
+          <span id={`${id}-waiting`} className="link-armed" role="status">
+            {waiting === 1 ? t('dropWaiting', { dir }) : t('dropWaitingMany', { dir, n: waiting })}
           </span>
         )}
       </div>

@@ -9,6 +9,7 @@ import {
   tcbGlance,
   type CallButton,
   type SideFacts,
+  pendingDrops,
 } from './availability';
 
 const facts = (f: Partial<SideFacts> & { side: Side }): SideFacts => ({
@@ -271,5 +272,26 @@ describe('tcbGlance', () => {
     expect(h.sndNxt?.rel).toBe(1);
     expect(h.rcvNxt).toBeNull();
     expect(h.timers.map((x) => [x.timer, x.left])).toEqual([['rtx', 1000]]);
+  });
+});
+
+describe('pendingDrops (the link panel)', () => {
+  it('tells the rules that drop the next segment from those that wait for a match', () => {
+    const s = new Session();
+    const link = s.world.link;
+    s.dropNext('client');
+    s.dropNext('client');
+    link.addRule({ kind: 'dropNext', from: 'client', flags: '+F' });
+    link.addRule({ kind: 'dropNext', from: 'client', flags: null, payload: 'data' });
+    link.addRule({
+      kind: 'dropNext',
+      from: 'client',
+      flags: null,
+      after: { from: 'server', flags: '+F' },
+    });
+    link.addRule({ kind: 'dropNext', from: 'server', flags: null });
+    link.addRule({ kind: 'dropNth', from: 'client', n: 3 });
+    expect(pendingDrops(link.pendingRules, 'client')).toEqual({ next: 2, waiting: 3 });
+    expect(pendingDrops(link.pendingRules, 'server')).toEqual({ next: 1, waiting: 0 });
   });
 });

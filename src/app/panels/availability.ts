@@ -14,6 +14,7 @@ import {
   seqAdd,
   seqDiff,
   unsentBytes,
+  type LinkRule,
   type Side,
   type StateName,
   type Tcb,
@@ -228,4 +229,24 @@ export function tcbGlance(x: Tcb, state: StateName, now: number): TcbGlance {
       finReceived: x.finRcvd,
     },
   };
+}
+
+/**
+ * The pending drop rules of one direction, as the link panel tells them:
+ * those that drop the very next segment (what its button sets), and those
+ * that wait for a segment matching their pattern, or for the one that arms
+ * them (set by a scenario file). Rules by number are not shown.
+ */
+export function pendingDrops(
+  rules: readonly LinkRule[],
+  from: Side,
+): { readonly next: number; readonly waiting: number } {
+  let next = 0;
+  let waiting = 0;
+  for (const r of rules) {
+    if (r.kind !== 'dropNext' || r.from !== from) continue;
+    if (r.flags === null && r.payload === undefined && r.after === undefined) next++;
+    else waiting++;
+  }
+  return { next, waiting };
 }

@@ -93,6 +93,8 @@ export const messages = {
     dropNext: 'Drop the next segment',
     dropArmed: 'The next segment {dir} will be dropped',
     dropArmedMany: 'The next {n} segments {dir} will be dropped',
+    dropWaiting: 'A drop rule {dir} waits for the segment it matches',
+    dropWaitingMany: '{n} drop rules {dir} wait for the segments they match',
     linkHint:
       'To drop a segment already in flight, click it on the timeline, or focus it there and press D.',
 
@@ -230,6 +232,8 @@ export const messages = {
     dropNext: '丢弃下一个报文段',
     dropArmed: '{dir} 的下一个报文段将被丢弃',
     dropArmedMany: '{dir} 的接下来 {n} 个报文段将被丢弃',
+    dropWaiting: '{dir} 有一条丢弃规则在等待与之匹配的报文段',
+    dropWaitingMany: '{dir} 有 {n} 条丢弃规则在等待与之匹配的报文段',
     linkHint: '要丢弃已在途中的报文段：在时序图上点击它，或让它获得焦点后按 D。',
 
     log: '事件日志',

@@ -14,6 +14,7 @@ import {
   MAX_RUN_SEND_BYTES,
   MAX_RUN_TEXT,
   MAX_SEND_BYTES,
+  PATTERN_LIMIT,
   PROFILE_LIMITS,
   SEED_LIMIT,
   TIME_LIMIT,
@@ -370,6 +371,14 @@ describe('limits: link settings, seed and times', () => {
     );
   });
 
+  it('waits record no input, but count as timed lines all the same', () => {
+    const head = '0 server s = socket()\n';
+    const wait = '+0 client wait server socket()';
+    const lines = (n: number) => head + Array.from({ length: n }, () => wait).join('\n');
+    expect(parse(lines(MAX_INPUTS - 1))).not.toBeTypeOf('string');
+    expect(parse(lines(MAX_INPUTS))).toMatch(/^too many timed lines: .* waits included$/);
+  });
+
   it('the longest share link the codec reads holds the biggest run within the limits', () => {
     // All the data a run may send, and every other input a large link change.
     const sends = MAX_RUN_SEND_BYTES / MAX_SEND_BYTES;
@@ -399,6 +408,39 @@ describe('limits: link settings, seed and times', () => {
       });
     const text = encodeRun(run({ seed: 1 }, inputs, TIME_LIMIT.max));
     expect(text.length).toBeLessThanOrEqual(MAX_RUN_TEXT);
+  });
+
+  it('... and the biggest drop rules: two payload patterns of the longest length each', () => {
+    const pattern = new Uint8Array(PATTERN_LIMIT.max).map((_, i) => (i * 37) & 255);
+    const sends = MAX_RUN_SEND_BYTES / MAX_SEND_BYTES;
+    const data = new Uint8Array(MAX_SEND_BYTES).map((_, i) => (i * 131) & 255);
+    const inputs: Input[] = [];
+    for (let i = 0; i < sends; i++)
+      inputs.push({
+        t: TIME_LIMIT.max,
+        steps: Number.MAX_SAFE_INTEGER,
+        action: { kind: 'call', side: 'server', call: { name: 'send', fd: 65_535, data } },
+      });
+    while (inputs.length < MAX_INPUTS)
+      inputs.push({
+        t: TIME_LIMIT.max,
+        steps: Number.MAX_SAFE_INTEGER,
+        action: {
+          kind: 'rule',
+          rule: {
+            kind: 'dropNext',
+            from: 'client',
+            flags: '+SFRPU.',
+            payload: { contains: pattern },
+            after: { from: 'server', flags: '+SFRPU.', payload: { contains: pattern } },
+          },
+        },
+      });
+    const text = encodeRun(run({ seed: 1 }, inputs, TIME_LIMIT.max));
+    expect(text.length).toBeLessThanOrEqual(MAX_RUN_TEXT);
+    // It is not far from the bound: the bound is not loose enough to let much else through.
+    expect(text.length).toBeGreaterThan(MAX_RUN_TEXT * 0.8);
+    expect(decodeRun(text).ok).toBe(true);
   });
 });
 

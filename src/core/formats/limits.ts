@@ -74,8 +74,8 @@ export const IDLE_CAP_MS = HOUR;
 // ------------------------------------------------------------------ work
 
 /**
- * The most work one run may do: scheduler events run, and segments put on the
- * link. Scenario runs and share-link replays use the same budget, so a run
+ * The most work one run may do: scheduler events run, segments put on the
+ * link, and payload bytes searched by drop rules. Scenario runs and share-link replays use the same budget, so a run
  * that one finishes the other replays.
  *
  * Sized by measurement. The gallery's scenarios need at most 40 events; a
@@ -89,6 +89,14 @@ export const IDLE_CAP_MS = HOUR;
 export const WORK_BUDGET: Required<WorkBudget> = Object.freeze({
   events: 50_000,
   segments: 25_000,
+  /**
+   * Payload bytes drop rules may search for their bytes (`containing`). A
+   * search is linear (KMP, 1–2.5 ns a byte), but every segment is searched by
+   * every pending rule of its direction, so a few rules and retransmissions of
+   * 64 KB segments could search gigabytes within the segment budget. 128 MiB
+   * is a 4 MiB transfer searched by 32 rules, in well under a second.
+   */
+  scanBytes: 128 * 1024 * 1024,
 });
 
 // ------------------------------------------------------------------ the profile
@@ -189,6 +197,14 @@ export const CALL_LIMITS = Object.freeze({
 /** The seed of the run's PRNG. */
 export const SEED_LIMIT: NumberLimit = whole(0, 0xffff_ffff);
 
+// ------------------------------------------------------------------ drop rules
+
+/**
+ * The bytes a drop rule's payload pattern (`containing "..."`) may look for:
+ * 1 to 128, the most `iptables -m string` takes (XT_STRING_MAX_PATTERN_SIZE).
+ */
+export const PATTERN_LIMIT: NumberLimit = whole(1, 128, 'bytes');
+
 /** The most inputs (calls, link changes, drops) a run may have. */
 export const MAX_INPUTS = 100_000;
 
@@ -198,9 +214,10 @@ export const MAX_SCENARIO_ID = 200;
 /**
  * The longest share-link text accepted (characters). Big enough for any run
  * within the limits above: MAX_RUN_SEND_BYTES of data as base64 plus
- * MAX_INPUTS inputs of up to 320 characters of JSON each (a link change with
- * five numbers at full precision is about 270), all in base64url.
+ * MAX_INPUTS inputs of up to 640 characters of JSON each (a drop rule with
+ * two payload patterns of PATTERN_LIMIT.max bytes is about 560, a link change
+ * with five numbers at full precision about 270), all in base64url.
  */
 export const MAX_RUN_TEXT = Math.ceil(
-  (((MAX_RUN_SEND_BYTES + 3 * MAX_INPUTS) * 4) / 3 + MAX_INPUTS * 320 + 4096) * (4 / 3),
+  (((MAX_RUN_SEND_BYTES + 3 * MAX_INPUTS) * 4) / 3 + MAX_INPUTS * 640 + 4096) * (4 / 3),
 );

@@ -157,11 +157,53 @@ function rulesAndDropsRun(): World {
   return w;
 }
 
+/** Drop rules with masks, payload patterns and triggers, on an echo session that sends data both ways. */
+function patternRulesRun(): World {
+  const w = makeWorld(5, 20);
+  // The first pure ACK the client sends after the server's FIN; a data segment holding "lo, w";
+  // a FIN-carrying segment of the server once the client has sent a SYN (any SYN, so: at once).
+  w.act({
+    kind: 'rule',
+    rule: {
+      kind: 'dropNext',
+      from: 'client',
+      flags: '.',
+      payload: 'empty',
+      after: { from: 'server', flags: '+F' },
+    },
+  });
+  w.act({
+    kind: 'rule',
+    rule: { kind: 'dropNext', from: 'client', flags: null, payload: { contains: bytes('lo, w') } },
+  });
+  w.act({
+    kind: 'rule',
+    rule: {
+      kind: 'dropNext',
+      from: 'server',
+      flags: '+F-S',
+      payload: 'data',
+      after: { from: 'client', flags: '+S', payload: 'empty' },
+    },
+  });
+  echoServer(w, listenOn(w));
+  const { fd, connect } = connectTo(w);
+  w.runUntil(100);
+  okRet(connect);
+  readAll(w, 'client', fd);
+  w.call('client', { name: 'send', fd, data: bytes('hello, world') });
+  w.runUntil(2000);
+  w.call('client', { name: 'shutdown', fd, how: 'SHUT_WR' });
+  w.runUntilIdle(600_000);
+  return w;
+}
+
 const RUNS: readonly [string, () => World][] = [
   ['an echo session', echoRun],
   ['data with every byte value, SO_LINGER abort', allBytesRun],
   ['rfc profile, overrides, addresses, a faulty link changed mid-run', faultyLinkRun],
   ['drop rules and segments dropped in flight', rulesAndDropsRun],
+  ['drop rules with masks, payload patterns and triggers', patternRulesRun],
   ['an empty run', () => makeWorld(0)],
 ];
 
@@ -203,6 +245,57 @@ describe('encodeRun → decodeRun → World.replay', () => {
     expect(decoded).toEqual(sends);
     expect(new Set(decoded[0])).toEqual(new Set(Array.from({ length: 256 }, (_, i) => i)));
     expect(decoded[3]).toEqual(allBytes(3).subarray(5, 9));
+  });
+
+  it('drops by pattern: the segment with the bytes, and the pure ACK after the FIN', () => {
+    const w = patternRulesRun();
+    const dropped = w.trace.segments.filter((r) => r.dropped === 'rule');
+    const text = (p: Uint8Array) => new TextDecoder().decode(p);
+    expect(dropped.map((r) => [r.from, r.seg.flags, text(r.seg.payload)])).toEqual([
+      ['client', 0x18, 'hello, world'],
+      ['client', 0x10, ''],
+    ]);
+    // The ACK dropped is the first pure ACK of the client after the server's first FIN.
+    const finAt = w.trace.segments.find((r) => r.from === 'server' && r.seg.flags & 1)!;
+    const ack = w.trace.segments.find(
+      (r) =>
+        r.from === 'client' &&
+        r.id > finAt.id &&
+        r.seg.flags === 0x10 &&
+        r.seg.payload.length === 0,
+    )!;
+    expect(ack.dropped).toBe('rule');
+    // The third rule is armed but never matches: the server sends no FIN with data.
+    expect(w.link.pendingRules).toHaveLength(1);
+  });
+
+  it('writes pattern rules as JSON: payloads in base64, optional fields only when given', () => {
+    const w = patternRulesRun();
+    const json = JSON.parse(Buffer.from(encodeRun(shared(w)), 'base64url').toString('utf8')) as {
+      inputs: { action: { rule?: unknown } }[];
+    };
+    expect(json.inputs.slice(0, 3).map((i) => i.action.rule)).toEqual([
+      {
+        kind: 'dropNext',
+        from: 'client',
+        flags: '.',
+        payload: 'empty',
+        after: { from: 'server', flags: '+F' },
+      },
+      { kind: 'dropNext', from: 'client', flags: null, payload: { contains: b64(bytes('lo, w')) } },
+      {
+        kind: 'dropNext',
+        from: 'server',
+        flags: '+F-S',
+        payload: 'data',
+        after: { from: 'client', flags: '+S', payload: 'empty' },
+      },
+    ]);
+    // A rule of flags alone keeps the form links had before patterns: old links still read.
+    const old = JSON.parse(
+      Buffer.from(encodeRun(shared(rulesAndDropsRun())), 'base64url').toString('utf8'),
+    ) as { inputs: { action: { rule?: unknown } }[] };
+    expect(old.inputs[0]!.action.rule).toEqual({ kind: 'dropNext', from: 'server', flags: 'S.' });
   });
 
   it('keeps the scenario id and the cursor', () => {
@@ -876,17 +969,82 @@ const BROKEN: readonly [string, string, string][] = [
   [
     'flags spelled out',
     broken((j) => ((act(j, 7).rule as Json).flags = 'SYN')),
-    'inputs[7].action.rule.flags: expected null or flags in tcpdump notation',
+    'inputs[7].action.rule.flags: expected null, flags in tcpdump notation',
   ],
   [
     'flags out of order',
     broken((j) => ((act(j, 7).rule as Json).flags = '.S')),
-    'inputs[7].action.rule.flags: expected null or flags in tcpdump notation',
+    'inputs[7].action.rule.flags: expected the flags written as "S." (letters in tcpdump\'s order, + before -), got ".S"',
   ],
   [
     'empty flags',
     broken((j) => ((act(j, 7).rule as Json).flags = '')),
-    'inputs[7].action.rule.flags: expected null or flags in tcpdump notation (S F R P U in that order, then . for ACK: "S", "S.", "F.", "R", "."), got an empty string',
+    'inputs[7].action.rule.flags: expected null, flags in tcpdump notation (S F R P U in that order, then . for ACK: "S", "S.", "F.", "R", "."), or a mask ("+F", "-R", "+S-."), got an empty string',
+  ],
+  [
+    'a mask written out of order',
+    broken((j) => ((act(j, 7).rule as Json).flags = '-.+S')),
+    'inputs[7].action.rule.flags: expected the flags written as "+S-."',
+  ],
+  [
+    'an unknown payload test',
+    broken((j) => ((act(j, 7).rule as Json).payload = 'full')),
+    `inputs[7].action.rule.payload: expected 'empty', 'data' or { contains: the bytes in base64 }, got "full"`,
+  ],
+  [
+    'an empty payload pattern',
+    broken((j) => ((act(j, 7).rule as Json).payload = { contains: '' })),
+    'inputs[7].action.rule.payload.contains: 0 bytes; a payload pattern has 1 to 128',
+  ],
+  [
+    'a payload pattern longer than 128 bytes',
+    broken(
+      (j) => ((act(j, 7).rule as Json).payload = { contains: b64(new Uint8Array(129).fill(7)) }),
+    ),
+    'inputs[7].action.rule.payload.contains: 129 bytes; a payload pattern has 1 to 128',
+  ],
+  [
+    'a huge payload pattern',
+    broken((j) => ((act(j, 7).rule as Json).payload = { contains: 'A'.repeat(1e6) })),
+    'inputs[7].action.rule.payload.contains: more than the 128 bytes a payload pattern may have',
+  ],
+  [
+    'a payload pattern that is not base64',
+    broken((j) => ((act(j, 7).rule as Json).payload = { contains: 'a b=' })),
+    'inputs[7].action.rule.payload.contains: not base64 at character 1',
+  ],
+  [
+    'a payload test with an unknown field',
+    broken((j) => ((act(j, 7).rule as Json).payload = { contains: 'aGk=', at: 3 })),
+    'inputs[7].action.rule.payload.at: unknown field (expected contains)',
+  ],
+  [
+    'a trigger for both sides',
+    broken((j) => ((act(j, 7).rule as Json).after = { from: 'both', flags: '+F' })),
+    `inputs[7].action.rule.after.from: expected 'client' or 'server', got "both"`,
+  ],
+  [
+    'a trigger without flags',
+    broken((j) => ((act(j, 7).rule as Json).after = { from: 'server' })),
+    'inputs[7].action.rule.after.flags: missing',
+  ],
+  [
+    'a trigger with bad flags',
+    broken((j) => ((act(j, 7).rule as Json).after = { from: 'server', flags: 'FIN' })),
+    'inputs[7].action.rule.after.flags: expected null, flags in tcpdump notation',
+  ],
+  [
+    'a trigger of a rule by number',
+    broken(
+      (j) =>
+        (act(j, 7).rule = {
+          kind: 'dropNth',
+          from: 'client',
+          n: 2,
+          after: { from: 'server', flags: null },
+        }),
+    ),
+    'inputs[7].action.rule.after: unknown field (expected kind, from or n)',
   ],
   [
     'the 0th segment',

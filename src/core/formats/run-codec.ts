@@ -14,7 +14,13 @@
  * ("inputs[3].action.call.port: expected an integer 0–65535, got 70000").
  */
 import { SHUT_HOWS, type Call } from '../sockets/host';
-import type { DirectionConfig, LinkRule } from '../sim/link';
+import {
+  parseFlagPattern,
+  type DirectionConfig,
+  type LinkRule,
+  type PayloadTest,
+  type Trigger,
+} from '../sim/link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile';
 import { ipToString, parseIp } from '../tcp/segment';
 import { CALL_NAMES, type Side } from '../sim/trace';
@@ -24,6 +30,7 @@ import {
   type Action,
   type Input,
   type WorkBudget,
+  type WorkKind,
   type WorldOptions,
 } from '../sim/world';
 import {
@@ -46,6 +53,7 @@ import {
   MAX_RUN_TEXT,
   MAX_SCENARIO_ID,
   MAX_SEND_BYTES,
+  PATTERN_LIMIT,
   PROFILE_LIMITS,
   SEED_LIMIT,
   TIME_LIMIT,
@@ -232,10 +240,22 @@ function callJson(c: Call): Record<string, unknown> {
   }
 }
 
+/** A payload test as JSON: 'empty', 'data', or `{ contains: BASE64 }`. */
+function payloadJson(p: PayloadTest): unknown {
+  return typeof p === 'string' ? p : { contains: toBase64(p.contains, STD, true) };
+}
+
+/** A rule as JSON. A rule of flags alone is written as before patterns had more to them. */
 function ruleJson(r: LinkRule): Record<string, unknown> {
-  return r.kind === 'dropNext'
-    ? { kind: r.kind, from: r.from, flags: r.flags }
-    : { kind: r.kind, from: r.from, n: r.n };
+  if (r.kind === 'dropNth') return { kind: r.kind, from: r.from, n: r.n };
+  const j: Record<string, unknown> = { kind: r.kind, from: r.from, flags: r.flags };
+  if (r.payload !== undefined) j.payload = payloadJson(r.payload);
+  if (r.after !== undefined) {
+    const a: Record<string, unknown> = { from: r.after.from, flags: r.after.flags };
+    if (r.after.payload !== undefined) a.payload = payloadJson(r.after.payload);
+    j.after = a;
+  }
+  return j;
 }
 
 function actionJson(a: Action): Record<string, unknown> {
@@ -479,8 +499,55 @@ function call(path: string, v: unknown): Call {
   }
 }
 
-/** Flags as `flagString` writes them: some of S F R P U in that order, then "." for ACK; or "none". */
-const FLAGS = /^(?=.)S?F?R?P?U?\.?$|^none$/;
+/**
+ * A flags pattern in its canonical spelling (what the parser and the link
+ * write): exact flags as `flagString` writes them ("S", "S.", "F.", ".",
+ * "none"), or a mask ("+F", "-R", "+S-."); or null for any flags.
+ */
+function flagsPattern(path: string, f: unknown): string | null {
+  if (f === null) return null;
+  const what =
+    'null, flags in tcpdump notation (S F R P U in that order, then . for ACK: "S", "S.", "F.", "R", "."), or a mask ("+F", "-R", "+S-.")';
+  if (typeof f !== 'string') expected(path, what, f);
+  const p = parseFlagPattern(f);
+  if ('error' in p) expected(path, what, f);
+  if (p.text !== f)
+    fail(
+      path,
+      `expected the flags written as ${JSON.stringify(p.text)} (letters in tcpdump's order, + before -), got ${show(f)}`,
+    );
+  return f;
+}
+
+const MAX_PATTERN_TEXT = Math.ceil(PATTERN_LIMIT.max / 3) * 4;
+
+/** 'empty', 'data', or `{ contains: BASE64 }` of 1–PATTERN_LIMIT.max bytes. */
+function payloadTest(path: string, v: unknown): PayloadTest {
+  if (v === 'empty' || v === 'data') return v;
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    expected(path, "'empty', 'data' or { contains: the bytes in base64 }", v);
+  const o = object(path, v, ['contains']);
+  const cp = keyPath(path, 'contains');
+  const c = o.contains;
+  if (typeof c !== 'string') expected(cp, 'the bytes to look for, in base64', c);
+  if (c.length > MAX_PATTERN_TEXT)
+    fail(cp, `more than the ${PATTERN_LIMIT.max} bytes a payload pattern may have`);
+  const r = fromBase64(c, true);
+  if (!r.ok) fail(cp, r.error);
+  const n = r.bytes.length;
+  if (n < PATTERN_LIMIT.min || n > PATTERN_LIMIT.max)
+    fail(cp, `${n} bytes; a payload pattern has ${PATTERN_LIMIT.min} to ${PATTERN_LIMIT.max}`);
+  return { contains: r.bytes };
+}
+
+/** What arms a rule: a side and a pattern. */
+function trigger(path: string, v: unknown): Trigger {
+  const a = object(path, v, ['from', 'flags', 'payload'], 'what arms the rule');
+  const from = side(keyPath(path, 'from'), a.from);
+  const flags = flagsPattern(keyPath(path, 'flags'), a.flags);
+  if (a.payload === undefined) return { from, flags };
+  return { from, flags, payload: payloadTest(keyPath(path, 'payload'), a.payload) };
+}
 
 function rule(path: string, v: unknown): LinkRule {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) expected(path, 'a link rule', v);
@@ -489,16 +556,19 @@ function rule(path: string, v: unknown): LinkRule {
     'dropNth',
   ]);
   if (kind === 'dropNext') {
-    const o = object(path, v, ['kind', 'from', 'flags']);
+    const o = object(path, v, ['kind', 'from', 'flags', 'payload', 'after']);
     const from = side(keyPath(path, 'from'), o.from);
-    const f = o.flags;
-    if (f !== null && (typeof f !== 'string' || !FLAGS.test(f)))
-      expected(
-        keyPath(path, 'flags'),
-        'null or flags in tcpdump notation (S F R P U in that order, then . for ACK: "S", "S.", "F.", "R", ".")',
-        f,
-      );
-    return { kind, from, flags: f };
+    const flags = flagsPattern(keyPath(path, 'flags'), o.flags);
+    const payload =
+      o.payload === undefined ? undefined : payloadTest(keyPath(path, 'payload'), o.payload);
+    const after = o.after === undefined ? undefined : trigger(keyPath(path, 'after'), o.after);
+    return {
+      kind,
+      from,
+      flags,
+      ...(payload === undefined ? {} : { payload }),
+      ...(after === undefined ? {} : { after }),
+    };
   }
   const o = object(path, v, ['kind', 'from', 'n']);
   const from = side(keyPath(path, 'from'), o.from);
@@ -681,12 +751,14 @@ export function replayRun(
 ): { ok: true; world: World } | { ok: false; error: string } {
   const b: Required<WorkBudget> =
     typeof budget === 'number' ? { ...WORK_BUDGET, events: budget } : { ...WORK_BUDGET, ...budget };
-  const tooLong = (what: 'events' | 'segments', limit: number): { ok: false; error: string } => ({
+  const tooLong = (what: WorkKind, limit: number): { ok: false; error: string } => ({
     ok: false,
     error:
       what === 'events'
         ? `the run takes more than ${limit} steps to replay`
-        : `the run sends more than ${limit} segments when replayed`,
+        : what === 'segments'
+          ? `the run sends more than ${limit} segments when replayed`
+          : `its drop rules search more than ${limit} bytes of payload when the run is replayed`,
   });
   // An input recorded after more steps than the budget allows cannot be reached: refuse it
   // at once (replaying would stop there only after running every one of those steps).

@@ -10,7 +10,8 @@
 import type { DirectionConfig } from '../sim/link';
 import type { ShutHow } from '../sockets/host';
 import { LINUX, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
-import type { Side } from '../sim/trace';
+import type { CallName, Side } from '../sim/trace';
+import type { StateName } from '../tcp/tcb';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
 
 // ------------------------------------------------------------------ the data
@@ -87,13 +88,55 @@ export type Expect =
   | { readonly kind: 'ret'; readonly ret: number; readonly errno: string | null }
   | { readonly kind: 'data'; readonly bytes: readonly number[] };
 
+/**
+ * What a drop rule's pattern asks of a segment's payload: none (`empty`), at
+ * least one byte (`data`), or these bytes somewhere in it (`containing`).
+ */
+export type PayloadMatch = 'empty' | 'data' | { readonly contains: readonly number[] };
+
+/**
+ * A segment pattern as written: its flags (a flags pattern in its canonical
+ * spelling, `S.` or `+F` or `+S-.`, as `parseFlagPattern` in sim/link.ts
+ * reads them; null for any flags) and what it asks of the payload (null: anything).
+ */
+export interface Pattern {
+  readonly flags: string | null;
+  readonly payload: PayloadMatch | null;
+}
+
+/** What arms a drop rule: the first segment `from` sends, after the rule is set, that matches. */
+export interface After extends Pattern {
+  readonly from: Side;
+}
+
 /** What a timed `link` line does. */
 export type LinkAction =
-  | { readonly kind: 'dropNext'; readonly from: Side; readonly flags: string | null }
+  /** Drop the next segment `from` sends that matches the pattern — after `after`'s segment, when given. */
+  | ({
+      readonly kind: 'dropNext';
+      readonly from: Side;
+      readonly after: After | null;
+    } & Pattern)
   | { readonly kind: 'dropNth'; readonly from: Side; readonly n: number }
   /** Drop segment #id (as the trace numbers them) if it is on the link at that instant. */
   | { readonly kind: 'dropSegment'; readonly id: number }
   | { readonly kind: 'set'; readonly dir: LinkDir; readonly settings: readonly LinkSetting[] };
+
+/** What a `wait` line waits for. */
+export type WaitEvent =
+  /**
+   * A line of `side` that calls `call` — on the socket `fd`, written the
+   * same way (the same variable, or the same fd number), when it is given —
+   * has returned.
+   */
+  | {
+      readonly kind: 'return';
+      readonly side: Side;
+      readonly call: CallName;
+      readonly fd: FdRef | null;
+    }
+  /** A connection machine of `side` has entered `state`. */
+  | { readonly kind: 'state'; readonly side: Side; readonly state: StateName };
 
 export interface Base {
   /** 1-based line number in the file. */
@@ -127,9 +170,20 @@ export type Statement =
       readonly call: ScenarioCall;
       readonly expect: Expect | null;
     })
-  | (Base & { readonly kind: 'linkAt'; readonly time: Time; readonly action: LinkAction });
+  | (Base & { readonly kind: 'linkAt'; readonly time: Time; readonly action: LinkAction })
+  /**
+   * A side waits until something has happened (at once if it already has):
+   * its later lines run after this one, as after a call that returns then.
+   */
+  | (Base & {
+      readonly kind: 'wait';
+      readonly time: Time;
+      readonly side: Side;
+      readonly event: WaitEvent;
+    });
 
 export type CallStatement = Extract<Statement, { kind: 'call' }>;
+export type WaitStatement = Extract<Statement, { kind: 'wait' }>;
 export type LinkAtStatement = Extract<Statement, { kind: 'linkAt' }>;
 
 /** A parsed scenario: one statement per line of the file, in order. */
@@ -280,6 +334,14 @@ export function scenarioSettings(sc: Scenario): ScenarioSettings {
     serverIp,
     run,
   };
+}
+
+/**
+ * A key for a call by name and, when given, its socket as written (`close`,
+ * `close(s)`, `close(3)`): how a wait for a call finds the lines it means.
+ */
+export function callKey(call: CallName, fd: FdRef | null): string {
+  return fd === null ? call : `${call}(${fd.kind === 'var' ? fd.name : String(fd.fd)})`;
 }
 
 /** The sides a link direction covers. */

@@ -5,14 +5,24 @@
  * descriptor numbers, after a header that fixes the seed, the profile and the
  * link. Opening the file again runs the same calls at the same instants.
  *
- * One difference remains, and the file says so: in a scenario each side runs
+ * Two differences remain, and the file says so. In a scenario each side runs
  * its calls one after another, while in the app a button can make a call while
- * an earlier one of the same side is still blocked. Such a run replays
- * exactly from a share link, not always from the file.
+ * an earlier one of the same side is still blocked. And an input made in the
+ * middle of an instant — after some of the events due then, as the line after
+ * a `wait` is — becomes a line at that instant, which a scenario runs before
+ * any event due then. Such runs replay exactly from a share link, not always
+ * from the file.
  */
 import type { Call } from '../sockets/host';
-import { DEFAULT_DIRECTION } from '../sim/link';
-import { DURATION_KEYS, formatDuration, quoteBytes } from './scenario';
+import { DEFAULT_DIRECTION, type LinkRule, type SegmentPattern } from '../sim/link';
+import {
+  DURATION_KEYS,
+  formatDuration,
+  formatLinkAction,
+  quoteBytes,
+  type LinkAction,
+  type Pattern,
+} from './scenario';
 import { ipToString, parseIp } from '../tcp/segment';
 import type { Side } from '../sim/trace';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP, type World } from '../sim/world';
@@ -51,6 +61,25 @@ function callText(c: Call, serverIp: number, clientIp: number): string {
   }
 }
 
+function pattern(p: SegmentPattern): Pattern {
+  const pl = p.payload;
+  return {
+    flags: p.flags,
+    payload: pl === undefined ? null : typeof pl === 'string' ? pl : { contains: [...pl.contains] },
+  };
+}
+
+/** A link rule as the `link` line that sets it. */
+export function ruleAction(r: LinkRule): LinkAction {
+  if (r.kind === 'dropNth') return { kind: 'dropNth', from: r.from, n: r.n };
+  return {
+    kind: 'dropNext',
+    from: r.from,
+    ...pattern(r),
+    after: r.after === undefined ? null : { from: r.after.from, ...pattern(r.after) },
+  };
+}
+
 /** The run so far as the text of a scenario file. */
 export function scenarioFromRun(
   world: World,
@@ -64,8 +93,9 @@ export function scenarioFromRun(
     '#',
     '# Every call, link change and drop of this session, at the instant it was made.',
     '# Here each side runs its calls one after another; in the app a call can be',
-    '# made while another of the same side is still blocked, so a share link is the',
-    '# exact record of such a session.',
+    '# made while another of the same side is still blocked. And a line runs before',
+    '# the events due at its instant, while a call that waited for one of them came',
+    '# after it. A share link is the exact record of such a session.',
     '',
     `seed ${o.seed}`,
     `profile ${o.profile ?? 'linux'}`,
@@ -98,14 +128,8 @@ export function scenarioFromRun(
         k === 'delay' || k === 'jitter' ? `${k} ${formatDuration(v)}` : `${k} ${v}`,
       );
       if (parts.length) lines.push(`${t} link ${a.from} ${parts.join(' ')}`);
-    } else if (a.kind === 'rule') {
-      const r = a.rule;
-      lines.push(
-        r.kind === 'dropNext'
-          ? `${t} link drop next ${r.from}${r.flags === null ? '' : ` ${r.flags}`}`
-          : `${t} link drop nth ${r.from} ${r.n}`,
-      );
-    } else lines.push(`${t} link drop segment ${a.id}`);
+    } else if (a.kind === 'rule') lines.push(`${t} link ${formatLinkAction(ruleAction(a.rule))}`);
+    else lines.push(`${t} link drop segment ${a.id}`);
   }
   lines.push('', `run ${formatDuration(Math.max(world.now, 1))}`, '');
   return lines.join('\n');

@@ -10,11 +10,13 @@ import {
   type FdRef,
   type LinkAction,
   type LinkSetting,
+  type Pattern,
   type ProfileKey,
   type Scenario,
   type ScenarioCall,
   type Statement,
   type Time,
+  type WaitEvent,
 } from './scenario-ast';
 
 // ------------------------------------------------------------------ numbers
@@ -131,10 +133,29 @@ export function formatExpect(e: Expect): string {
   return e.errno ? `${e.ret} ${e.errno}` : String(e.ret);
 }
 
-function formatLinkAction(a: LinkAction): string {
+/** A pattern as written after a side: ` S.`, ` +F containing "x"`, or '' for any segment. */
+function formatPattern(p: Pattern): string {
+  let s = p.flags === null ? '' : ` ${p.flags}`;
+  if (p.payload === null) return s;
+  if (typeof p.payload === 'string') return `${s} ${p.payload}`;
+  s += ` containing ${quoteBytes(p.payload.contains)}`;
+  return s;
+}
+
+/** What a wait waits for: `client close(s)`, `server state TIME_WAIT`. */
+export function formatWaitEvent(e: WaitEvent): string {
+  if (e.kind === 'state') return `${e.side} state ${e.state}`;
+  return `${e.side} ${e.call}${e.fd === null ? '' : `(${formatFd(e.fd)})`}`;
+}
+
+/** A timed link line's action as written after `link`: `drop next client . empty after server +F`. */
+export function formatLinkAction(a: LinkAction): string {
   switch (a.kind) {
     case 'dropNext':
-      return `drop next ${a.from}${a.flags === null ? '' : ` ${a.flags}`}`;
+      return (
+        `drop next ${a.from}${formatPattern(a)}` +
+        (a.after === null ? '' : ` after ${a.after.from}${formatPattern(a.after)}`)
+      );
     case 'dropNth':
       return `drop nth ${a.from} ${a.n}`;
     case 'dropSegment':
@@ -168,6 +189,8 @@ export function formatStatement(s: Statement): string {
     }
     case 'linkAt':
       return `${formatTime(s.time)} link ${formatLinkAction(s.action)}`;
+    case 'wait':
+      return `${formatTime(s.time)} ${s.side} wait ${formatWaitEvent(s.event)}`;
   }
 }
 

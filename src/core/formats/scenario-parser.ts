@@ -29,7 +29,9 @@
  */
 import { SHUT_HOWS, type ShutHow } from '../sockets/host';
 import { LINUX, RFC, PROFILE_KEYS } from '../tcp/profile';
-import { ACK, FIN, PSH, RST, SYN, URG, flagString, ipToString, parseIp } from '../tcp/segment';
+import { ipToString, parseIp } from '../tcp/segment';
+import { STATES, type StateName } from '../tcp/tcb';
+import { parseFlagPattern } from '../sim/link';
 import { CALL_NAMES, type CallName, type Side } from '../sim/trace';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
 import {
@@ -37,6 +39,7 @@ import {
   LINK_LIMITS,
   MAX_INPUTS,
   MAX_RUN_SEND_BYTES,
+  PATTERN_LIMIT,
   PROFILE_LIMITS,
   SEED_LIMIT,
   TIME_LIMIT,
@@ -51,21 +54,26 @@ import {
   LINK_KEYS,
   SIDE_NAMES,
   ScenarioError,
+  callKey,
   scenarioSettings,
   valueKind,
   type Base,
+  type After,
   type Expect,
   type FdRef,
   type LinkAction,
   type LinkDir,
   type LinkKey,
   type LinkSetting,
+  type Pattern,
+  type PayloadMatch,
   type ProfileKey,
   type Scenario,
   type ScenarioCall,
   type Statement,
   type Target,
   type Time,
+  type WaitEvent,
 } from './scenario-ast';
 import { LineParser, MAX_QUOTED, clip, describeTok, type Tok } from './scenario-lexer';
 import { formatDuration, formatTime } from './scenario-format';
@@ -182,6 +190,17 @@ interface ParseState {
   /** Per thread (client, server, link): the earliest the next line can start. */
   floor: Record<Side | 'link', number>;
   addresses: Partial<Record<Side, { ip: string; line: number; col: number; src: string }>>;
+  /** Each side's calls, by name and by name and socket (`callKey`): what a wait may name. */
+  calls: Record<Side, Set<string>>;
+  /** The waits for a call, checked once every line is read (the call may come later in the file). */
+  waits: { event: Extract<WaitEvent, { kind: 'return' }>; at: Where }[];
+}
+
+/** A place in the file, for an error found after its line was read. */
+interface Where {
+  readonly line: number;
+  readonly col: number;
+  readonly src: string;
 }
 
 /**
@@ -202,9 +221,12 @@ export function parseScenario(text: string, fileName = '<scenario>'): Scenario {
     vars: { client: new Map(), server: new Map() },
     floor: { client: 0, server: 0, link: 0 },
     addresses: {},
+    calls: { client: new Set(), server: new Set() },
+    waits: [],
   };
   const statements = lines.map((src, i) => parseLine(st, new LineParser(fileName, i + 1, src)));
   checkProfile(st, statements);
+  checkWaits(st);
   // The two hosts need different addresses (given, or the defaults).
   const { client, server } = st.addresses;
   const ipOf = (side: Side) =>
@@ -238,6 +260,24 @@ function checkProfile(st: ParseState, statements: readonly Statement[]): void {
     .sort((a, b) => b.line - a.line)[0];
   const where = at ?? { line: 1, col: 1, src: '' };
   throw new ScenarioError(st.file, where.line, where.col, problem, where.src);
+}
+
+/** Every wait for a call names a call that side makes somewhere in the file. */
+function checkWaits(st: ParseState): void {
+  for (const { event: e, at } of st.waits) {
+    if (st.calls[e.side].has(callKey(e.call, e.fd))) continue;
+    const fail = (message: string): never => {
+      throw new ScenarioError(st.file, at.line, at.col, message, at.src);
+    };
+    const what = callKey(e.call, e.fd);
+    if (e.fd?.kind === 'var' && !st.vars[e.side].has(e.fd.name))
+      fail(
+        `the ${e.side} has no socket named '${clip(e.fd.name)}'${didYouMean(e.fd.name, [...st.vars[e.side].keys()])}: it binds its sockets with 'NAME = socket()' or 'NAME = accept(...)'`,
+      );
+    fail(
+      `the ${e.side} has no line that calls ${clip(what, 2 * MAX_QUOTED)}, so this wait would never end`,
+    );
+  }
 }
 
 function parseLine(st: ParseState, p: LineParser): Statement {
@@ -498,27 +538,22 @@ function parseTimed(st: ParseState, p: LineParser, base: Base): Statement {
       `time out of range: this line is due at ${formatTime({ relative: false, ms: at })} s, after the last instant a run may reach (${formatDuration(TIME_LIMIT.max)})`,
     );
   st.floor[thread] = at;
+  const isWait = p.peek()?.text === 'wait' && p.peek(1)?.type !== '=';
   const s =
     thread === 'link'
       ? ({ ...base, kind: 'linkAt', time, action: parseLinkAction(p) } as const)
-      : parseCallLine(st, p, base, time, thread);
+      : isWait
+        ? parseWaitLine(st, p, base, time, thread)
+        : parseCallLine(st, p, base, time, thread);
+  // A wait records no input, but counts here too: it is work for the runner like a call.
   st.inputs += s.kind === 'linkAt' && s.action.kind === 'set' && s.action.dir === 'both' ? 2 : 1;
   if (st.inputs > MAX_INPUTS)
     p.fail(
       timeTok.col,
-      `too many timed lines: a run may record at most ${MAX_INPUTS} inputs (calls and link changes; 'link both' counts twice)`,
+      `too many timed lines: a run may record at most ${MAX_INPUTS} inputs (calls and link changes; 'link both' counts twice), and a file have as many timed lines, waits included`,
     );
   return s;
 }
-
-const FLAG_BITS: Readonly<Record<string, number>> = {
-  S: SYN,
-  F: FIN,
-  R: RST,
-  P: PSH,
-  U: URG,
-  '.': ACK,
-};
 
 function parseLinkAction(p: LineParser): LinkAction {
   const t = p.word("'drop' or a link direction (client, server or both) after link");
@@ -536,15 +571,7 @@ function parseLinkAction(p: LineParser): LinkAction {
         which.col,
         `expected 'next', 'nth' or 'segment' after drop, got '${clip(which.text)}'`,
       );
-    const d = p.word('a direction (client or server): whose segments to drop');
-    if (d.text === 'both')
-      p.fail(d.col, 'a drop rule watches one direction: write client or server, not both');
-    if (d.text !== 'client' && d.text !== 'server')
-      p.fail(
-        d.col,
-        `unknown link direction '${clip(d.text)}' (expected client or server)${didYouMean(d.text, SIDE_NAMES)}`,
-      );
-    const from: Side = d.text;
+    const from = dropSide(p, 'a direction (client or server): whose segments to drop');
     if (which.text === 'nth') {
       const n = p.word(
         `which segment: 'drop nth ${from} N' drops the Nth segment the ${from} sends`,
@@ -555,24 +582,116 @@ function parseLinkAction(p: LineParser): LinkAction {
       p.end('the segment number');
       return { kind: 'dropNth', from, n: k };
     }
-    const f = p.peek();
-    if (!f) return { kind: 'dropNext', from, flags: null };
-    p.next();
-    let bits = 0;
-    for (const ch of f.type === 'word' ? f.text : '?') {
-      const b = FLAG_BITS[ch];
-      if (b === undefined || bits & b)
-        p.fail(
-          f.col,
-          `bad flags ${describeTok(f)}: write them as tcpdump does, from S F R P U and . for ACK (e.g. S, S., F., R, .)`,
-        );
-      bits |= b;
+    const pattern = parsePattern(p);
+    let after: After | null = null;
+    const a = p.peek();
+    if (a?.type === 'word' && a.text === 'after') {
+      p.next();
+      const by = dropSide(p, "whose segment arms the rule (client or server) after 'after'");
+      after = { from: by, ...parsePattern(p) };
+      const again = p.peek();
+      if (again?.type === 'word' && again.text === 'after')
+        p.fail(again.col, "a drop rule is armed by one segment: 'after' may be given once");
+      p.end("the pattern after 'after'");
+    } else if (a) {
+      p.fail(
+        a.col,
+        `unexpected ${describeTok(a)} in the drop rule: a pattern is flags (S., +F), then empty, data or containing BYTES, each if wanted; then 'after', a side and a pattern, if wanted`,
+      );
     }
-    p.end('the flags');
-    return { kind: 'dropNext', from, flags: flagString(bits) };
+    return { kind: 'dropNext', from, ...pattern, after };
   }
   const dir = linkDir(p, t);
   return { kind: 'set', dir, settings: parseLinkSettings(p) };
+}
+
+/** The side a drop rule watches, or whose segment arms it: one direction, never both. */
+function dropSide(p: LineParser, what: string): Side {
+  const d = p.word(what);
+  if (d.text === 'both')
+    p.fail(d.col, 'a drop rule watches one direction: write client or server, not both');
+  if (d.text !== 'client' && d.text !== 'server')
+    p.fail(
+      d.col,
+      `unknown link direction '${clip(d.text)}' (expected client or server)${didYouMean(d.text, SIDE_NAMES)}`,
+    );
+  return d.text;
+}
+
+/** Words that go in a pattern after its flags. */
+const PAYLOAD_WORDS = ['empty', 'data', 'containing'] as const;
+const isPayloadWord = (t: Tok | undefined): boolean =>
+  t?.type === 'word' && (PAYLOAD_WORDS as readonly string[]).includes(t.text);
+
+/**
+ * A segment pattern: optional flags (exact, `S.`, or a mask, `+F`), then
+ * optional `empty`, `data` or `containing BYTES`. Stops before `after` or the
+ * end of the line.
+ */
+function parsePattern(p: LineParser): Pattern {
+  let flags: string | null = null;
+  let payload: PayloadMatch | null = null;
+  const f = p.peek();
+  if (f && !isPayloadWord(f) && !(f.type === 'word' && f.text === 'after')) {
+    p.next();
+    if (f.type !== 'word')
+      p.fail(
+        f.col,
+        f.type === 'string'
+          ? `expected flags before a string; to match payload bytes, write containing ${clip(f.text)}`
+          : `unexpected ${describeTok(f)} in the drop rule`,
+      );
+    const parsed = parseFlagPattern(f.text);
+    if ('error' in parsed)
+      p.fail(
+        f.col,
+        `bad flags '${clip(f.text)}': ${parsed.error}; write them as tcpdump does, from S F R P U and . for ACK (e.g. S, S., F., R, .), or as a mask: +F (FIN set), -R (RST clear), +S-. (SYN set, ACK clear)`,
+      );
+    flags = parsed.text;
+  }
+  const w = p.peek();
+  if (isPayloadWord(w)) {
+    p.next();
+    if (w!.text === 'containing') payload = { contains: parseNeedle(p, w!) };
+    else payload = w!.text as 'empty' | 'data';
+    const again = p.peek();
+    if (isPayloadWord(again))
+      p.fail(
+        again!.col,
+        `one payload condition per pattern: '${w!.text}' is already given (empty, data or containing)`,
+      );
+    if (again?.type === 'word' && again.text !== 'after' && flags === null)
+      p.fail(again.col, `flags come before '${w!.text}': write them first, e.g. '. ${w!.text}'`);
+  }
+  return { flags, payload };
+}
+
+/** The bytes after `containing`: a string, or hex digits after 0x. */
+function parseNeedle(p: LineParser, kw: Tok): number[] {
+  const t = p.peek();
+  const what =
+    'the bytes to look for after \'containing\': a string ("msg2", "\\x16\\x03") or hex (0x1603)';
+  if (!t || (t.type !== 'string' && t.type !== 'word'))
+    p.fail(t ? t.col : p.col, `expected ${what}, got ${describeTok(t)}`);
+  p.next();
+  let bytes: number[];
+  if (t.type === 'string') bytes = t.bytes ?? [];
+  else {
+    const m = /^0x([0-9a-fA-F]*)$/.exec(t.text);
+    if (!m) p.fail(t.col, `expected ${what}, got '${clip(t.text)}'`);
+    if (m[1]!.length % 2 === 1)
+      p.fail(t.col, `hex bytes come in pairs of digits: '${clip(t.text)}' has an odd number`);
+    bytes = [];
+    for (let i = 0; i < m[1]!.length; i += 2) bytes.push(parseInt(m[1]!.slice(i, i + 2), 16));
+  }
+  if (bytes.length < PATTERN_LIMIT.min)
+    p.fail(t.col, `'${kw.text}' needs at least one byte to look for`);
+  if (bytes.length > PATTERN_LIMIT.max)
+    p.fail(
+      t.col,
+      `a payload pattern is at most ${PATTERN_LIMIT.max} bytes (as in iptables -m string), got ${bytes.length}`,
+    );
+  return bytes;
 }
 
 interface Arg {
@@ -623,6 +742,8 @@ function parseCallLine(
   }
   const nameTok = p.word('a socket call (socket, bind, listen, accept, connect, send, recv, ...)');
   const raw = nameTok.text;
+  if (raw === 'wait' && assign !== null)
+    p.fail(assignTok!.col, `a wait returns nothing: it cannot be assigned to '${clip(assign)}'`);
   if (!(CALL_NAMES as readonly string[]).includes(raw)) {
     const alias = CALL_ALIASES[raw];
     const hint = alias ? ` (did you mean ${alias}?)` : didYouMean(raw, CALL_NAMES);
@@ -680,7 +801,107 @@ function parseCallLine(
     expect = parseExpect(p, name);
   }
   if (assign !== null) st.vars[side].set(assign, p.lineNo);
+  st.calls[side].add(callKey(name, null));
+  if ('fd' in call) st.calls[side].add(callKey(name, call.fd));
   return { ...base, kind: 'call', time, side, assign, call, expect };
+}
+
+function parseWaitLine(
+  st: ParseState,
+  p: LineParser,
+  base: Base,
+  time: Time,
+  side: Side,
+): Statement {
+  p.next(); // wait
+  const who = p.peek();
+  if (who?.type !== 'word' || (who.text !== 'client' && who.text !== 'server'))
+    p.fail(
+      who ? who.col : p.col,
+      `expected whose event to wait for (client or server) after wait, got ${describeTok(who)}${who?.type === 'word' ? didYouMean(who.text, SIDE_NAMES) : ''}`,
+    );
+  p.next();
+  const of: Side = who.text;
+  const t = p.word(
+    `what to wait for after 'wait ${of}': a call of the ${of} (close(s)) or 'state' and a state (state TIME_WAIT)`,
+  );
+  let event: WaitEvent;
+  if (t.text === 'state') {
+    const s = p.word(`a state after 'state' (${STATES.join(', ')})`);
+    if (!(STATES as readonly string[]).includes(s.text))
+      p.fail(
+        s.col,
+        `unknown state '${clip(s.text)}'${didYouMean(s.text, STATES)}; the states are ${STATES.join(', ')}`,
+      );
+    event = { kind: 'state', side: of, state: s.text as StateName };
+  } else {
+    const raw = t.text;
+    if (!(CALL_NAMES as readonly string[]).includes(raw)) {
+      const alias = CALL_ALIASES[raw];
+      const hint = alias ? ` (did you mean ${alias}?)` : didYouMean(raw, [...CALL_NAMES, 'state']);
+      p.fail(
+        t.col,
+        `unknown call '${clip(raw)}'${hint}; a wait names a call, or 'state' and a state`,
+      );
+    }
+    const call = raw as CallName;
+    if (of === side)
+      p.fail(
+        who.col,
+        `the ${side} cannot wait for its own calls: they run one after another, so every earlier one has returned already (to wait for its own connection, write 'wait ${side} state STATE')`,
+      );
+    let fd: FdRef | null = null;
+    if (p.peek()?.type === '(') {
+      p.next();
+      const a = p.peek();
+      if (a?.type === ')') p.next();
+      else {
+        if (a?.type !== 'word')
+          p.fail(
+            a ? a.col : p.col,
+            `expected the socket of ${call}() to wait for, got ${describeTok(a)}`,
+          );
+        p.next();
+        fd = sockRef(p, a);
+        if (call === 'socket')
+          p.fail(a.col, `socket() takes no socket: write 'wait ${of} socket()'`);
+        const c = p.peek();
+        if (c?.type === ',')
+          p.fail(
+            c.col,
+            `a wait names the call and its socket only, not the other arguments: write ${call}(${clip(a.text)})`,
+          );
+        if (c?.type !== ')') p.fail(c ? c.col : p.col, `missing ')' to close ${call}(`);
+        p.next();
+      }
+    }
+    event = { kind: 'return', side: of, call, fd };
+    st.waits.push({ event, at: { line: p.lineNo, col: t.col, src: p.src } });
+  }
+  const rest = p.peek();
+  if (rest?.type === '=>')
+    p.fail(
+      rest.col,
+      'a wait returns nothing to expect: it holds when what it waits for happens, and the run reports it if that never happens',
+    );
+  p.end(`what the wait waits for`);
+  return { ...base, kind: 'wait', time, side, event };
+}
+
+/** A socket as a wait names it: a variable or an fd number (checked against the whole file later). */
+function sockRef(p: LineParser, t: Tok): FdRef {
+  const fd = t.text === '-1' ? -1 : parseUint(t.text);
+  if (fd !== undefined) {
+    if (!withinLimit(fd, CALL_LIMITS.fd))
+      p.fail(
+        t.col,
+        `fd out of range: ${clip(t.text)} (${CALL_LIMITS.fd.min}..${CALL_LIMITS.fd.max})`,
+      );
+    return { kind: 'fd', fd };
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t.text))
+    p.fail(t.col, `expected a socket (a variable or an fd number), got '${clip(t.text)}'`);
+  return { kind: 'var', name: t.text };
 }
 
 function parseExpect(p: LineParser, name: CallName): Expect {

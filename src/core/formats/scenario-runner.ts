@@ -3,7 +3,11 @@
  * its timed lines. Each side is one thread: its calls run in file order, each
  * starting at max(its time, the moment the side's previous call returned), so
  * a blocking accept(), connect() or recv() holds back the lines after it.
- * Timed `link` lines are a third thread that never blocks.
+ * Timed `link` lines are a third thread that never blocks. A `wait` line holds
+ * its side back until what it waits for has happened (another side's call has
+ * returned, a side's connection is in a state): the runner looks after every
+ * scheduler step and every input, so the line after a wait runs at the very
+ * instant of the event, before any other event due then.
  *
  * Every call and link change goes through `World.act`, between scheduler
  * steps, so it is recorded as an input: `World.replay(world.options,
@@ -14,26 +18,37 @@
  */
 import type { Call, CallHandle, CallResult } from '../sockets/host';
 import {
+  callKey,
   dirSides,
   fillerBytes,
   formatExpect,
+  formatTime,
+  formatWaitEvent,
   linkChange,
   quoteBytes,
   scenarioSettings,
   type CallStatement,
   type Expect,
   type FdRef,
+  type LinkAction,
   type LinkAtStatement,
+  type Pattern,
   type Scenario,
   type ScenarioCall,
+  type WaitEvent,
+  type WaitStatement,
 } from './scenario';
+import type { LinkRule, SegmentPattern } from '../sim/link';
+import { stateOf } from '../tcp/endpoint-machine';
 import { parseIp } from '../tcp/segment';
 import type { CallName, Side } from '../sim/trace';
 import {
   DEFAULT_SERVER_PORT,
   World,
   WorkBudgetExceeded,
+  workText,
   type WorkBudget,
+  type WorkKind,
   type WorldOptions,
   type Watch,
 } from '../sim/world';
@@ -51,26 +66,33 @@ export class RunBudgetExceeded extends Error {
   override readonly name = 'RunBudgetExceeded';
   constructor(
     /** Which budget ran out. */
-    readonly what: 'events' | 'segments',
+    readonly what: WorkKind,
     readonly limit: number,
     /** The virtual time (ms) the run had reached. */
     readonly at: number,
   ) {
     super(
-      `the run was stopped at ${(at / 1000).toFixed(6)} s: it needs more than ${limit.toLocaleString('en-US')} ${what === 'events' ? 'scheduler events' : 'segments'}, the work budget of a scenario run. ` +
+      `the run was stopped at ${(at / 1000).toFixed(6)} s: it needs more than ${workText(what, limit).replace(/ events$/, ' scheduler events')}, the work budget of a scenario run. ` +
         `Stop it sooner (run DURATION, or fewer lines), or raise the ${what} budget (runScenario's budget option; WORK_BUDGET in src/core/formats/limits.ts)`,
     );
   }
 }
 
-/** What became of one `=> EXPECTED`. */
+/**
+ * What became of one `=> EXPECTED`, or of one `wait` line (which holds when
+ * what it waits for happens).
+ */
 export interface ExpectationResult {
   readonly line: number;
   readonly side: Side;
-  readonly call: CallName;
-  /** As written after `=>`: `0`, `-1 ECONNREFUSED`, `"OK!!!"`. */
+  /** The call, or `wait` for a wait line. */
+  readonly call: CallName | 'wait';
+  /** As written after `=>`: `0`, `-1 ECONNREFUSED`, `"OK!!!"`; for a wait, what it waits for (`client close(s)`). */
   readonly expected: string;
-  /** What the call returned, in the same notation, or `(still blocked)` / `(not reached)`. */
+  /**
+   * What the call returned, in the same notation, or `(still blocked)` /
+   * `(not reached)`; for a wait, `ended at 1.25 s`, `(still waiting)` or `(not reached)`.
+   */
   readonly actual: string;
   readonly ok: boolean;
 }
@@ -92,6 +114,7 @@ export interface RunOptions {
 }
 
 export const STILL_BLOCKED = '(still blocked)';
+export const STILL_WAITING = '(still waiting)';
 export const NOT_REACHED = '(not reached)';
 
 /** The World a scenario's header lines describe. */
@@ -109,9 +132,11 @@ export function worldOptions(sc: Scenario): WorldOptions {
 
 interface Thread {
   readonly side: Side;
-  readonly lines: readonly CallStatement[];
+  readonly lines: readonly (CallStatement | WaitStatement)[];
   next: number;
   busy: CallHandle | null;
+  /** The wait line it is held at, until what it waits for happens. */
+  waiting: WaitStatement | null;
   /** When the side's previous call returned. */
   readyAt: number;
   readonly vars: Map<string, number>;
@@ -149,11 +174,16 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
   const end = settings.run === 'idle' ? cap : settings.run;
 
   const calls = sc.statements.filter((s): s is CallStatement => s.kind === 'call');
+  const waits = sc.statements.filter((s): s is WaitStatement => s.kind === 'wait');
   const threads: Thread[] = (['client', 'server'] as const).map((side) => ({
     side,
-    lines: calls.filter((s) => s.side === side),
+    lines: sc.statements.filter(
+      (s): s is CallStatement | WaitStatement =>
+        (s.kind === 'call' || s.kind === 'wait') && s.side === side,
+    ),
     next: 0,
     busy: null,
+    waiting: null,
     readyAt: 0,
     vars: new Map(),
   }));
@@ -167,6 +197,31 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
 
   const results = new Map<number, CallResult>();
   const started = new Set<number>();
+  /** When each wait line ended. */
+  const waited = new Map<number, number>();
+
+  // Calls that have returned, per side, by callKey: what a wait for a call asks.
+  const returned: Record<Side, Set<string>> = { client: new Set(), server: new Set() };
+  /**
+   * Has what `e` waits for happened? A call: some line of that side making it
+   * has returned (at any time before). A state: the side's newest connection
+   * machine (the one `@final` names) is in it.
+   */
+  const happened = (e: WaitEvent): boolean => {
+    if (e.kind === 'return') return returned[e.side].has(callKey(e.call, e.fd));
+    const conns = world.host(e.side).conns;
+    const newest = conns[conns.length - 1];
+    return newest !== undefined && stateOf(newest.snap) === e.state;
+  };
+  const endWait = (th: Thread, s: WaitStatement): void => {
+    th.waiting = null;
+    th.readyAt = world.now;
+    waited.set(s.line, world.now);
+  };
+  /** Release every side whose wait is over. */
+  const settleWaits = (): void => {
+    for (const th of threads) if (th.waiting && happened(th.waiting.event)) endWait(th, th.waiting);
+  };
 
   const fd = (th: Thread, f: FdRef): number =>
     f.kind === 'fd' ? f.fd : (th.vars.get(f.name) ?? -1);
@@ -184,13 +239,21 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
       th.readyAt = world.now;
       results.set(s.line, r);
       if (s.assign !== null) th.vars.set(s.assign, r.ret);
+      returned[th.side].add(callKey(s.call.name, null));
+      if ('fd' in s.call) returned[th.side].add(callKey(s.call.name, s.call.fd));
     });
+  };
+
+  const startWait = (th: Thread, s: WaitStatement): void => {
+    th.next++;
+    started.add(s.line);
+    if (happened(s.event)) endWait(th, s);
+    else th.waiting = s;
   };
 
   const applyLink = (l: LinkAtStatement): void => {
     const a = l.action;
-    if (a.kind === 'dropNext')
-      world.act({ kind: 'rule', rule: { kind: 'dropNext', from: a.from, flags: a.flags } });
+    if (a.kind === 'dropNext') world.act({ kind: 'rule', rule: linkRule(a) });
     else if (a.kind === 'dropNth')
       world.act({ kind: 'rule', rule: { kind: 'dropNth', from: a.from, n: a.n } });
     else if (a.kind === 'dropSegment') world.act({ kind: 'drop', id: a.id });
@@ -206,9 +269,13 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
     };
     for (const th of threads) {
       const s = th.lines[th.next];
-      if (th.busy || !s) continue;
+      if (th.busy || th.waiting || !s) continue;
       const due = s.time.relative ? th.readyAt + s.time.ms : Math.max(s.time.ms, th.readyAt);
-      consider({ due, line: s.line, run: () => startCall(th, s) });
+      consider({
+        due,
+        line: s.line,
+        run: () => (s.kind === 'call' ? startCall(th, s) : startWait(th, s)),
+      });
     }
     const l = links[nextLink];
     if (l)
@@ -225,6 +292,8 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
 
   let hitCap = false;
   for (;;) {
+    // A wait ends at the instant of its event: after the step or input that made it happen.
+    settleWaits();
     const d = nextDue();
     const ev = world.sched.peekTime();
     if (d && d.due <= end && (ev === undefined || d.due <= ev)) {
@@ -253,7 +322,41 @@ function play(sc: Scenario, world: World, opts: RunOptions): ScenarioRun {
       ok: r !== undefined && holds(s.expect, r),
     });
   }
+  for (const s of waits) {
+    const at = waited.get(s.line);
+    expectations.push({
+      line: s.line,
+      side: s.side,
+      call: 'wait',
+      expected: formatWaitEvent(s.event),
+      actual:
+        at !== undefined
+          ? `ended at ${formatTime({ relative: false, ms: at })} s`
+          : started.has(s.line)
+            ? STILL_WAITING
+            : NOT_REACHED,
+      ok: at !== undefined,
+    });
+  }
+  expectations.sort((a, b) => a.line - b.line);
   return { world, expectations, hitCap };
+}
+
+function segmentPattern(p: Pattern): SegmentPattern {
+  if (p.payload === null) return { flags: p.flags };
+  return {
+    flags: p.flags,
+    payload:
+      typeof p.payload === 'string' ? p.payload : { contains: Uint8Array.from(p.payload.contains) },
+  };
+}
+
+/** The link's rule for a `drop next` line. */
+export function linkRule(a: Extract<LinkAction, { kind: 'dropNext' }>): LinkRule {
+  const rule: LinkRule = { kind: 'dropNext', from: a.from, ...segmentPattern(a) };
+  return a.after === null
+    ? rule
+    : { ...rule, after: { from: a.after.from, ...segmentPattern(a.after) } };
 }
 
 /** The core's Call for a scenario call, with fds and addresses resolved. */

@@ -490,6 +490,162 @@ const BROKEN: readonly { name: string; text: string; at: string; message: string
     at: '$',
     message: "expected 'drop' or a link direction",
   },
+  {
+    name: 'a mask with a letter that is not a flag',
+    text: '0 link drop next client +FX',
+    at: '+FX',
+    message: "bad flags '+FX': 'X' is not a flag",
+  },
+  {
+    name: 'a flag both set and clear',
+    text: '0 link drop next client +S-S',
+    at: '+S-S',
+    message: "flag 'S' is given twice",
+  },
+  {
+    name: 'a mask sign with no flags',
+    text: '0 link drop next server +-R',
+    at: '+-R',
+    message: "'+' needs the flags that must be set after it",
+  },
+  {
+    name: 'a mask sign in the middle of exact flags',
+    text: '0 link drop next server S+F',
+    at: 'S+F',
+    message: "'+' may only start a mask",
+  },
+  {
+    name: 'containing without bytes',
+    text: '0 link drop next client P. containing',
+    at: '$',
+    message: "expected the bytes to look for after 'containing'",
+  },
+  {
+    name: 'containing an empty string',
+    text: '0 link drop next client containing ""',
+    at: '""',
+    message: "'containing' needs at least one byte to look for",
+  },
+  {
+    name: 'a payload pattern longer than iptables takes',
+    text: `0 link drop next client containing "${'x'.repeat(129)}"`,
+    at: '"x',
+    message: 'a payload pattern is at most 128 bytes (as in iptables -m string), got 129',
+  },
+  {
+    name: 'hex bytes with an odd number of digits',
+    text: '0 link drop next client containing 0x160',
+    at: '0x160',
+    message: 'hex bytes come in pairs of digits',
+  },
+  {
+    name: 'two payload conditions',
+    text: '0 link drop next client . empty data',
+    at: 'data',
+    message: 'one payload condition per pattern',
+  },
+  {
+    name: 'flags after the payload condition',
+    text: '0 link drop next client empty .',
+    at: '.',
+    message: "flags come before 'empty'",
+  },
+  {
+    name: 'a word a drop rule does not know',
+    text: '0 link drop next client F. later',
+    at: 'later',
+    message: "unexpected 'later' in the drop rule",
+  },
+  {
+    name: 'after without a side',
+    text: '0 link drop next client . after',
+    at: '$',
+    message: "whose segment arms the rule (client or server) after 'after'",
+  },
+  {
+    name: 'after both',
+    text: '0 link drop next client . after both +F',
+    at: 'both',
+    message: 'a drop rule watches one direction',
+  },
+  {
+    name: 'after twice',
+    text: '0 link drop next client . after server +F after client S',
+    at: 'after client',
+    message: "'after' may be given once",
+  },
+  {
+    name: 'bad flags after after',
+    text: '0 link drop next client . after server FIN',
+    at: 'FIN',
+    message: "bad flags 'FIN': 'I' is not a flag",
+  },
+  {
+    name: 'wait without a side',
+    text: '0 server wait close(s)',
+    at: 'close',
+    message: "expected whose event to wait for (client or server) after wait, got 'close'",
+  },
+  {
+    name: 'wait for nothing',
+    text: '0 server wait client',
+    at: '$',
+    message: "what to wait for after 'wait client'",
+  },
+  {
+    name: 'wait for a call that does not exist',
+    text: '0 server wait client clos(s)',
+    at: 'clos',
+    message: "unknown call 'clos' (did you mean close?)",
+  },
+  {
+    name: 'wait for its own call',
+    text: '0 client s = socket()\n+0 client close(s)\n+0 client wait client close(s)',
+    at: 'client close',
+    message: 'the client cannot wait for its own calls',
+  },
+  {
+    name: 'wait for a call with all its arguments',
+    text: '0 client s = socket()\n0 client send(s, "x")\n0 server wait client send(s, "x")',
+    at: ', "x")',
+    message: 'a wait names the call and its socket only, not the other arguments: write send(s)',
+  },
+  {
+    name: 'wait for a call no line of that side makes',
+    text: '0 client s = socket()\n+0 client close(s)\n0 server wait client shutdown(s)',
+    at: 'shutdown',
+    message: 'the client has no line that calls shutdown(s), so this wait would never end',
+  },
+  {
+    name: 'wait for a socket that side never names',
+    text: '0 client s = socket()\n+0 client close(s)\n0 server wait client close(sock)',
+    at: 'close',
+    message: "the client has no socket named 'sock'",
+  },
+  {
+    name: 'wait for an unknown state',
+    text: '0 server wait client state TIMEWAIT',
+    at: 'TIMEWAIT',
+    message: "unknown state 'TIMEWAIT' (did you mean TIME_WAIT?)",
+  },
+  {
+    name: 'wait with an expectation',
+    text: '0 server wait client state TIME_WAIT => 0',
+    at: '=>',
+    message: 'a wait returns nothing to expect',
+  },
+  {
+    name: 'a wait assigned to a variable',
+    text: '0 server x = wait client state TIME_WAIT',
+    at: 'x',
+    message: "a wait returns nothing: it cannot be assigned to 'x'",
+  },
+  {
+    name: 'something after the state',
+    text: '0 server wait client state TIME_WAIT soon',
+    at: 'soon',
+    message: "unexpected 'soon' after what the wait waits for",
+  },
 ];
 
 describe('parseScenario: broken scenarios', () => {
@@ -732,9 +888,9 @@ describe('parseScenario: good scenarios', () => {
       ].join('\n'),
     );
     expect(sc.statements.map((s) => (s.kind === 'linkAt' ? s.action : null))).toEqual([
-      { kind: 'dropNext', from: 'client', flags: 'S' },
-      { kind: 'dropNext', from: 'server', flags: 'S.' },
-      { kind: 'dropNext', from: 'client', flags: null },
+      { kind: 'dropNext', from: 'client', flags: 'S', payload: null, after: null },
+      { kind: 'dropNext', from: 'server', flags: 'S.', payload: null, after: null },
+      { kind: 'dropNext', from: 'client', flags: null, payload: null, after: null },
       { kind: 'dropNth', from: 'server', n: 3 },
       {
         kind: 'set',
@@ -838,6 +994,11 @@ describe('formatScenario', () => {
     '0 link drop next server',
     '+1 link drop nth server 3',
     '3 link both loss 0 duplicate 1e-7',
+    '+0 link drop next client . empty after server +F',
+    '+0 link drop next server -.+S data',
+    '+0 link drop next client containing 0x00ff after client containing "\\n"',
+    '+0.5 server wait client close(s)',
+    '+0 server wait client state TIME_WAIT',
     'run until idle',
   ].join('\n');
 
@@ -907,6 +1068,34 @@ describe('formatScenario', () => {
         .tuple(side, fd, fc.constantFrom('0', '-1', '-1 EPIPE', '17'))
         .map(([sd, f, e]) => `${sd} close(${f}) => ${e}`),
     );
+    // A segment pattern: flags exact or masked, written in any order, and a payload condition.
+    const flagChars = fc.subarray(['S', 'F', 'R', 'P', 'U', '.']);
+    const flags = fc.oneof(
+      fc.constant(''),
+      flagChars.filter((f) => f.length > 0).map((f) => ` ${f.reverse().join('')}`),
+      fc
+        .tuple(flagChars, flagChars)
+        .map(([a, b]) => [a, b.filter((x) => !a.includes(x))] as const)
+        .filter(([a, b]) => a.length + b.length > 0)
+        .map(
+          ([a, b]) =>
+            ` ${a.length ? `+${a.join('')}` : ''}${b.length ? `-${[...b].reverse().join('')}` : ''}`,
+        ),
+    );
+    const payload = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom(' empty', ' data'),
+      fc
+        .array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 128 })
+        .chain((b) =>
+          fc.constantFrom(
+            ` containing "${b.map((x) => `\\x${x.toString(16).padStart(2, '0')}`).join('')}"`,
+            ` containing 0x${b.map((x) => x.toString(16).padStart(2, '0')).join('')}`,
+          ),
+        ),
+    );
+    const pattern = fc.tuple(flags, payload).map(([f, p]) => (f === '' ? p : f + p));
+    const side1 = fc.constantFrom('client', 'server');
     const linkLine = fc.oneof(
       fc
         .tuple(fc.constantFrom('client', 'server', 'both'), dur, prob)
@@ -914,15 +1103,34 @@ describe('formatScenario', () => {
       fc
         .tuple(fc.constantFrom('client', 'server'), fc.constantFrom('', ' S', ' F.', ' .', ' R'))
         .map(([d, f]) => `link drop next ${d}${f}`),
+      fc
+        .tuple(side1, pattern, fc.option(fc.tuple(side1, pattern), { nil: null }))
+        .map(([d, p, a]) => `link drop next ${d}${p}${a === null ? '' : ` after ${a[0]}${a[1]}`}`),
+    );
+    // Waits: for a call the other side makes (bind, close and recv are made on s below), or a state.
+    const waitLine = fc.oneof(
+      fc
+        .tuple(side1, fc.constantFrom('close', 'close(s)', 'bind(s)', 'socket()', 'socket'))
+        .map(([sd, c]) => `${sd} wait ${sd === 'client' ? 'server' : 'client'} ${c}`),
+      fc
+        .tuple(side1, side1, fc.constantFrom('CLOSED', 'LISTEN', 'TIME_WAIT', 'FIN_WAIT_2'))
+        .map(([sd, of, st]) => `${sd} wait ${of} state ${st}`),
     );
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(time, fc.oneof(callLine, linkLine), comment), { maxLength: 12 }),
+        fc.array(fc.tuple(time, fc.oneof(callLine, linkLine, waitLine), comment), {
+          maxLength: 12,
+        }),
         fc.option(dur, { nil: null }),
         (lines, run) => {
           const text = [
             '0 client s = socket()',
             '0 server s = socket()',
+            // What the waits name, on both sides.
+            '0 client bind(s, 0)',
+            '0 server bind(s, 0)',
+            '0 client close(s)',
+            '0 server close(s)',
             // Absolute times that go backwards are rejected: keep generated ones relative.
             ...lines.map(
               ([t, l, c]) =>

@@ -35,10 +35,12 @@ export {
   ERRNO_NAMES,
   LINK_KEYS,
   ScenarioError,
+  callKey,
   dirSides,
   fillerBytes,
   linkChange,
   scenarioSettings,
+  type After,
   type CallStatement,
   type Expect,
   type FdRef,
@@ -47,7 +49,9 @@ export {
   type LinkDir,
   type LinkKey,
   type LinkSetting,
+  type Pattern,
   type Payload,
+  type PayloadMatch,
   type ProfileKey,
   type Scenario,
   type ScenarioCall,
@@ -55,6 +59,8 @@ export {
   type Statement,
   type Target,
   type Time,
+  type WaitEvent,
+  type WaitStatement,
 } from './scenario-ast';
 export { MAX_QUOTED, clip } from './scenario-lexer';
 export { closeMatches, parseScenario } from './scenario-parser';
@@ -62,8 +68,10 @@ export {
   formatCall,
   formatDuration,
   formatExpect,
+  formatLinkAction,
   formatScenario,
   formatStatement,
   formatTime,
+  formatWaitEvent,
   quoteBytes,
 } from './scenario-format';

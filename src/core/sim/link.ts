@@ -2,9 +2,17 @@
  * The virtual link between the two endpoints: per direction, a one-way delay
  * with jitter, and probabilities of loss, duplication and reordering; plus
  * rules that drop particular segments. All chance comes from the run's PRNG.
+ *
+ * A drop rule picks its segment by number (`dropNth`) or by a pattern
+ * (`dropNext`): flags exactly or under a mask, and the payload (none, some, or
+ * containing given bytes, as `iptables -m string` looks for them). A pattern
+ * rule may wait to be armed by a segment one side sends (`after`): it then
+ * drops the first match sent after that segment. The link sees every segment
+ * either side sends, so arming is decided here, in send order, and replays
+ * exactly.
  */
 import type { Prng } from './prng';
-import { flagString, type Segment } from '../tcp/segment';
+import { ACK, FIN, PSH, RST, SYN, URG, flagString, type Segment } from '../tcp/segment';
 import type { Side } from './trace';
 
 export interface DirectionConfig {
@@ -28,11 +36,162 @@ export const DEFAULT_DIRECTION: DirectionConfig = Object.freeze({
   reorder: 0,
 });
 
+// ------------------------------------------------------------------ patterns
+
+/** The flags a pattern can name, in the order tcpdump prints them ("." is ACK). */
+export const FLAG_LETTERS: readonly (readonly [string, number])[] = [
+  ['S', SYN],
+  ['F', FIN],
+  ['R', RST],
+  ['P', PSH],
+  ['U', URG],
+  ['.', ACK],
+];
+const NAMED_FLAGS = SYN | FIN | RST | PSH | URG | ACK;
+
+/** A segment's flags match when `(flags & mask) === value`. */
+export interface FlagTest {
+  readonly mask: number;
+  readonly value: number;
+}
+
+/** The letters of `bits` in tcpdump's order, '' for none. */
+function letters(bits: number): string {
+  let s = '';
+  for (const [l, b] of FLAG_LETTERS) if (bits & b) s += l;
+  return s;
+}
+
+/**
+ * Read a flags pattern, as scenario files and share links write it:
+ *
+ * - exactly these flags, in tcpdump notation, letters in any order: `S`, `S.`,
+ *   `F.`, `.` (ACK and nothing else of S F R P U), or `none`;
+ * - a mask: `+` and the flags that must be set, `-` and those that must be
+ *   clear, the others free: `+F` (FIN set), `-R` (RST clear), `+S-.` (SYN
+ *   set, ACK clear).
+ *
+ * Returns the test and the pattern's canonical spelling (letters in tcpdump's
+ * order; `+` before `-`), or what is wrong with it.
+ */
+export function parseFlagPattern(
+  text: string,
+): { readonly test: FlagTest; readonly text: string } | { readonly error: string } {
+  if (text === 'none') return { test: { mask: NAMED_FLAGS, value: 0 }, text };
+  const bitOf = (c: string): number | undefined => FLAG_LETTERS.find(([l]) => l === c)?.[1];
+  if (text[0] !== '+' && text[0] !== '-') {
+    let bits = 0;
+    for (const c of text) {
+      const b = bitOf(c);
+      if (b === undefined) return { error: notAFlag(c) };
+      if (bits & b) return { error: `flag '${c}' is given twice` };
+      bits |= b;
+    }
+    if (bits === 0) return { error: 'no flags given' };
+    return { test: { mask: NAMED_FLAGS, value: bits }, text: flagString(bits) };
+  }
+  const groups: Record<'+' | '-', number | null> = { '+': null, '-': null };
+  let sign: '+' | '-' | null = null;
+  for (const c of text) {
+    if (c === '+' || c === '-') {
+      if (sign !== null && groups[sign] === 0) return { error: emptyGroup(sign) };
+      if (groups[c] !== null)
+        return {
+          error: `'${c}' is given twice: write every flag that must be ${c === '+' ? 'set' : 'clear'} after one '${c}'`,
+        };
+      groups[c] = 0;
+      sign = c;
+      continue;
+    }
+    const b = bitOf(c);
+    if (b === undefined) return { error: notAFlag(c) };
+    if (((groups['+'] ?? 0) | (groups['-'] ?? 0)) & b)
+      return { error: `flag '${c}' is given twice` };
+    groups[sign!]! |= b;
+  }
+  if (groups[sign!] === 0) return { error: emptyGroup(sign!) };
+  const set = groups['+'] ?? 0;
+  const clear = groups['-'] ?? 0;
+  return {
+    test: { mask: set | clear, value: set },
+    text: (set ? `+${letters(set)}` : '') + (clear ? `-${letters(clear)}` : ''),
+  };
+}
+
+const notAFlag = (c: string): string =>
+  c === '+' || c === '-'
+    ? `'${c}' may only start a mask or its second half (e.g. +F, -R, +S-.)`
+    : `'${c}' is not a flag`;
+const emptyGroup = (sign: '+' | '-'): string =>
+  `'${sign}' needs the flags that must be ${sign === '+' ? 'set' : 'clear'} after it (e.g. ${sign}F)`;
+
+/**
+ * What a pattern asks of the payload: none at all (`empty`), at least one byte
+ * (`data`), or these bytes somewhere in it (`contains`, within one segment).
+ */
+export type PayloadTest = 'empty' | 'data' | { readonly contains: Uint8Array };
+
+/** A segment pattern: its flags (a flags pattern; null for any) and its payload (left out for any). */
+export interface SegmentPattern {
+  readonly flags: string | null;
+  readonly payload?: PayloadTest;
+}
+
+/** What arms a rule: the first segment `from` sends, after the rule is set, that matches. */
+export interface Trigger extends SegmentPattern {
+  readonly from: Side;
+}
+
 export type LinkRule =
-  /** Drop the next segment sent by `from` whose flags (tcpdump notation, "S", "S.", "F.", "." …) match; any flags when null. */
-  | { readonly kind: 'dropNext'; readonly from: Side; readonly flags: string | null }
+  /**
+   * Drop the next segment sent by `from` that matches the pattern (any segment
+   * when it has neither flags nor payload) — once armed, if it has an `after`.
+   */
+  | ({ readonly kind: 'dropNext'; readonly from: Side; readonly after?: Trigger } & SegmentPattern)
   /** Drop the Nth segment (counting from 1, since the run began) sent by `from`. */
   | { readonly kind: 'dropNth'; readonly from: Side; readonly n: number };
+
+/** A pattern ready to test segments with. */
+interface Matcher {
+  readonly flags: FlagTest | null;
+  readonly payload: 'empty' | 'data' | null;
+  readonly needle: Uint8Array | null;
+  /** KMP failure function of `needle`. */
+  readonly fail: Int32Array | null;
+}
+
+function matcher(p: SegmentPattern): Matcher {
+  let flags: FlagTest | null = null;
+  if (p.flags !== null) {
+    const f = parseFlagPattern(p.flags);
+    if ('error' in f) throw new Error(`bad flags pattern '${p.flags}': ${f.error}`);
+    flags = f.test;
+  }
+  const pl = p.payload;
+  if (pl === undefined || pl === 'empty' || pl === 'data')
+    return { flags, payload: pl ?? null, needle: null, fail: null };
+  if (pl.contains.length === 0) throw new Error('a payload pattern needs at least one byte');
+  return { flags, payload: null, needle: pl.contains, fail: kmpFailure(pl.contains) };
+}
+
+function kmpFailure(p: Uint8Array): Int32Array {
+  const f = new Int32Array(p.length);
+  let k = 0;
+  for (let i = 1; i < p.length; i++) {
+    while (k > 0 && p[i] !== p[k]) k = f[k - 1]!;
+    if (p[i] === p[k]) k++;
+    f[i] = k;
+  }
+  return f;
+}
+
+/** A rule as the link keeps it: compiled, and whether its trigger has been seen. */
+interface LiveRule {
+  readonly rule: LinkRule;
+  readonly match: Matcher | null;
+  readonly trigger: Matcher | null;
+  armed: boolean;
+}
 
 export interface Fate {
   readonly arriveAt: number;
@@ -43,8 +202,15 @@ export interface Fate {
 
 export class Link {
   readonly config: Record<Side, DirectionConfig>;
-  private rules: LinkRule[] = [];
+  private rules: LiveRule[] = [];
+  /** How many of `rules` wait for their trigger. */
+  private unarmed = 0;
   private sent: Record<Side, number> = { client: 0, server: 0 };
+  /**
+   * Payload bytes the rules' `contains` patterns have searched so far: the
+   * work of matching, which the world's budget bounds (`scanBytes`).
+   */
+  scanned = 0;
 
   constructor(
     private readonly prng: Prng,
@@ -60,12 +226,17 @@ export class Link {
     this.config[from] = { ...this.config[from], ...change };
   }
 
+  /** Set a rule. Throws on a malformed pattern (decoders and the parser check them first). */
   addRule(rule: LinkRule): void {
-    this.rules.push(rule);
+    const match = rule.kind === 'dropNext' ? matcher(rule) : null;
+    const trigger = rule.kind === 'dropNext' && rule.after ? matcher(rule.after) : null;
+    this.rules.push({ rule, match, trigger, armed: trigger === null });
+    if (trigger !== null) this.unarmed++;
   }
 
+  /** The rules that have not dropped a segment yet, armed or not, in the order they were set. */
   get pendingRules(): readonly LinkRule[] {
-    return this.rules;
+    return this.rules.map((r) => r.rule);
   }
 
   /** Decide what happens to a segment `from` puts on the link at `now`. */
@@ -73,11 +244,19 @@ export class Link {
     const n = ++this.sent[from];
     const c = this.config[from];
     const arriveAt = now + c.delay + (c.jitter > 0 ? this.prng.float() * c.jitter : 0);
+    // Rules are tried in the order they were set; a segment that arms a rule is not
+    // one that rule can drop, so the drop is decided first.
     const ruleIndex = this.rules.findIndex(
       (r) =>
-        r.from === from &&
-        (r.kind === 'dropNth' ? r.n === n : r.flags === null || r.flags === flagString(seg.flags)),
+        r.rule.from === from &&
+        (r.rule.kind === 'dropNth' ? r.rule.n === n : r.armed && this.matches(r.match!, seg)),
     );
+    if (this.unarmed > 0)
+      for (const r of this.rules)
+        if (!r.armed && r.rule.kind === 'dropNext' && r.rule.after!.from === from) {
+          r.armed = this.matches(r.trigger!, seg);
+          if (r.armed) this.unarmed--;
+        }
     if (ruleIndex >= 0) {
       this.rules.splice(ruleIndex, 1);
       return { arriveAt, dropped: 'rule', dupAt: null };
@@ -88,5 +267,28 @@ export class Link {
       ? arriveAt + held + (c.jitter > 0 ? this.prng.float() * c.jitter : 0) + 0.001
       : null;
     return { arriveAt: arriveAt + held, dropped: null, dupAt };
+  }
+
+  /** Does `seg` match? Cheap tests first; a byte search last, counted in `scanned`. */
+  private matches(m: Matcher, seg: Segment): boolean {
+    if (m.flags !== null && (seg.flags & m.flags.mask) !== m.flags.value) return false;
+    const len = seg.payload.length;
+    if (m.payload === 'empty') return len === 0;
+    if (m.payload === 'data') return len > 0;
+    if (m.needle === null) return true;
+    const hay = seg.payload;
+    const needle = m.needle;
+    const fail = m.fail!;
+    let k = 0;
+    for (let i = 0; i < len; i++) {
+      const b = hay[i];
+      while (k > 0 && b !== needle[k]) k = fail[k - 1]!;
+      if (b === needle[k] && ++k === needle.length) {
+        this.scanned += i + 1;
+        return true;
+      }
+    }
+    this.scanned += len;
+    return false;
   }
 }

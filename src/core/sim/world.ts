@@ -29,10 +29,11 @@ export interface WorldOptions {
   /** Keep every machine snapshot for `at(t)` (default true). */
   readonly keepHistory?: boolean;
   /**
-   * The most work this world may do: scheduler events run and segments put on
-   * the link. Past either, the world throws `WorkBudgetExceeded` — from inside
-   * the step that went over, so one event that would emit segments without end
-   * is stopped too. A world that threw is unfinished; throw it away.
+   * The most work this world may do: scheduler events run, segments put on
+   * the link, payload bytes searched by drop rules. Past any of them, the world
+   * throws `WorkBudgetExceeded` — from inside the step that went over, so one
+   * event that would emit segments without end is stopped too. A world that
+   * threw is unfinished; throw it away.
    */
   readonly budget?: WorkBudget;
 }
@@ -40,17 +41,31 @@ export interface WorldOptions {
 export interface WorkBudget {
   readonly events?: number;
   readonly segments?: number;
+  /** Payload bytes the link's drop rules may search for their patterns (`Link.scanned`). */
+  readonly scanBytes?: number;
+}
+
+/** The parts of a work budget. */
+export type WorkKind = keyof WorkBudget;
+
+/** What a budget part counts, for messages: `50,000 events`. */
+export function workText(what: WorkKind, n: number): string {
+  const unit =
+    what === 'events'
+      ? 'events'
+      : what === 'segments'
+        ? 'segments'
+        : 'bytes of payload searched by drop rules';
+  return `${n.toLocaleString('en-US')} ${unit}`;
 }
 
 /** A world ran past its `WorkBudget`. */
 export class WorkBudgetExceeded extends Error {
   constructor(
-    readonly what: 'events' | 'segments',
+    readonly what: WorkKind,
     readonly limit: number,
   ) {
-    super(
-      `the run needs more than ${limit.toLocaleString('en-US')} ${what === 'events' ? 'events' : 'segments'}`,
-    );
+    super(`the run needs more than ${workText(what, limit)}`);
     this.name = 'WorkBudgetExceeded';
   }
 }
@@ -199,8 +214,13 @@ export class World {
       this.exceeded ??= new WorkBudgetExceeded('segments', maxSegments);
       return;
     }
+    if (this.exceeded) return;
     const now = this.sched.now;
     const fate = this.link.fate(from, seg, now);
+    const maxScan = this.options.budget?.scanBytes;
+    // The search that went over has finished; no segment after it is searched.
+    if (maxScan !== undefined && this.link.scanned > maxScan)
+      this.exceeded ??= new WorkBudgetExceeded('scanBytes', maxScan);
     const id = this.nextSegId++;
     this.trace.pushSegment(id, from, conn, now, fate.arriveAt, fate.dropped, rtx, null, seg);
     if (fate.dropped) return;
