@@ -19,6 +19,8 @@ export const messages = {
     tabInspector: 'Header',
     inspectorTitle: 'Header inspector',
     inspectorEmpty: 'Select a segment on the timeline to see its headers and bytes.',
+    inspectorHidden:
+      'This segment is part of the exercise: its header shows once you have checked your answers.',
   },
   zh: {
     title: 'TCP 演练场',
@@ -37,5 +39,6 @@ export const messages = {
     tabInspector: '首部',
     inspectorTitle: '首部查看器',
     inspectorEmpty: '在时序图上选择一个报文段，即可查看它的首部和字节。',
+    inspectorHidden: '这个报文段属于练习：核对答案之后才会显示它的首部。',
   },
 } satisfies Catalog<string>;

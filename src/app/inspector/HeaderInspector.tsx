@@ -15,6 +15,14 @@ export function HeaderInspector() {
   const session = useSession();
   const t = useT(app);
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  // In exercise mode the header of a segment still to be answered is not shown.
+  if (session.selected !== null && session.hiddenFor(session.selected))
+    return (
+      <section className="hi" aria-labelledby={`${uid}-h`}>
+        <h2 id={`${uid}-h`}>{t('inspectorTitle')}</h2>
+        <p className="hi-empty">{t('inspectorHidden')}</p>
+      </section>
+    );
   if (session.selected !== null)
     return (
       <Suspense fallback={<p className="hi-empty">…</p>}>

@@ -177,7 +177,7 @@ export function accountAt(
       lang,
     );
     const text = [ex.map((e) => e.text).join(' '), rest].filter(Boolean).join(' ');
-    return { t: at.t, text: `${when}: ${text}`, cites };
+    return { t: at.t, text: lang === 'zh' ? `${when}：${text}` : `${when}: ${text}`, cites };
   }
   const text = compose(at.records, segById, lang);
   const fallback =
