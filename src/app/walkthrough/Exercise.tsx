@@ -37,7 +37,7 @@ export function Exercise({ onClose }: { onClose: () => void }) {
   const [given, setGiven] = useState<Partial<Record<ExField, string>>>({});
   const [marks, setMarks] = useState<Marked[][]>([]);
 
-  // The questions of the run on screen, run to its end first (as the walkthrough does).
+  // The questions: the segments of the run on screen, as recorded so far.
   const questions = useMemo(
     () => buildQuestions(world.trace.records, (x) => world.at(x)),
     [world, phase === 'setup' ? 0 : 1],
@@ -69,9 +69,8 @@ export function Exercise({ onClose }: { onClose: () => void }) {
   };
 
   const start = () => {
-    // Run what is left of the run first, so every segment is a question.
+    // The questions are the segments recorded so far.
     session.pause();
-    session.seek(Number.MAX_SAFE_INTEGER);
     setMarks([]);
     setPhase('asking');
     setIndex(0);
