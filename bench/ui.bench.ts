@@ -20,7 +20,7 @@
  *   first has no suffix, the others _<n/1000>k);
  * - BENCH_TRACE: a file name prefix; when set, a Chrome performance trace of
  *   the playing phase is written to <prefix>-<size>.json (see
- *   tmp/trace-summary.ts for reading one).
+ *   tmp/trace-summary.ts for reading one); the app is then built unminified.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,6 +36,15 @@ const SIZES = (process.env.BENCH_SEGMENTS ?? '10000,100000')
   .map((s) => Number(s.trim()))
   .filter((n) => n > 0);
 const TRACE = process.env.BENCH_TRACE;
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.frame',
+  'disabled-by-default-v8.cpu_profiler',
+  'v8.execute',
+  'blink.user_timing',
+  'toplevel',
+];
 
 function initialJsGzipKb(): number {
   const html = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
@@ -95,22 +104,17 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
     s.pause();
     return w.trace.segments.length;
   }, size);
-  // Let the page settle (paint the end of the run, collect garbage) before measuring.
-  await page.waitForTimeout(500);
+  // Let the page settle before measuring: paint the end of the run, and let the
+  // autosave (400 ms after the last change; it encodes the whole run, seconds
+  // at 100,000 segments) finish: the evaluate queues behind it.
+  await page.waitForTimeout(600);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
 
   if (TRACE) {
     await browser.startTracing(page, {
       path: `${TRACE}-${size}.json`,
       screenshots: false,
-      categories: [
-        'devtools.timeline',
-        'disabled-by-default-devtools.timeline',
-        'disabled-by-default-devtools.timeline.frame',
-        'disabled-by-default-v8.cpu_profiler',
-        'v8.execute',
-        'blink.user_timing',
-        'toplevel',
-      ],
+      categories: TRACE_CATEGORIES,
     });
   }
   // Frames (and long tasks) while playing through the run at 1× from its middle.
@@ -150,6 +154,11 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
   const p95 = frames[Math.floor(frames.length * 0.95)] ?? NaN;
 
   // Seeks to random instants, timed to the next painted frame.
+  if (TRACE)
+    await browser.startTracing(page, {
+      path: `${TRACE}-${size}-seek.json`,
+      categories: TRACE_CATEGORIES,
+    });
   const seeks = await page.evaluate(async () => {
     const s = window.tcpPlayground!.session;
     const end = s.world.now;
@@ -165,6 +174,7 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
     }
     return out;
   });
+  if (TRACE) await browser.stopTracing();
   seeks.sort((a, b) => a - b);
   await page.close();
   return {
@@ -178,7 +188,12 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
 }
 
 async function main(): Promise<void> {
-  execFileSync('npx', ['vite', 'build'], { cwd: root, stdio: 'ignore' });
+  // A traced run is built unminified, so the trace names functions as the source does
+  // (its initial_js_gzip_kb is then not the shipped figure).
+  execFileSync('npx', ['vite', 'build', ...(TRACE ? ['--minify', 'false'] : [])], {
+    cwd: root,
+    stdio: 'ignore',
+  });
   const js = initialJsGzipKb();
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
     cwd: root,
