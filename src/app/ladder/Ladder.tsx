@@ -25,15 +25,6 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import {
-  select,
-  zoom,
-  zoomIdentity,
-  zoomTransform,
-  type D3ZoomEvent,
-  type ZoomBehavior,
-  type ZoomTransform,
-} from 'd3';
 import { SIDES, type Side } from '../../core';
 import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
@@ -70,9 +61,20 @@ import {
   type TraceIndex,
 } from './geometry';
 import { messages, type LadderKey } from './messages';
+import type { ZoomControl } from './zoom';
 import './ladder.css';
 
 type Mode = 'follow' | 'fit' | 'manual';
+
+/** A zoom transform as the view uses it (d3's ZoomTransform fits; d3-zoom itself loads later). */
+interface ViewTransform {
+  readonly k: number;
+  readonly x: number;
+  readonly y: number;
+  invertY(y: number): number;
+}
+
+const IDENTITY: ViewTransform = { k: 1, x: 0, y: 0, invertY: (y) => y };
 type Kind = 'plain' | 'rtx' | 'dup';
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
@@ -367,18 +369,18 @@ export function Ladder() {
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const [absolute, setAbsolute] = useState(false);
   const [mode, setMode] = useState<Mode>('follow');
-  const [zt, setZt] = useState<ZoomTransform>(zoomIdentity);
+  const [zt, setZt] = useState<ViewTransform>(IDENTITY);
   const [base, setBase] = useState<[number, number]>([0, MIN_SPAN]);
   const [size, setSize] = useState({ w: 496, h: 460 });
   const [focusedId, setFocusedId] = useState<number | null>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const zoomRef = useRef<ZoomControl | null>(null);
   const modeRef = useRef<Mode>('follow');
   const autoRef = useRef<[number, number]>([0, MIN_SPAN]);
   const ignoreRef = useRef(false);
-  const startRef = useRef<ZoomTransform>(zoomIdentity);
+  const startRef = useRef<ViewTransform>(IDENTITY);
   const textCache = useRef<TextCache | null>(null);
   textCache.current ??= new TextCache();
 
@@ -397,73 +399,60 @@ export function Ladder() {
     return () => ro.disconnect();
   }, []);
 
-  // ---- zoom and pan (d3-zoom on the SVG; the transform applies to display time)
+  // ---- zoom and pan (d3-zoom on the SVG, loaded after the first paint; the
+  // transform applies to display time)
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
-    const sel = select(svg);
-    const z = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([1 / 100, 400])
-      .clickDistance(4)
-      // The page scrolls with the wheel; zooming the timeline takes Ctrl (or ⌘) + wheel
-      // (or the zoom buttons), so scrolling past it does not take over its view.
-      .filter((e: Event) => {
-        if (e.type === 'wheel') return (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey;
-        return !(e as MouseEvent).button;
-      })
-      .on('start', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        startRef.current = e.transform;
-      })
-      .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (ignoreRef.current) return;
-        if (modeRef.current !== 'manual') {
-          // A click with a wobble, or a sideways drag, is not a request to stop following.
-          const src = e.sourceEvent as Event | null;
-          const s = startRef.current;
-          if (
-            src &&
-            src.type !== 'wheel' &&
-            e.transform.k === s.k &&
-            Math.abs(e.transform.y - s.y) < 4
-          )
-            return;
-          // Take over from auto-follow: the transform from now on applies to the domain shown now.
-          modeRef.current = 'manual';
-          setBase(autoRef.current);
-          setMode('manual');
-        }
-        setZt(e.transform);
-      })
-      .on('end', () => {
-        // Still following: keep d3's transform at identity, so the next gesture starts from the view shown.
-        if (modeRef.current !== 'manual') {
-          const cur = zoomTransform(svg);
-          if (cur.k !== 1 || cur.x !== 0 || cur.y !== 0) {
+    let alive = true;
+    let control: ZoomControl | null = null;
+    void import('./zoom').then(({ attachZoom }) => {
+      if (!alive) return;
+      control = attachZoom(svg, {
+        start: (t) => {
+          startRef.current = t;
+        },
+        zoom: (t, src) => {
+          if (ignoreRef.current) return;
+          if (modeRef.current !== 'manual') {
+            // A click with a wobble, or a sideways drag, is not a request to stop following.
+            const s = startRef.current;
+            if (src && src.type !== 'wheel' && t.k === s.k && Math.abs(t.y - s.y) < 4) return;
+            // Take over from auto-follow: the transform from now on applies to the domain shown now.
+            modeRef.current = 'manual';
+            setBase(autoRef.current);
+            setMode('manual');
+          }
+          setZt(t);
+        },
+        end: () => {
+          // Still following: keep d3's transform at identity, so the next gesture starts from the view shown.
+          if (modeRef.current !== 'manual' && control && !control.isIdentity()) {
             ignoreRef.current = true;
-            z.transform(sel, zoomIdentity);
+            control.reset();
             ignoreRef.current = false;
           }
-        }
+        },
       });
-    sel.call(z).on('dblclick.zoom', null);
-    zoomRef.current = z;
+      zoomRef.current = control;
+    });
     return () => {
-      sel.on('.zoom', null);
+      alive = false;
+      control?.detach();
       zoomRef.current = null;
     };
   }, []);
 
   const goAuto = useCallback((m: 'follow' | 'fit') => {
-    const svg = svgRef.current;
     const z = zoomRef.current;
-    if (svg && z) {
+    if (z) {
       ignoreRef.current = true;
-      z.transform(select(svg), zoomIdentity);
+      z.reset();
       ignoreRef.current = false;
     }
     modeRef.current = m;
     setMode(m);
-    setZt(zoomIdentity);
+    setZt(IDENTITY);
   }, []);
 
   const zoomBy = useCallback((factor: number, y: number) => {
@@ -475,10 +464,8 @@ export function Ladder() {
       setBase(autoRef.current);
       setMode('manual');
     }
-    const sel = select(svg);
     const w = svg.clientWidth || 400;
-    if (prefersReducedMotion()) z.scaleBy(sel, factor, [w / 2, y]);
-    else z.scaleBy(sel.transition().duration(180), factor, [w / 2, y]);
+    z.scaleBy(factor, [w / 2, y], !prefersReducedMotion());
   }, []);
 
   // ---- segment actions (stable, so memoized arrows do not re-render)
