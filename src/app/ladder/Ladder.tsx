@@ -29,13 +29,17 @@ import { SIDES, type Side } from '../../core';
 import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import {
+  CANVAS_LEAVE,
   CANVAS_THRESHOLD,
   LabelPicker,
+  LabelRun,
+  MAX_CROSSES,
+  ORIGIN_CHUNK_PX,
+  SAMPLE_THRESHOLD,
   MIN_SPAN,
   TimeMap,
   accessibleName,
   arrowHead,
-  arrowHeadPoints,
   crossPath,
   fitDomain,
   followDomain,
@@ -47,6 +51,7 @@ import {
   lowerBound,
   numbersOf,
   originFor,
+  sampleRows,
   segmentGeometry,
   segmentLabel,
   stackLabels,
@@ -57,11 +62,21 @@ import {
   visibleRange,
   zoomedDomain,
   type LabelPlace,
+  type SegGeom,
   type SegStatus,
   type TraceIndex,
 } from './geometry';
 import { messages, type LadderKey } from './messages';
 import type { ZoomControl } from './zoom';
+import {
+  ChunkCanvas,
+  LABEL_DY,
+  canvasLayerSvg,
+  type CanvasItem,
+  type Colours,
+  type Kind,
+} from './canvas-layer';
+import { setExportLayer } from '../export-layer';
 import './ladder.css';
 
 type Mode = 'follow' | 'fit' | 'manual';
@@ -75,19 +90,28 @@ interface ViewTransform {
 }
 
 const IDENTITY: ViewTransform = { k: 1, x: 0, y: 0, invertY: (y) => y };
-type Kind = 'plain' | 'rtx' | 'dup';
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** An arrow that will not change any more as the cursor goes on: delivered, or lost with its cross drawn. */
+const atRest = (g: SegGeom): boolean =>
+  g.status === 'delivered' || (g.status === 'dropped' && g.cross);
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+/** A number for an object (a trace's index, a language's translator), for cache keys. */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+}
 
 const NO_PLACE: LabelPlace = { x: 0, y: 0, angle: 0, anchor: 'start' };
 
 /** Minimum vertical distance between two arrow labels of the same direction, px. */
 const LABEL_GAP = 13;
-/**
- * Labels sit just under their arrow, near the sender: above it, near the
- * sender, is where the arrow that caused this one comes in.
- */
-const LABEL_DY = 11;
+// Labels sit LABEL_DY (canvas-layer.ts) just under their arrow, near the sender: above
+// it, near the sender, is where the arrow that caused this one comes in.
 const TIMER_LABEL_GAP = 24;
 /** Timer and state labels start this far outside the lifeline (past the timer bars). */
 const OUTER_TEXT = 21;
@@ -176,22 +200,7 @@ const SegmentMark = memo(function SegmentMark(p: MarkProps) {
   );
 });
 
-// ------------------------------------------------------------------ canvas
-
-interface CanvasItem {
-  readonly from: Side;
-  readonly kind: Kind;
-  readonly x0: number;
-  readonly y0: number;
-  readonly hx: number;
-  readonly hy: number;
-  readonly cross: boolean;
-  readonly label: string | null;
-  readonly lx: number;
-  readonly ly: number;
-  readonly la: number;
-  readonly anchor: 'start' | 'end';
-}
+// ------------------------------------------------------------------ canvas colours
 
 /** A theme variable's value; the element's text colour when the variable is missing. */
 function cssVar(style: CSSStyleDeclaration, name: string): string {
@@ -199,20 +208,18 @@ function cssVar(style: CSSStyleDeclaration, name: string): string {
   return v === '' ? style.color : v;
 }
 
-interface Colours {
-  readonly colour: Record<Side, string>;
-  readonly danger: string;
-  readonly fg: string;
-  readonly bg: string;
-  readonly mono: string;
-}
+let colourCache: { at: number; el: Element; theme: string; value: Colours } | null = null;
 
-let colourCache: { at: number; el: Element; value: Colours } | null = null;
-
-/** The theme's colours for the canvas (read from CSS at most a few times a second: the theme can change under us). */
+/**
+ * The theme's colours for the canvas. Read from CSS when the theme attribute
+ * changed, and otherwise at most every 2 s (the system's light/dark setting
+ * can change under us): getComputedStyle is not free at 60 frames a second.
+ */
 function canvasColours(el: Element): Colours {
   const now = performance.now();
-  if (colourCache && colourCache.el === el && now - colourCache.at < 300) return colourCache.value;
+  const theme = document.documentElement.getAttribute('data-theme') ?? '';
+  const c = colourCache;
+  if (c && c.el === el && c.theme === theme && now - c.at < 2000) return c.value;
   const style = getComputedStyle(el);
   const value: Colours = {
     colour: {
@@ -224,92 +231,21 @@ function canvasColours(el: Element): Colours {
     bg: cssVar(style, '--panel-bg'),
     mono: style.getPropertyValue('--mono').trim() || 'monospace',
   };
-  colourCache = { at: now, el, value };
-  return value;
+  // The same colours keep the same object, so the canvas is not repainted for nothing.
+  const same =
+    c &&
+    c.value.colour.client === value.colour.client &&
+    c.value.colour.server === value.colour.server &&
+    c.value.danger === value.danger &&
+    c.value.fg === value.fg &&
+    c.value.bg === value.bg &&
+    c.value.mono === value.mono;
+  colourCache = { at: now, el, theme, value: same ? c.value : value };
+  return colourCache.value;
 }
 
-/** Paint the plain arrows (many of them) on the canvas under the SVG. */
-function paintCanvas(
-  cv: HTMLCanvasElement,
-  items: readonly CanvasItem[],
-  w: number,
-  h: number,
-  clipTop: number,
-  offsetY: number,
-): void {
-  const dpr = window.devicePixelRatio || 1;
-  const W = Math.round(w * dpr);
-  const H = Math.round(h * dpr);
-  if (cv.width !== W) cv.width = W;
-  if (cv.height !== H) cv.height = H;
-  const ctx = cv.getContext('2d');
-  if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  if (items.length === 0) return;
-  const { colour, danger, fg, bg, mono } = canvasColours(cv);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, clipTop, w, h - clipTop);
-  ctx.clip();
-  ctx.translate(0, offsetY);
-  ctx.lineWidth = 1.25;
-  const dashes: Record<Kind, number[]> = { plain: [], rtx: [6, 3], dup: [1.5, 3] };
-  // One path per (side, kind): a few stroke calls for thousands of lines.
-  for (const side of SIDES) {
-    ctx.strokeStyle = colour[side];
-    ctx.fillStyle = colour[side];
-    for (const kind of ['plain', 'rtx', 'dup'] as const) {
-      ctx.setLineDash(dashes[kind]);
-      ctx.beginPath();
-      for (const it of items) {
-        if (it.from !== side || it.kind !== kind) continue;
-        ctx.moveTo(it.x0, it.y0);
-        ctx.lineTo(it.hx, it.hy);
-      }
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    ctx.beginPath();
-    for (const it of items) {
-      if (it.from !== side || it.cross) continue;
-      const p = arrowHeadPoints(it.x0, it.y0, it.hx, it.hy, 6);
-      if (!p) continue;
-      // fill() closes each triangle itself; closePath() per subpath is quadratic in Chromium.
-      ctx.moveTo(p[0], p[1]);
-      ctx.lineTo(p[2], p[3]);
-      ctx.lineTo(p[4], p[5]);
-    }
-    ctx.fill();
-  }
-  ctx.strokeStyle = danger;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  for (const it of items) {
-    if (!it.cross) continue;
-    ctx.moveTo(it.hx - 4, it.hy - 4);
-    ctx.lineTo(it.hx + 4, it.hy + 4);
-    ctx.moveTo(it.hx + 4, it.hy - 4);
-    ctx.lineTo(it.hx - 4, it.hy + 4);
-  }
-  ctx.stroke();
-  ctx.font = `10px ${mono}`;
-  ctx.lineWidth = 3;
-  ctx.lineJoin = 'round';
-  ctx.strokeStyle = bg;
-  ctx.fillStyle = fg;
-  for (const it of items) {
-    if (it.label === null) continue;
-    ctx.save();
-    ctx.translate(it.lx, it.ly);
-    ctx.rotate((it.la * Math.PI) / 180);
-    ctx.textAlign = it.anchor === 'start' ? 'left' : 'right';
-    ctx.strokeText(it.label, 0, LABEL_DY);
-    ctx.fillText(it.label, 0, LABEL_DY);
-    ctx.restore();
-  }
-  ctx.restore();
-}
+const colourKey = (c: Colours): string =>
+  `${c.colour.client}|${c.colour.server}|${c.danger}|${c.fg}|${c.bg}|${c.mono}`;
 
 // ------------------------------------------------------------------ text cache
 
@@ -383,6 +319,18 @@ export function Ladder() {
   const startRef = useRef<ViewTransform>(IDENTITY);
   const textCache = useRef<TextCache | null>(null);
   textCache.current ??= new TextCache();
+  const denseRef = useRef(false);
+  const labelRef = useRef<LabelRun | null>(null);
+  const chunkRef = useRef<ChunkCanvas | null>(null);
+  const exportRef = useRef<() => string | null>(() => null);
+
+  // ---- export: the canvas's arrows as SVG, for lessons/download.ts
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    setExportLayer(svg, () => exportRef.current());
+    return () => setExportLayer(svg, null);
+  }, []);
 
   // ---- size
   useLayoutEffect(() => {
@@ -390,7 +338,7 @@ export function Ladder() {
     if (!el) return;
     const measure = () => {
       const w = Math.max(260, Math.floor(el.clientWidth));
-      const h = Math.max(240, Math.floor(el.clientHeight));
+      const h = Math.max(160, Math.floor(el.clientHeight));
       setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
     };
     measure();
@@ -512,57 +460,62 @@ export function Ladder() {
   const tOrigin = map.fromDisplay(originD);
   const selected = session.selected;
 
-  // Segments in view.
+  // Segments in view: [lo, hi) by binary search on the index (a range that may hold
+  // a few that end before the view: an early long arrow raises segMaxEnd).
   const [lo, hi] = visibleRange(idx.segT, idx.segMaxEnd, tA, tB);
-  const visible: number[] = [];
-  for (let i = lo; i < hi; i++) if (idx.segs[i]!.arriveAt >= tA) visible.push(i);
-  const canvasMode = visible.length > CANVAS_THRESHOLD;
-  // Labels: thinned greedily from the origin, so the same ones stay while the view scrolls.
-  const labelled = new Set<number>();
-  {
+  const inView = hi - lo;
+  const canvasMode = inView > (denseRef.current ? CANVAS_LEAVE : CANVAS_THRESHOLD);
+  const sampled = canvasMode && inView > SAMPLE_THRESHOLD;
+  useEffect(() => {
+    denseRef.current = canvasMode;
+  });
+  // Labels: thinned greedily from the origin, so the same ones stay while the view
+  // scrolls; decided once per arrow for an origin and scale (a sampled view has none).
+  const labelKey = `${objectId(idx)}|${originD}|${k}`;
+  let labels = labelRef.current;
+  if (!labels || labels.key !== labelKey || labels.next > hi)
     // One picker for both directions: long labels of opposite arrows cross in the middle.
-    const pick = new LabelPicker(LABEL_GAP);
-    for (let i = lowerBound(idx.segT, tOrigin); i < hi; i++)
-      if (pick.take(yAbs(idx.segT[i]!))) labelled.add(i);
+    labels = new LabelRun(labelKey, lowerBound(idx.segT, tOrigin), LABEL_GAP);
+  if (!sampled) labels.advance(hi, (i) => yAbs(idx.segT[i]!));
+  labelRef.current = labels;
+  const labelled = labels;
+  const cache = textCache.current;
+  const kindOf = (i: number): Kind => {
+    const r = idx.segs[i]!;
+    return r.dupOf !== null ? 'dup' : r.rtx ? 'rtx' : 'plain';
+  };
+  // A link duplicate leaves with its original and arrives a hair later: drawn a few
+  // pixels lower so it does not hide under it.
+  const geometryOf = (i: number) => {
+    const r = idx.segs[i]!;
+    return segmentGeometry(r, idx.dropAt.get(r.id), cursor, L.x, kindOf(i) === 'dup' ? yDup : yAbs);
+  };
+
+  // The SVG's marks: every arrow in view, or, in a dense view, those still moving.
+  const inSvg: number[] = [];
+  if (!canvasMode) {
+    for (let i = lo; i < hi; i++) if (idx.segs[i]!.arriveAt >= tA) inSvg.push(i);
+  } else {
+    // Only a segment that has not arrived can still move: those come after
+    // lowerBound(segMaxEnd, cursor).
+    for (let i = Math.max(lo, lowerBound(idx.segMaxEnd, cursor)); i < hi; i++)
+      if (idx.segs[i]!.arriveAt > cursor && !atRest(geometryOf(i))) inSvg.push(i);
   }
-  const extra: number[] = [];
   for (const id of [selected, focusedId]) {
     if (id === null) continue;
     const p = idx.pos(id);
-    if (p === undefined || idx.segs[p]!.t > cursor || (p >= lo && p < hi && visible.includes(p)))
-      continue;
-    if (!extra.includes(p)) extra.push(p);
+    if (p === undefined || idx.segs[p]!.t > cursor || inSvg.includes(p)) continue;
+    inSvg.push(p);
   }
   const marks: MarkProps[] = [];
-  const canvasItems: CanvasItem[] = [];
   let selectedMark: MarkProps | null = null;
-  const cache = textCache.current;
-  for (const i of [...visible, ...extra]) {
+  for (const i of inSvg) {
     const r = idx.segs[i]!;
-    const kind: Kind = r.dupOf !== null ? 'dup' : r.rtx ? 'rtx' : 'plain';
-    // A link duplicate leaves with its original and arrives a hair later: drawn a few
-    // pixels lower so it does not hide under it.
-    const g = segmentGeometry(r, idx.dropAt.get(r.id), cursor, L.x, kind === 'dup' ? yDup : yAbs);
+    const kind = kindOf(i);
+    const g = geometryOf(i);
     const isSel = r.id === selected;
     const showLabel = labelled.has(i) || isSel;
     const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
-    if (canvasMode && !isSel && r.id !== focusedId && g.status !== 'inflight') {
-      canvasItems.push({
-        from: r.from,
-        kind,
-        x0: g.x0,
-        y0: g.y0,
-        hx: g.hx,
-        hy: g.hy,
-        cross: g.cross,
-        label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
-        lx: lp.x,
-        ly: lp.y,
-        la: lp.angle,
-        anchor: lp.anchor,
-      });
-      continue;
-    }
     const text = cache.get(idx, t, i, g.status, absolute);
     const m: MarkProps = {
       id: r.id,
@@ -591,6 +544,76 @@ export function Ladder() {
     if (isSel) selectedMark = m;
     marks.push(m);
   }
+
+  // The canvas's arrows: at rest, and not drawn in the SVG (selected, focused).
+  const canvasItem = (i: number): CanvasItem | null | undefined => {
+    const r = idx.segs[i]!;
+    if (r.id === selected || r.id === focusedId) return undefined;
+    const g = geometryOf(i);
+    if (!atRest(g)) return null;
+    const showLabel = labelled.has(i);
+    const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
+    return {
+      from: r.from,
+      kind: kindOf(i),
+      x0: g.x0,
+      y0: g.y0,
+      hx: g.hx,
+      hy: g.hy,
+      cross: g.cross,
+      label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
+      lx: lp.x,
+      ly: lp.y,
+      la: lp.angle,
+      anchor: lp.anchor,
+    };
+  };
+  // A sampled view: the first segment of each pair of pixel rows, and the lost ones.
+  const sample = (): CanvasItem[] => {
+    const rows: number[] = [];
+    for (let y = L.plotTop - 40; y < L.height + 40; y += 2)
+      rows.push(map.fromDisplay(domain[0] + (y - L.top) / k));
+    const picks = sampleRows(idx.segT, lo, hi, rows, tB + 1e-9);
+    const l0 = lowerBound(idx.lost, lo);
+    const l1 = lowerBound(idx.lost, hi);
+    const stride = Math.max(1, Math.ceil((l1 - l0) / MAX_CROSSES));
+    for (let j = l0; j < l1; j += stride) picks.push(idx.lost[j]!);
+    const out: CanvasItem[] = [];
+    for (const i of picks) {
+      const it = canvasItem(i);
+      if (it) out.push(it);
+    }
+    return out;
+  };
+  const colours = canvasColours(plotRef.current ?? document.documentElement);
+  const chunkKey = [
+    objectId(idx),
+    objectId(t),
+    originD,
+    k,
+    L.width,
+    L.height,
+    absolute,
+    selected,
+    focusedId,
+    colourKey(colours),
+  ].join('|');
+  const chunkHeight = ORIGIN_CHUNK_PX + L.height + L.top;
+  // Where the canvas sits in the plot: its row `L.top` is the origin.
+  const canvasShift = r1(offsetY - L.top - L.plotTop);
+  // The canvas's part of an exported SVG (the export asks for it when it runs).
+  exportRef.current = canvasMode
+    ? () => {
+        const items: CanvasItem[] = [];
+        if (sampled) items.push(...sample());
+        else
+          for (let i = lo; i < hi; i++) {
+            const it = idx.segs[i]!.arriveAt >= tA ? canvasItem(i) : null;
+            if (it) items.push(it);
+          }
+        return canvasLayerSvg(items, colours);
+      }
+    : () => null;
 
   // Timers.
   const [tlo, thi] = visibleRange(idx.timerT, idx.timerMaxEnd, tA, tB);
@@ -765,10 +788,35 @@ export function Ladder() {
       : null;
   const dropVisible = dropAt !== null && dropAt.y >= L.plotTop && dropAt.y <= L.height;
 
-  // Paint the canvas layer after each render (cleared when not needed).
+  // Paint the canvas layer after each render: what came to rest since the last one
+  // (all of it when the chunk's canvas starts over); cleared when not needed.
   useLayoutEffect(() => {
     const cv = canvasRef.current;
-    if (cv) paintCanvas(cv, canvasItems, L.width, L.height, L.plotTop, offsetY);
+    if (!cv) return;
+    cv.style.transform = `translateY(${canvasShift}px)`;
+    const chunk = (chunkRef.current ??= new ChunkCanvas());
+    const dpr = window.devicePixelRatio || 1;
+    if (!canvasMode) {
+      chunk.reset();
+      if (cv.width !== 0) cv.width = 0;
+      return;
+    }
+    chunk.paint(
+      cv,
+      {
+        key: chunkKey,
+        cursor,
+        lo,
+        hi,
+        width: L.width,
+        height: chunkHeight,
+        pad: L.top,
+        colours,
+        item: canvasItem,
+        sample: sampled ? sample() : undefined,
+      },
+      dpr,
+    );
   });
 
   const sent = idx.segs.length > 0 && idx.segT[0]! <= cursor;
@@ -827,7 +875,13 @@ export function Ladder() {
         {t('keyHint')}
       </p>
       <div className="ladder-plot" ref={plotRef}>
-        <canvas ref={canvasRef} className="ladder-canvas" aria-hidden="true" />
+        <div className="ladder-canvas-clip" style={{ top: `${L.plotTop}px` }} aria-hidden="true">
+          <canvas
+            ref={canvasRef}
+            className="ladder-canvas"
+            style={{ width: `${L.width}px`, height: `${chunkHeight}px` }}
+          />
+        </div>
         <svg
           ref={svgRef}
           className="ladder-svg"
@@ -885,6 +939,8 @@ export function Ladder() {
               y2={L.height}
             />
             <g transform={`translate(0,${offsetY})`}>
+              {/* An export puts the canvas's arrows here (lessons/download.ts). */}
+              <g data-export-slot="" aria-hidden="true" />
               <g aria-hidden="true">{timerEls}</g>
               <g aria-hidden="true">{gapEls}</g>
               <g aria-hidden="true">{stateEls}</g>
@@ -955,7 +1011,7 @@ export function Ladder() {
             {t('dropButton')}
           </button>
         )}
-        {canvasMode && <p className="ladder-dense">{t('dense', { n: visible.length })}</p>}
+        {canvasMode && <p className="ladder-dense">{t('dense', { n: inView })}</p>}
       </div>
     </section>
   );
