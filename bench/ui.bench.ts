@@ -195,13 +195,33 @@ async function main(): Promise<void> {
     stdio: 'ignore',
   });
   const js = initialJsGzipKb();
+  // Another checkout may be serving on the port: wait for it to be free, and check
+  // that what answers is this build, not somebody else's.
+  const url = `http://localhost:${PORT}/`;
+  const answers = async (): Promise<string | null> => {
+    try {
+      return await (await fetch(url)).text();
+    } catch {
+      return null;
+    }
+  };
+  for (let i = 0; (await answers()) !== null; i++) {
+    if (i === 0) console.log(`port ${PORT} is busy: waiting for it`);
+    if (i > 300) throw new Error(`port ${PORT} stayed busy`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
     cwd: root,
     stdio: 'ignore',
     detached: true,
   });
   try {
-    await new Promise((r) => setTimeout(r, 1500));
+    const ours = readFileSync(join(root, 'dist', 'index.html'), 'utf8');
+    for (let i = 0; (await answers()) !== ours; i++) {
+      if (i > 60 || server.exitCode !== null)
+        throw new Error(`port ${PORT} does not serve this build`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const browser = await chromium.launch({
       executablePath: findChromium(),
       args: [...CHROMIUM_ARGS],

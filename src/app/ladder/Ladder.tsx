@@ -34,7 +34,6 @@ import {
   LabelPicker,
   LabelRun,
   MAX_CROSSES,
-  ORIGIN_CHUNK_PX,
   SAMPLE_THRESHOLD,
   MIN_SPAN,
   TimeMap,
@@ -471,7 +470,11 @@ export function Ladder() {
   });
   // Labels: thinned greedily from the origin, so the same ones stay while the view
   // scrolls; decided once per arrow for an origin and scale (a sampled view has none).
-  const labelKey = `${objectId(idx)}|${originD}|${k}`;
+  // The scale and origin to 10 digits: following the cursor, (dc) − (dc − 1500) is not
+  // exactly 1500 from frame to frame, and a key that changed in the last bit would
+  // start the labels and the canvas over every frame.
+  const scaleKey = `${originD.toPrecision(10)}|${k.toPrecision(10)}`;
+  const labelKey = `${objectId(idx)}|${scaleKey}`;
   let labels = labelRef.current;
   if (!labels || labels.key !== labelKey || labels.next > hi)
     // One picker for both directions: long labels of opposite arrows cross in the middle.
@@ -586,11 +589,18 @@ export function Ladder() {
     return out;
   };
   const colours = canvasColours(plotRef.current ?? document.documentElement);
+  // The canvas covers two bands of the view's height: the band the top of the view is
+  // in and the next, so the view is always inside it; it starts over (one full paint)
+  // each time the top of the view moves to the next band. Small, so handing its
+  // bitmap to the compositor after a change is cheap.
+  const band = Math.max(200, L.height);
+  const bandTop = Math.floor((L.plotTop - offsetY) / band) * band;
+  const canvasHeight = 2 * band;
   const chunkKey = [
     objectId(idx),
     objectId(t),
-    originD,
-    k,
+    scaleKey,
+    bandTop,
     L.width,
     L.height,
     absolute,
@@ -598,9 +608,8 @@ export function Ladder() {
     focusedId,
     colourKey(colours),
   ].join('|');
-  const chunkHeight = ORIGIN_CHUNK_PX + L.height + L.top;
-  // Where the canvas sits in the plot: its row `L.top` is the origin.
-  const canvasShift = r1(offsetY - L.top - L.plotTop);
+  // Where the canvas sits under the plot's top edge.
+  const canvasShift = r1(offsetY + bandTop - L.plotTop);
   // The canvas's part of an exported SVG (the export asks for it when it runs).
   exportRef.current = canvasMode
     ? () => {
@@ -625,11 +634,28 @@ export function Ladder() {
       server: new LabelPicker(TIMER_LABEL_GAP),
     };
     const labelledT = new Set<number>();
-    for (let i = Math.min(tlo, lowerBound(idx.timerT, tOrigin)); i < thi; i++) {
-      const bar = idx.timers[i]!;
-      if (i >= lowerBound(idx.timerT, tOrigin) && pick[bar.side].take(yAbs(bar.t)))
-        labelledT.add(i);
-    }
+    // The bars to draw: all those in view; in a sampled view (a fitted run of
+    // 100,000 segments holds as many timers), per timer the first one armed in
+    // each row of pixels, found by binary search, and no labels but a running
+    // long timer's.
+    let order: number[] | null = null;
+    if (sampled) {
+      order = [];
+      for (const list of idx.timerKeys.values()) {
+        let j = lowerBound(list.pos, tlo);
+        while (j < list.pos.length && list.pos[j]! < thi) {
+          order.push(list.pos[j]!);
+          const next = map.fromDisplay(originD + (yAbs(list.t[j]!) + 1) / k);
+          j = lowerBound(list.t, next, j + 1);
+        }
+      }
+      order.sort((a, b) => a - b);
+    } else
+      for (let i = Math.min(tlo, lowerBound(idx.timerT, tOrigin)); i < thi; i++) {
+        const bar = idx.timers[i]!;
+        if (i >= lowerBound(idx.timerT, tOrigin) && pick[bar.side].take(yAbs(bar.t)))
+          labelledT.add(i);
+      }
     const topAbs = (domain[0] - originD) * k;
     // Bars of one timer that follow each other with no visible gap (an RTO timer
     // re-armed by every ACK of a bulk transfer) are drawn as one rectangle.
@@ -645,7 +671,10 @@ export function Ladder() {
     const runs: Run[] = [];
     const caps: ReactNode[] = [];
     const labels: ReactNode[] = [];
-    for (let i = tlo; i < thi; i++) {
+    const lastCap = new Map<string, number>();
+    const n = order ? order.length : thi - tlo;
+    for (let o = 0; o < n; o++) {
+      const i = order ? order[o]! : tlo + o;
       const bar = idx.timers[i]!;
       const span = timerSpan(bar, cursor);
       if (!span || span.t1 < tA) continue;
@@ -663,8 +692,11 @@ export function Ladder() {
         open.set(rk, fresh);
         runs.push(fresh);
       }
-      if (span.fired)
+      // A cap where the timer fired; one per 2 px of a lane (a fitted long run has thousands).
+      if (span.fired && !(y1 - (lastCap.get(rk) ?? -Infinity) < 2)) {
+        lastCap.set(rk, y1);
         caps.push(<line key={`c${i}`} x1={r1(bx - 2)} x2={r1(bx + 7)} y1={y1} y2={y1} />);
+      }
       let label: { main: string; sub: string | null } | null = null;
       let ly = y0 + 10;
       if (labelledT.has(i)) label = timerLabel(bar, cursor, t);
@@ -746,11 +778,15 @@ export function Ladder() {
   const gapEls: ReactNode[] = [];
   {
     let lastText = -Infinity;
+    let lastMark = -Infinity;
     for (const g of map.gapsBetween(tA, tB)) {
       const y0 = r1(yAbs(g.midStart));
       const y1 = r1(yAbs(g.midEnd));
       const hgt = y1 - y0;
       const mid = (y0 + y1) / 2;
+      // A thin break within 3 px of the last one adds nothing (a fitted long run has thousands).
+      if (hgt < 6 && mid - lastMark < 3) continue;
+      lastMark = y1;
       const showText = hgt >= 12 && mid - lastText >= 14;
       if (showText) lastText = mid;
       const d = formatGap(g.b - g.a);
@@ -809,8 +845,8 @@ export function Ladder() {
         lo,
         hi,
         width: L.width,
-        height: chunkHeight,
-        pad: L.top,
+        height: canvasHeight,
+        pad: -bandTop,
         colours,
         item: canvasItem,
         sample: sampled ? sample() : undefined,
@@ -879,7 +915,7 @@ export function Ladder() {
           <canvas
             ref={canvasRef}
             className="ladder-canvas"
-            style={{ width: `${L.width}px`, height: `${chunkHeight}px` }}
+            style={{ width: `${L.width}px`, height: `${canvasHeight}px` }}
           />
         </div>
         <svg

@@ -1,12 +1,13 @@
 /**
  * The canvas under the ladder's SVG, for dense views: the arrows that no
- * longer move, painted once on a canvas that covers the whole origin chunk
- * (ORIGIN_CHUNK_PX plus a view) and is moved by a CSS transform as the view
- * scrolls. A frame paints only the arrows that came to rest since the last
- * one; the canvas starts over when the origin, the scale, the size, the
- * colours, the numbering, the selection or the trace change, or when the
- * cursor goes back. The same items make the canvas's part of an exported
- * SVG (canvasLayerSvg), which would otherwise leave them out.
+ * longer move, painted once on a canvas that covers two bands of the view's
+ * height (the band the top of the view is in, and the next) and is moved by
+ * a CSS transform as the view scrolls. A frame paints only the arrows that
+ * came to rest since the last one; the canvas starts over when the band, the
+ * origin, the scale, the size, the colours, the numbering, the selection or
+ * the trace change, or when the cursor goes back. The same items make the
+ * canvas's part of an exported SVG (canvasLayerSvg), which would otherwise
+ * leave them out.
  *
  * No React here; the DOM only through the canvas handed in.
  */
@@ -15,7 +16,7 @@ import { arrowHeadPoints } from './geometry';
 
 export type Kind = 'plain' | 'rtx' | 'dup';
 
-/** One arrow at rest, in the ladder's chunk coordinates (y from the origin). */
+/** One arrow at rest, in the ladder's coordinates (y from its origin, see originFor). */
 export interface CanvasItem {
   readonly from: Side;
   readonly kind: Kind;
@@ -123,7 +124,7 @@ export interface ChunkFrame {
   /** Segment positions that may be in view: [lo, hi). */
   readonly lo: number;
   readonly hi: number;
-  /** CSS pixels: the canvas covers chunk y from −pad to height − pad. */
+  /** CSS pixels: the canvas covers the ladder's y from −pad to height − pad. */
   readonly width: number;
   readonly height: number;
   readonly pad: number;

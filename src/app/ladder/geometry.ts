@@ -166,6 +166,8 @@ export class TraceIndex {
   readonly timerT: number[] = [];
   /** Largest deadline among timers[0..i]. */
   readonly timerMaxEnd: number[] = [];
+  /** Positions in `timers` (and their arming times) of each side's timer, by "side|timer". */
+  readonly timerKeys = new Map<string, { pos: number[]; t: number[] }>();
   /** Busy intervals (merged): something on the link, or a state change. Time 0 counts as busy. */
   readonly ivStart: number[] = [0];
   readonly ivEnd: number[] = [0];
@@ -251,6 +253,11 @@ export class TraceIndex {
           this.timers.push(bar);
           this.timerT.push(r.t);
           this.timerMaxEnd.push(Math.max(r.deadline, i > 0 ? this.timerMaxEnd[i - 1]! : -Infinity));
+          const tk = `${r.side}|${r.timer}`;
+          let list = this.timerKeys.get(tk);
+          if (!list) this.timerKeys.set(tk, (list = { pos: [], t: [] }));
+          list.pos.push(i);
+          list.t.push(r.t);
           this.openTimers.set(key, bar);
         } else if (open) {
           open.closeT = r.t;
