@@ -153,6 +153,9 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
   const frames = played.deltas.sort((a, b) => a - b);
   const p95 = frames[Math.floor(frames.length * 0.95)] ?? NaN;
 
+  // Let the autosave that pausing started (400 ms later) run before the seeks.
+  await page.waitForTimeout(600);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
   // Seeks to random instants, timed to the next painted frame.
   if (TRACE)
     await browser.startTracing(page, {

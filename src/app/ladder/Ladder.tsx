@@ -1,18 +1,23 @@
 /**
  * The ladder (sequence) timeline: client and server lifelines, virtual time
  * flowing down, one arrow per segment sent at or before the cursor. D3 computes
- * (the time scale, zoom transforms); React renders the SVG. Geometry and text
- * live in geometry.ts.
+ * (the time scale, zoom transforms; d3-zoom loads after the first paint, see
+ * zoom.ts); React renders the SVG. Geometry and text live in geometry.ts.
  *
- * Per frame the work is proportional to what is in view: segments and timers
- * are culled by binary search on their (sorted) start times, relative numbers
- * and busy intervals come from an incremental index of the trace, label and
- * accessible-name strings are cached per segment and status, and arrows are
- * drawn in coordinates measured from an origin that only moves in big steps,
- * so while the view scrolls a delivered arrow's props do not change and its
- * memoized element is not re-rendered. When more than CANVAS_THRESHOLD arrows
- * are in view, the plain ones are painted on a canvas under the SVG, and the
- * SVG keeps only those in flight, the selected one and the focused one.
+ * Per frame and per seek the work is proportional to what is in view, not to
+ * the run: segments and timers are found by binary search on their (sorted)
+ * start times in an incremental index of the trace (TraceIndex), label and
+ * accessible-name strings are cached per segment and status, label thinning
+ * is kept per origin and scale (LabelRun), and arrows are drawn in
+ * coordinates measured from an origin that only moves in big steps, so while
+ * the view scrolls a delivered arrow's props do not change and its memoized
+ * element is not re-rendered. Past CANVAS_THRESHOLD arrows in view (until
+ * fewer than CANVAS_LEAVE), the arrows at rest are painted once each on a
+ * canvas under the SVG that a CSS transform scrolls (canvas-layer.ts), and the
+ * SVG keeps only the arrows still moving, the selected one and the focused
+ * one; past SAMPLE_THRESHOLD the canvas and the timer bars show a sample per
+ * pixel row. An export of the SVG gets the canvas's arrows as SVG too
+ * (export-layer.ts).
  */
 import {
   memo,
