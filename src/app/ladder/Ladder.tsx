@@ -212,18 +212,26 @@ function cssVar(style: CSSStyleDeclaration, name: string): string {
   return v === '' ? style.color : v;
 }
 
-let colourCache: { at: number; el: Element; theme: string; value: Colours } | null = null;
+let colourCache: { el: Element; theme: string; epoch: number; value: Colours } | null = null;
+/** Bumped when the system's light/dark preference changes (the 'system' theme follows it). */
+let schemeEpoch = 0;
+let schemeWatched = false;
 
 /**
- * The theme's colours for the canvas. Read from CSS when the theme attribute
- * changed, and otherwise at most every 2 s (the system's light/dark setting
- * can change under us): getComputedStyle is not free at 60 frames a second.
+ * The theme's colours for the canvas, read from CSS again only when the theme
+ * attribute or the system's colour scheme changed: getComputedStyle in a frame
+ * forces a style recalculation of the page.
  */
 function canvasColours(el: Element): Colours {
-  const now = performance.now();
+  if (!schemeWatched && typeof window.matchMedia === 'function') {
+    schemeWatched = true;
+    window
+      .matchMedia('(prefers-color-scheme: dark)')
+      .addEventListener('change', () => void schemeEpoch++);
+  }
   const theme = document.documentElement.getAttribute('data-theme') ?? '';
   const c = colourCache;
-  if (c && c.el === el && c.theme === theme && now - c.at < 2000) return c.value;
+  if (c && c.el === el && c.theme === theme && c.epoch === schemeEpoch) return c.value;
   const style = getComputedStyle(el);
   const value: Colours = {
     colour: {
@@ -235,17 +243,8 @@ function canvasColours(el: Element): Colours {
     bg: cssVar(style, '--panel-bg'),
     mono: style.getPropertyValue('--mono').trim() || 'monospace',
   };
-  // The same colours keep the same object, so the canvas is not repainted for nothing.
-  const same =
-    c &&
-    c.value.colour.client === value.colour.client &&
-    c.value.colour.server === value.colour.server &&
-    c.value.danger === value.danger &&
-    c.value.fg === value.fg &&
-    c.value.bg === value.bg &&
-    c.value.mono === value.mono;
-  colourCache = { at: now, el, theme, value: same ? c.value : value };
-  return colourCache.value;
+  colourCache = { el, theme, epoch: schemeEpoch, value };
+  return value;
 }
 
 const colourKey = (c: Colours): string =>
@@ -327,6 +326,23 @@ export function Ladder() {
   const labelRef = useRef<LabelRun | null>(null);
   const chunkRef = useRef<ChunkCanvas | null>(null);
   const exportRef = useRef<() => string | null>(() => null);
+
+  // ---- a theme switch repaints the canvas (its colours are read from CSS)
+  const [, setThemeTick] = useState(0);
+  useEffect(() => {
+    const bump = () => setThemeTick((n) => n + 1);
+    const mo = new MutationObserver(bump);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const mq =
+      typeof window.matchMedia === 'function'
+        ? window.matchMedia('(prefers-color-scheme: dark)')
+        : null;
+    mq?.addEventListener('change', bump);
+    return () => {
+      mo.disconnect();
+      mq?.removeEventListener('change', bump);
+    };
+  }, []);
 
   // ---- export: the canvas's arrows as SVG, for lessons/download.ts
   useEffect(() => {

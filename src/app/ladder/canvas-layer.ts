@@ -47,71 +47,96 @@ const HEAD = 6;
 const DASHES: Record<Kind, number[]> = { plain: [], rtx: [6, 3], dup: [1.5, 3] };
 const KINDS = ['plain', 'rtx', 'dup'] as const;
 
-/** Paint items on a 2D context, in its current coordinates: a few paths for thousands of arrows. */
+/**
+ * Paint items on a 2D context, in its current coordinates: a few paths for
+ * thousands of arrows. A frame that adds a handful pays only for the groups
+ * it has (each stroke(), and setting a font, costs even when it draws little).
+ */
 export function drawItems(
   ctx: CanvasRenderingContext2D,
   items: readonly CanvasItem[],
   c: Colours,
 ): void {
   if (items.length === 0) return;
+  const groups = new Map<string, CanvasItem[]>();
+  let crosses = false;
+  let labels = false;
+  for (const it of items) {
+    const key = `${it.from}|${it.kind}`;
+    const g = groups.get(key);
+    if (g) g.push(it);
+    else groups.set(key, [it]);
+    crosses ||= it.cross;
+    labels ||= it.label !== null;
+  }
   ctx.save();
   ctx.lineWidth = LINE_WIDTH;
   for (const side of SIDES) {
     ctx.strokeStyle = c.colour[side];
     ctx.fillStyle = c.colour[side];
+    let heads = false;
     for (const kind of KINDS) {
+      const g = groups.get(`${side}|${kind}`);
+      if (!g) continue;
       ctx.setLineDash(DASHES[kind]);
       ctx.beginPath();
-      for (const it of items) {
-        if (it.from !== side || it.kind !== kind) continue;
+      for (const it of g) {
         ctx.moveTo(it.x0, it.y0);
         ctx.lineTo(it.hx, it.hy);
+        heads ||= !it.cross;
       }
       ctx.stroke();
     }
+    if (!heads) continue;
     ctx.setLineDash([]);
     ctx.beginPath();
-    for (const it of items) {
-      if (it.from !== side || it.cross) continue;
-      const p = arrowHeadPoints(it.x0, it.y0, it.hx, it.hy, HEAD);
-      if (!p) continue;
-      // fill() closes each triangle itself; closePath() per subpath is quadratic in Chromium.
-      ctx.moveTo(p[0], p[1]);
-      ctx.lineTo(p[2], p[3]);
-      ctx.lineTo(p[4], p[5]);
-    }
+    for (const kind of KINDS)
+      for (const it of groups.get(`${side}|${kind}`) ?? []) {
+        if (it.cross) continue;
+        const p = arrowHeadPoints(it.x0, it.y0, it.hx, it.hy, HEAD);
+        if (!p) continue;
+        // fill() closes each triangle itself; closePath() per subpath is quadratic in Chromium.
+        ctx.moveTo(p[0], p[1]);
+        ctx.lineTo(p[2], p[3]);
+        ctx.lineTo(p[4], p[5]);
+      }
     ctx.fill();
   }
-  ctx.strokeStyle = c.danger;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  for (const it of items) {
-    if (!it.cross) continue;
-    ctx.moveTo(it.hx - 4, it.hy - 4);
-    ctx.lineTo(it.hx + 4, it.hy + 4);
-    ctx.moveTo(it.hx + 4, it.hy - 4);
-    ctx.lineTo(it.hx - 4, it.hy + 4);
-  }
-  ctx.stroke();
-  ctx.font = `10px ${c.mono}`;
-  ctx.lineWidth = 3;
-  ctx.lineJoin = 'round';
-  ctx.strokeStyle = c.bg;
-  ctx.fillStyle = c.fg;
-  for (const it of items) {
-    if (it.label === null) continue;
-    ctx.textAlign = it.anchor === 'start' ? 'left' : 'right';
-    if (it.la === 0) {
-      ctx.strokeText(it.label, it.lx, it.ly + LABEL_DY);
-      ctx.fillText(it.label, it.lx, it.ly + LABEL_DY);
-      continue;
+  ctx.setLineDash([]);
+  if (crosses) {
+    ctx.strokeStyle = c.danger;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (const it of items) {
+      if (!it.cross) continue;
+      ctx.moveTo(it.hx - 4, it.hy - 4);
+      ctx.lineTo(it.hx + 4, it.hy + 4);
+      ctx.moveTo(it.hx + 4, it.hy - 4);
+      ctx.lineTo(it.hx - 4, it.hy + 4);
     }
-    ctx.save();
-    ctx.translate(it.lx, it.ly);
-    ctx.rotate((it.la * Math.PI) / 180);
-    ctx.strokeText(it.label, 0, LABEL_DY);
-    ctx.fillText(it.label, 0, LABEL_DY);
-    ctx.restore();
+    ctx.stroke();
+  }
+  if (labels) {
+    ctx.font = `10px ${c.mono}`;
+    ctx.lineWidth = 3;
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = c.bg;
+    ctx.fillStyle = c.fg;
+    for (const it of items) {
+      if (it.label === null) continue;
+      ctx.textAlign = it.anchor === 'start' ? 'left' : 'right';
+      if (it.la === 0) {
+        ctx.strokeText(it.label, it.lx, it.ly + LABEL_DY);
+        ctx.fillText(it.label, it.lx, it.ly + LABEL_DY);
+        continue;
+      }
+      ctx.save();
+      ctx.translate(it.lx, it.ly);
+      ctx.rotate((it.la * Math.PI) / 180);
+      ctx.strokeText(it.label, 0, LABEL_DY);
+      ctx.fillText(it.label, 0, LABEL_DY);
+      ctx.restore();
+    }
   }
   ctx.restore();
 }
