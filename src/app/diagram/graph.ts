@@ -13,6 +13,7 @@
  */
 import { curveCatmullRom, line } from 'd3';
 import { machineTransitions as coreTransitions, type StateCause, type StateName } from '../../core';
+import { countAtOrBefore, recordsOf } from '../record-index';
 
 export interface Point {
   readonly x: number;
@@ -395,18 +396,17 @@ export const RECENT_MS = 1000;
  * listener's record does not hide the accepted connection's.
  */
 export function recentChange(
-  records: readonly { readonly kind: string }[],
+  records: readonly { readonly kind: string; readonly t: number }[],
   side: 'client' | 'server',
   cursor: number,
   conn: string | null,
   windowMs = RECENT_MS,
 ): StateChange | null {
+  // The side's state records by time (record-index.ts): a binary search, not a scan of the run.
+  const { recs, t } = recordsOf<StateChange>(records, 'state', side);
   let fallback: StateChange | null = null;
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.kind !== 'state') continue;
-    const s = r as unknown as StateChange;
-    if (s.t > cursor || s.side !== side) continue;
+  for (let i = countAtOrBefore(t, cursor) - 1; i >= 0; i--) {
+    const s = recs[i]!;
     if (s.t < cursor - windowMs) break;
     if (conn === null || s.conn === conn) return s;
     fallback ??= s;

@@ -1,18 +1,23 @@
 /**
  * The ladder (sequence) timeline: client and server lifelines, virtual time
  * flowing down, one arrow per segment sent at or before the cursor. D3 computes
- * (the time scale, zoom transforms); React renders the SVG. Geometry and text
- * live in geometry.ts.
+ * (the time scale, zoom transforms; d3-zoom loads after the first paint, see
+ * zoom.ts); React renders the SVG. Geometry and text live in geometry.ts.
  *
- * Per frame the work is proportional to what is in view: segments and timers
- * are culled by binary search on their (sorted) start times, relative numbers
- * and busy intervals come from an incremental index of the trace, label and
- * accessible-name strings are cached per segment and status, and arrows are
- * drawn in coordinates measured from an origin that only moves in big steps,
- * so while the view scrolls a delivered arrow's props do not change and its
- * memoized element is not re-rendered. When more than CANVAS_THRESHOLD arrows
- * are in view, the plain ones are painted on a canvas under the SVG, and the
- * SVG keeps only those in flight, the selected one and the focused one.
+ * Per frame and per seek the work is proportional to what is in view, not to
+ * the run: segments and timers are found by binary search on their (sorted)
+ * start times in an incremental index of the trace (TraceIndex), label and
+ * accessible-name strings are cached per segment and status, label thinning
+ * is kept per origin and scale (LabelRun), and arrows are drawn in
+ * coordinates measured from an origin that only moves in big steps, so while
+ * the view scrolls a delivered arrow's props do not change and its memoized
+ * element is not re-rendered. Past CANVAS_THRESHOLD arrows in view (until
+ * fewer than CANVAS_LEAVE), the arrows at rest are painted once each on a
+ * canvas under the SVG that a CSS transform scrolls (canvas-layer.ts), and the
+ * SVG keeps only the arrows still moving, the selected one and the focused
+ * one; past SAMPLE_THRESHOLD the canvas and the timer bars show a sample per
+ * pixel row. An export of the SVG gets the canvas's arrows as SVG too
+ * (export-layer.ts).
  */
 import {
   memo,
@@ -25,26 +30,20 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
-import {
-  select,
-  zoom,
-  zoomIdentity,
-  zoomTransform,
-  type D3ZoomEvent,
-  type ZoomBehavior,
-  type ZoomTransform,
-} from 'd3';
 import { SIDES, type Side } from '../../core';
 import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import {
+  CANVAS_LEAVE,
   CANVAS_THRESHOLD,
   LabelPicker,
+  LabelRun,
+  MAX_CROSSES,
+  SAMPLE_THRESHOLD,
   MIN_SPAN,
   TimeMap,
   accessibleName,
   arrowHead,
-  arrowHeadPoints,
   crossPath,
   fitDomain,
   followDomain,
@@ -56,6 +55,7 @@ import {
   lowerBound,
   numbersOf,
   originFor,
+  sampleRows,
   segmentGeometry,
   segmentLabel,
   stackLabels,
@@ -66,26 +66,56 @@ import {
   visibleRange,
   zoomedDomain,
   type LabelPlace,
+  type SegGeom,
   type SegStatus,
   type TraceIndex,
 } from './geometry';
 import { messages, type LadderKey } from './messages';
+import type { ZoomControl } from './zoom';
+import {
+  ChunkCanvas,
+  LABEL_DY,
+  canvasLayerSvg,
+  type CanvasItem,
+  type Colours,
+  type Kind,
+} from './canvas-layer';
+import { setExportLayer } from '../export-layer';
 import './ladder.css';
 
 type Mode = 'follow' | 'fit' | 'manual';
-type Kind = 'plain' | 'rtx' | 'dup';
+
+/** A zoom transform as the view uses it (d3's ZoomTransform fits; d3-zoom itself loads later). */
+interface ViewTransform {
+  readonly k: number;
+  readonly x: number;
+  readonly y: number;
+  invertY(y: number): number;
+}
+
+const IDENTITY: ViewTransform = { k: 1, x: 0, y: 0, invertY: (y) => y };
 
 const r1 = (v: number): number => Math.round(v * 10) / 10;
+
+/** An arrow that will not change any more as the cursor goes on: delivered, or lost with its cross drawn. */
+const atRest = (g: SegGeom): boolean =>
+  g.status === 'delivered' || (g.status === 'dropped' && g.cross);
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+/** A number for an object (a trace's index, a language's translator), for cache keys. */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+}
 
 const NO_PLACE: LabelPlace = { x: 0, y: 0, angle: 0, anchor: 'start' };
 
 /** Minimum vertical distance between two arrow labels of the same direction, px. */
 const LABEL_GAP = 13;
-/**
- * Labels sit just under their arrow, near the sender: above it, near the
- * sender, is where the arrow that caused this one comes in.
- */
-const LABEL_DY = 11;
+// Labels sit LABEL_DY (canvas-layer.ts) just under their arrow, near the sender: above
+// it, near the sender, is where the arrow that caused this one comes in.
 const TIMER_LABEL_GAP = 24;
 /** Timer and state labels start this far outside the lifeline (past the timer bars). */
 const OUTER_TEXT = 21;
@@ -174,22 +204,7 @@ const SegmentMark = memo(function SegmentMark(p: MarkProps) {
   );
 });
 
-// ------------------------------------------------------------------ canvas
-
-interface CanvasItem {
-  readonly from: Side;
-  readonly kind: Kind;
-  readonly x0: number;
-  readonly y0: number;
-  readonly hx: number;
-  readonly hy: number;
-  readonly cross: boolean;
-  readonly label: string | null;
-  readonly lx: number;
-  readonly ly: number;
-  readonly la: number;
-  readonly anchor: 'start' | 'end';
-}
+// ------------------------------------------------------------------ canvas colours
 
 /** A theme variable's value; the element's text colour when the variable is missing. */
 function cssVar(style: CSSStyleDeclaration, name: string): string {
@@ -197,20 +212,26 @@ function cssVar(style: CSSStyleDeclaration, name: string): string {
   return v === '' ? style.color : v;
 }
 
-interface Colours {
-  readonly colour: Record<Side, string>;
-  readonly danger: string;
-  readonly fg: string;
-  readonly bg: string;
-  readonly mono: string;
-}
+let colourCache: { el: Element; theme: string; epoch: number; value: Colours } | null = null;
+/** Bumped when the system's light/dark preference changes (the 'system' theme follows it). */
+let schemeEpoch = 0;
+let schemeWatched = false;
 
-let colourCache: { at: number; el: Element; value: Colours } | null = null;
-
-/** The theme's colours for the canvas (read from CSS at most a few times a second: the theme can change under us). */
+/**
+ * The theme's colours for the canvas, read from CSS again only when the theme
+ * attribute or the system's colour scheme changed: getComputedStyle in a frame
+ * forces a style recalculation of the page.
+ */
 function canvasColours(el: Element): Colours {
-  const now = performance.now();
-  if (colourCache && colourCache.el === el && now - colourCache.at < 300) return colourCache.value;
+  if (!schemeWatched && typeof window.matchMedia === 'function') {
+    schemeWatched = true;
+    window
+      .matchMedia('(prefers-color-scheme: dark)')
+      .addEventListener('change', () => void schemeEpoch++);
+  }
+  const theme = document.documentElement.getAttribute('data-theme') ?? '';
+  const c = colourCache;
+  if (c && c.el === el && c.theme === theme && c.epoch === schemeEpoch) return c.value;
   const style = getComputedStyle(el);
   const value: Colours = {
     colour: {
@@ -222,92 +243,12 @@ function canvasColours(el: Element): Colours {
     bg: cssVar(style, '--panel-bg'),
     mono: style.getPropertyValue('--mono').trim() || 'monospace',
   };
-  colourCache = { at: now, el, value };
+  colourCache = { el, theme, epoch: schemeEpoch, value };
   return value;
 }
 
-/** Paint the plain arrows (many of them) on the canvas under the SVG. */
-function paintCanvas(
-  cv: HTMLCanvasElement,
-  items: readonly CanvasItem[],
-  w: number,
-  h: number,
-  clipTop: number,
-  offsetY: number,
-): void {
-  const dpr = window.devicePixelRatio || 1;
-  const W = Math.round(w * dpr);
-  const H = Math.round(h * dpr);
-  if (cv.width !== W) cv.width = W;
-  if (cv.height !== H) cv.height = H;
-  const ctx = cv.getContext('2d');
-  if (!ctx) return;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  if (items.length === 0) return;
-  const { colour, danger, fg, bg, mono } = canvasColours(cv);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, clipTop, w, h - clipTop);
-  ctx.clip();
-  ctx.translate(0, offsetY);
-  ctx.lineWidth = 1.25;
-  const dashes: Record<Kind, number[]> = { plain: [], rtx: [6, 3], dup: [1.5, 3] };
-  // One path per (side, kind): a few stroke calls for thousands of lines.
-  for (const side of SIDES) {
-    ctx.strokeStyle = colour[side];
-    ctx.fillStyle = colour[side];
-    for (const kind of ['plain', 'rtx', 'dup'] as const) {
-      ctx.setLineDash(dashes[kind]);
-      ctx.beginPath();
-      for (const it of items) {
-        if (it.from !== side || it.kind !== kind) continue;
-        ctx.moveTo(it.x0, it.y0);
-        ctx.lineTo(it.hx, it.hy);
-      }
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    ctx.beginPath();
-    for (const it of items) {
-      if (it.from !== side || it.cross) continue;
-      const p = arrowHeadPoints(it.x0, it.y0, it.hx, it.hy, 6);
-      if (!p) continue;
-      // fill() closes each triangle itself; closePath() per subpath is quadratic in Chromium.
-      ctx.moveTo(p[0], p[1]);
-      ctx.lineTo(p[2], p[3]);
-      ctx.lineTo(p[4], p[5]);
-    }
-    ctx.fill();
-  }
-  ctx.strokeStyle = danger;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  for (const it of items) {
-    if (!it.cross) continue;
-    ctx.moveTo(it.hx - 4, it.hy - 4);
-    ctx.lineTo(it.hx + 4, it.hy + 4);
-    ctx.moveTo(it.hx + 4, it.hy - 4);
-    ctx.lineTo(it.hx - 4, it.hy + 4);
-  }
-  ctx.stroke();
-  ctx.font = `10px ${mono}`;
-  ctx.lineWidth = 3;
-  ctx.lineJoin = 'round';
-  ctx.strokeStyle = bg;
-  ctx.fillStyle = fg;
-  for (const it of items) {
-    if (it.label === null) continue;
-    ctx.save();
-    ctx.translate(it.lx, it.ly);
-    ctx.rotate((it.la * Math.PI) / 180);
-    ctx.textAlign = it.anchor === 'start' ? 'left' : 'right';
-    ctx.strokeText(it.label, 0, LABEL_DY);
-    ctx.fillText(it.label, 0, LABEL_DY);
-    ctx.restore();
-  }
-  ctx.restore();
-}
+const colourKey = (c: Colours): string =>
+  `${c.colour.client}|${c.colour.server}|${c.danger}|${c.fg}|${c.bg}|${c.mono}`;
 
 // ------------------------------------------------------------------ text cache
 
@@ -367,20 +308,49 @@ export function Ladder() {
   const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
   const [absolute, setAbsolute] = useState(false);
   const [mode, setMode] = useState<Mode>('follow');
-  const [zt, setZt] = useState<ZoomTransform>(zoomIdentity);
+  const [zt, setZt] = useState<ViewTransform>(IDENTITY);
   const [base, setBase] = useState<[number, number]>([0, MIN_SPAN]);
   const [size, setSize] = useState({ w: 496, h: 460 });
   const [focusedId, setFocusedId] = useState<number | null>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const svgRef = useRef<SVGSVGElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  const zoomRef = useRef<ZoomControl | null>(null);
   const modeRef = useRef<Mode>('follow');
   const autoRef = useRef<[number, number]>([0, MIN_SPAN]);
   const ignoreRef = useRef(false);
-  const startRef = useRef<ZoomTransform>(zoomIdentity);
+  const startRef = useRef<ViewTransform>(IDENTITY);
   const textCache = useRef<TextCache | null>(null);
   textCache.current ??= new TextCache();
+  const denseRef = useRef(false);
+  const labelRef = useRef<LabelRun | null>(null);
+  const chunkRef = useRef<ChunkCanvas | null>(null);
+  const exportRef = useRef<() => string | null>(() => null);
+
+  // ---- a theme switch repaints the canvas (its colours are read from CSS)
+  const [, setThemeTick] = useState(0);
+  useEffect(() => {
+    const bump = () => setThemeTick((n) => n + 1);
+    const mo = new MutationObserver(bump);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const mq =
+      typeof window.matchMedia === 'function'
+        ? window.matchMedia('(prefers-color-scheme: dark)')
+        : null;
+    mq?.addEventListener('change', bump);
+    return () => {
+      mo.disconnect();
+      mq?.removeEventListener('change', bump);
+    };
+  }, []);
+
+  // ---- export: the canvas's arrows as SVG, for lessons/download.ts
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    setExportLayer(svg, () => exportRef.current());
+    return () => setExportLayer(svg, null);
+  }, []);
 
   // ---- size
   useLayoutEffect(() => {
@@ -388,7 +358,7 @@ export function Ladder() {
     if (!el) return;
     const measure = () => {
       const w = Math.max(260, Math.floor(el.clientWidth));
-      const h = Math.max(240, Math.floor(el.clientHeight));
+      const h = Math.max(160, Math.floor(el.clientHeight));
       setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
     };
     measure();
@@ -397,73 +367,60 @@ export function Ladder() {
     return () => ro.disconnect();
   }, []);
 
-  // ---- zoom and pan (d3-zoom on the SVG; the transform applies to display time)
+  // ---- zoom and pan (d3-zoom on the SVG, loaded after the first paint; the
+  // transform applies to display time)
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
-    const sel = select(svg);
-    const z = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([1 / 100, 400])
-      .clickDistance(4)
-      // The page scrolls with the wheel; zooming the timeline takes Ctrl (or ⌘) + wheel
-      // (or the zoom buttons), so scrolling past it does not take over its view.
-      .filter((e: Event) => {
-        if (e.type === 'wheel') return (e as WheelEvent).ctrlKey || (e as WheelEvent).metaKey;
-        return !(e as MouseEvent).button;
-      })
-      .on('start', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        startRef.current = e.transform;
-      })
-      .on('zoom', (e: D3ZoomEvent<SVGSVGElement, unknown>) => {
-        if (ignoreRef.current) return;
-        if (modeRef.current !== 'manual') {
-          // A click with a wobble, or a sideways drag, is not a request to stop following.
-          const src = e.sourceEvent as Event | null;
-          const s = startRef.current;
-          if (
-            src &&
-            src.type !== 'wheel' &&
-            e.transform.k === s.k &&
-            Math.abs(e.transform.y - s.y) < 4
-          )
-            return;
-          // Take over from auto-follow: the transform from now on applies to the domain shown now.
-          modeRef.current = 'manual';
-          setBase(autoRef.current);
-          setMode('manual');
-        }
-        setZt(e.transform);
-      })
-      .on('end', () => {
-        // Still following: keep d3's transform at identity, so the next gesture starts from the view shown.
-        if (modeRef.current !== 'manual') {
-          const cur = zoomTransform(svg);
-          if (cur.k !== 1 || cur.x !== 0 || cur.y !== 0) {
+    let alive = true;
+    let control: ZoomControl | null = null;
+    void import('./zoom').then(({ attachZoom }) => {
+      if (!alive) return;
+      control = attachZoom(svg, {
+        start: (t) => {
+          startRef.current = t;
+        },
+        zoom: (t, src) => {
+          if (ignoreRef.current) return;
+          if (modeRef.current !== 'manual') {
+            // A click with a wobble, or a sideways drag, is not a request to stop following.
+            const s = startRef.current;
+            if (src && src.type !== 'wheel' && t.k === s.k && Math.abs(t.y - s.y) < 4) return;
+            // Take over from auto-follow: the transform from now on applies to the domain shown now.
+            modeRef.current = 'manual';
+            setBase(autoRef.current);
+            setMode('manual');
+          }
+          setZt(t);
+        },
+        end: () => {
+          // Still following: keep d3's transform at identity, so the next gesture starts from the view shown.
+          if (modeRef.current !== 'manual' && control && !control.isIdentity()) {
             ignoreRef.current = true;
-            z.transform(sel, zoomIdentity);
+            control.reset();
             ignoreRef.current = false;
           }
-        }
+        },
       });
-    sel.call(z).on('dblclick.zoom', null);
-    zoomRef.current = z;
+      zoomRef.current = control;
+    });
     return () => {
-      sel.on('.zoom', null);
+      alive = false;
+      control?.detach();
       zoomRef.current = null;
     };
   }, []);
 
   const goAuto = useCallback((m: 'follow' | 'fit') => {
-    const svg = svgRef.current;
     const z = zoomRef.current;
-    if (svg && z) {
+    if (z) {
       ignoreRef.current = true;
-      z.transform(select(svg), zoomIdentity);
+      z.reset();
       ignoreRef.current = false;
     }
     modeRef.current = m;
     setMode(m);
-    setZt(zoomIdentity);
+    setZt(IDENTITY);
   }, []);
 
   const zoomBy = useCallback((factor: number, y: number) => {
@@ -475,10 +432,8 @@ export function Ladder() {
       setBase(autoRef.current);
       setMode('manual');
     }
-    const sel = select(svg);
     const w = svg.clientWidth || 400;
-    if (prefersReducedMotion()) z.scaleBy(sel, factor, [w / 2, y]);
-    else z.scaleBy(sel.transition().duration(180), factor, [w / 2, y]);
+    z.scaleBy(factor, [w / 2, y], !prefersReducedMotion());
   }, []);
 
   // ---- segment actions (stable, so memoized arrows do not re-render)
@@ -525,57 +480,66 @@ export function Ladder() {
   const tOrigin = map.fromDisplay(originD);
   const selected = session.selected;
 
-  // Segments in view.
+  // Segments in view: [lo, hi) by binary search on the index (a range that may hold
+  // a few that end before the view: an early long arrow raises segMaxEnd).
   const [lo, hi] = visibleRange(idx.segT, idx.segMaxEnd, tA, tB);
-  const visible: number[] = [];
-  for (let i = lo; i < hi; i++) if (idx.segs[i]!.arriveAt >= tA) visible.push(i);
-  const canvasMode = visible.length > CANVAS_THRESHOLD;
-  // Labels: thinned greedily from the origin, so the same ones stay while the view scrolls.
-  const labelled = new Set<number>();
-  {
+  const inView = hi - lo;
+  const canvasMode = inView > (denseRef.current ? CANVAS_LEAVE : CANVAS_THRESHOLD);
+  const sampled = canvasMode && inView > SAMPLE_THRESHOLD;
+  useEffect(() => {
+    denseRef.current = canvasMode;
+  });
+  // Labels: thinned greedily from the origin, so the same ones stay while the view
+  // scrolls; decided once per arrow for an origin and scale (a sampled view has none).
+  // The scale and origin to 10 digits: following the cursor, (dc) − (dc − 1500) is not
+  // exactly 1500 from frame to frame, and a key that changed in the last bit would
+  // start the labels and the canvas over every frame.
+  const scaleKey = `${originD.toPrecision(10)}|${k.toPrecision(10)}`;
+  const labelKey = `${objectId(idx)}|${scaleKey}`;
+  let labels = labelRef.current;
+  if (!labels || labels.key !== labelKey || labels.next > hi)
     // One picker for both directions: long labels of opposite arrows cross in the middle.
-    const pick = new LabelPicker(LABEL_GAP);
-    for (let i = lowerBound(idx.segT, tOrigin); i < hi; i++)
-      if (pick.take(yAbs(idx.segT[i]!))) labelled.add(i);
+    labels = new LabelRun(labelKey, lowerBound(idx.segT, tOrigin), LABEL_GAP);
+  if (!sampled) labels.advance(hi, (i) => yAbs(idx.segT[i]!));
+  labelRef.current = labels;
+  const labelled = labels;
+  const cache = textCache.current;
+  const kindOf = (i: number): Kind => {
+    const r = idx.segs[i]!;
+    return r.dupOf !== null ? 'dup' : r.rtx ? 'rtx' : 'plain';
+  };
+  // A link duplicate leaves with its original and arrives a hair later: drawn a few
+  // pixels lower so it does not hide under it.
+  const geometryOf = (i: number) => {
+    const r = idx.segs[i]!;
+    return segmentGeometry(r, idx.dropAt.get(r.id), cursor, L.x, kindOf(i) === 'dup' ? yDup : yAbs);
+  };
+
+  // The SVG's marks: every arrow in view, or, in a dense view, those still moving.
+  const inSvg: number[] = [];
+  if (!canvasMode) {
+    for (let i = lo; i < hi; i++) if (idx.segs[i]!.arriveAt >= tA) inSvg.push(i);
+  } else {
+    // Only a segment that has not arrived can still move: those come after
+    // lowerBound(segMaxEnd, cursor).
+    for (let i = Math.max(lo, lowerBound(idx.segMaxEnd, cursor)); i < hi; i++)
+      if (idx.segs[i]!.arriveAt > cursor && !atRest(geometryOf(i))) inSvg.push(i);
   }
-  const extra: number[] = [];
   for (const id of [selected, focusedId]) {
     if (id === null) continue;
     const p = idx.pos(id);
-    if (p === undefined || idx.segs[p]!.t > cursor || (p >= lo && p < hi && visible.includes(p)))
-      continue;
-    if (!extra.includes(p)) extra.push(p);
+    if (p === undefined || idx.segs[p]!.t > cursor || inSvg.includes(p)) continue;
+    inSvg.push(p);
   }
   const marks: MarkProps[] = [];
-  const canvasItems: CanvasItem[] = [];
   let selectedMark: MarkProps | null = null;
-  const cache = textCache.current;
-  for (const i of [...visible, ...extra]) {
+  for (const i of inSvg) {
     const r = idx.segs[i]!;
-    const kind: Kind = r.dupOf !== null ? 'dup' : r.rtx ? 'rtx' : 'plain';
-    // A link duplicate leaves with its original and arrives a hair later: drawn a few
-    // pixels lower so it does not hide under it.
-    const g = segmentGeometry(r, idx.dropAt.get(r.id), cursor, L.x, kind === 'dup' ? yDup : yAbs);
+    const kind = kindOf(i);
+    const g = geometryOf(i);
     const isSel = r.id === selected;
     const showLabel = labelled.has(i) || isSel;
     const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
-    if (canvasMode && !isSel && r.id !== focusedId && g.status !== 'inflight') {
-      canvasItems.push({
-        from: r.from,
-        kind,
-        x0: g.x0,
-        y0: g.y0,
-        hx: g.hx,
-        hy: g.hy,
-        cross: g.cross,
-        label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
-        lx: lp.x,
-        ly: lp.y,
-        la: lp.angle,
-        anchor: lp.anchor,
-      });
-      continue;
-    }
     const text = cache.get(idx, t, i, g.status, absolute);
     const m: MarkProps = {
       id: r.id,
@@ -605,6 +569,82 @@ export function Ladder() {
     marks.push(m);
   }
 
+  // The canvas's arrows: at rest, and not drawn in the SVG (selected, focused).
+  const canvasItem = (i: number): CanvasItem | null | undefined => {
+    const r = idx.segs[i]!;
+    if (r.id === selected || r.id === focusedId) return undefined;
+    const g = geometryOf(i);
+    if (!atRest(g)) return null;
+    const showLabel = labelled.has(i);
+    const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
+    return {
+      from: r.from,
+      kind: kindOf(i),
+      x0: g.x0,
+      y0: g.y0,
+      hx: g.hx,
+      hy: g.hy,
+      cross: g.cross,
+      label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
+      lx: lp.x,
+      ly: lp.y,
+      la: lp.angle,
+      anchor: lp.anchor,
+    };
+  };
+  // A sampled view: the first segment of each pair of pixel rows, and the lost ones.
+  const sample = (): CanvasItem[] => {
+    const rows: number[] = [];
+    for (let y = L.plotTop - 40; y < L.height + 40; y += 2)
+      rows.push(map.fromDisplay(domain[0] + (y - L.top) / k));
+    const picks = sampleRows(idx.segT, lo, hi, rows, tB + 1e-9);
+    const l0 = lowerBound(idx.lost, lo);
+    const l1 = lowerBound(idx.lost, hi);
+    const stride = Math.max(1, Math.ceil((l1 - l0) / MAX_CROSSES));
+    for (let j = l0; j < l1; j += stride) picks.push(idx.lost[j]!);
+    const out: CanvasItem[] = [];
+    for (const i of picks) {
+      const it = canvasItem(i);
+      if (it) out.push(it);
+    }
+    return out;
+  };
+  const colours = canvasColours(plotRef.current ?? document.documentElement);
+  // The canvas covers two bands of the view's height: the band the top of the view is
+  // in and the next, so the view is always inside it; it starts over (one full paint)
+  // each time the top of the view moves to the next band. Small, so handing its
+  // bitmap to the compositor after a change is cheap.
+  const band = Math.max(200, L.height);
+  const bandTop = Math.floor((L.plotTop - offsetY) / band) * band;
+  const canvasHeight = 2 * band;
+  const chunkKey = [
+    objectId(idx),
+    objectId(t),
+    scaleKey,
+    bandTop,
+    L.width,
+    L.height,
+    absolute,
+    selected,
+    focusedId,
+    colourKey(colours),
+  ].join('|');
+  // Where the canvas sits under the plot's top edge.
+  const canvasShift = r1(offsetY + bandTop - L.plotTop);
+  // The canvas's part of an exported SVG (the export asks for it when it runs).
+  exportRef.current = canvasMode
+    ? () => {
+        const items: CanvasItem[] = [];
+        if (sampled) items.push(...sample());
+        else
+          for (let i = lo; i < hi; i++) {
+            const it = idx.segs[i]!.arriveAt >= tA ? canvasItem(i) : null;
+            if (it) items.push(it);
+          }
+        return canvasLayerSvg(items, colours);
+      }
+    : () => null;
+
   // Timers.
   const [tlo, thi] = visibleRange(idx.timerT, idx.timerMaxEnd, tA, tB);
   const hatchId = `${uid}-hatch`;
@@ -615,11 +655,28 @@ export function Ladder() {
       server: new LabelPicker(TIMER_LABEL_GAP),
     };
     const labelledT = new Set<number>();
-    for (let i = Math.min(tlo, lowerBound(idx.timerT, tOrigin)); i < thi; i++) {
-      const bar = idx.timers[i]!;
-      if (i >= lowerBound(idx.timerT, tOrigin) && pick[bar.side].take(yAbs(bar.t)))
-        labelledT.add(i);
-    }
+    // The bars to draw: all those in view; in a sampled view (a fitted run of
+    // 100,000 segments holds as many timers), per timer the first one armed in
+    // each row of pixels, found by binary search, and no labels but a running
+    // long timer's.
+    let order: number[] | null = null;
+    if (sampled) {
+      order = [];
+      for (const list of idx.timerKeys.values()) {
+        let j = lowerBound(list.pos, tlo);
+        while (j < list.pos.length && list.pos[j]! < thi) {
+          order.push(list.pos[j]!);
+          const next = map.fromDisplay(originD + (yAbs(list.t[j]!) + 1) / k);
+          j = lowerBound(list.t, next, j + 1);
+        }
+      }
+      order.sort((a, b) => a - b);
+    } else
+      for (let i = Math.min(tlo, lowerBound(idx.timerT, tOrigin)); i < thi; i++) {
+        const bar = idx.timers[i]!;
+        if (i >= lowerBound(idx.timerT, tOrigin) && pick[bar.side].take(yAbs(bar.t)))
+          labelledT.add(i);
+      }
     const topAbs = (domain[0] - originD) * k;
     // Bars of one timer that follow each other with no visible gap (an RTO timer
     // re-armed by every ACK of a bulk transfer) are drawn as one rectangle.
@@ -635,7 +692,10 @@ export function Ladder() {
     const runs: Run[] = [];
     const caps: ReactNode[] = [];
     const labels: ReactNode[] = [];
-    for (let i = tlo; i < thi; i++) {
+    const lastCap = new Map<string, number>();
+    const n = order ? order.length : thi - tlo;
+    for (let o = 0; o < n; o++) {
+      const i = order ? order[o]! : tlo + o;
       const bar = idx.timers[i]!;
       const span = timerSpan(bar, cursor);
       if (!span || span.t1 < tA) continue;
@@ -653,8 +713,11 @@ export function Ladder() {
         open.set(rk, fresh);
         runs.push(fresh);
       }
-      if (span.fired)
+      // A cap where the timer fired; one per 2 px of a lane (a fitted long run has thousands).
+      if (span.fired && !(y1 - (lastCap.get(rk) ?? -Infinity) < 2)) {
+        lastCap.set(rk, y1);
         caps.push(<line key={`c${i}`} x1={r1(bx - 2)} x2={r1(bx + 7)} y1={y1} y2={y1} />);
+      }
       let label: { main: string; sub: string | null } | null = null;
       let ly = y0 + 10;
       if (labelledT.has(i)) label = timerLabel(bar, cursor, t);
@@ -736,11 +799,15 @@ export function Ladder() {
   const gapEls: ReactNode[] = [];
   {
     let lastText = -Infinity;
+    let lastMark = -Infinity;
     for (const g of map.gapsBetween(tA, tB)) {
       const y0 = r1(yAbs(g.midStart));
       const y1 = r1(yAbs(g.midEnd));
       const hgt = y1 - y0;
       const mid = (y0 + y1) / 2;
+      // A thin break within 3 px of the last one adds nothing (a fitted long run has thousands).
+      if (hgt < 6 && mid - lastMark < 3) continue;
+      lastMark = y1;
       const showText = hgt >= 12 && mid - lastText >= 14;
       if (showText) lastText = mid;
       const d = formatGap(g.b - g.a);
@@ -778,10 +845,35 @@ export function Ladder() {
       : null;
   const dropVisible = dropAt !== null && dropAt.y >= L.plotTop && dropAt.y <= L.height;
 
-  // Paint the canvas layer after each render (cleared when not needed).
+  // Paint the canvas layer after each render: what came to rest since the last one
+  // (all of it when the chunk's canvas starts over); cleared when not needed.
   useLayoutEffect(() => {
     const cv = canvasRef.current;
-    if (cv) paintCanvas(cv, canvasItems, L.width, L.height, L.plotTop, offsetY);
+    if (!cv) return;
+    cv.style.transform = `translateY(${canvasShift}px)`;
+    const chunk = (chunkRef.current ??= new ChunkCanvas());
+    const dpr = window.devicePixelRatio || 1;
+    if (!canvasMode) {
+      chunk.reset();
+      if (cv.width !== 0) cv.width = 0;
+      return;
+    }
+    chunk.paint(
+      cv,
+      {
+        key: chunkKey,
+        cursor,
+        lo,
+        hi,
+        width: L.width,
+        height: canvasHeight,
+        pad: -bandTop,
+        colours,
+        item: canvasItem,
+        sample: sampled ? sample() : undefined,
+      },
+      dpr,
+    );
   });
 
   const sent = idx.segs.length > 0 && idx.segT[0]! <= cursor;
@@ -840,7 +932,13 @@ export function Ladder() {
         {t('keyHint')}
       </p>
       <div className="ladder-plot" ref={plotRef}>
-        <canvas ref={canvasRef} className="ladder-canvas" aria-hidden="true" />
+        <div className="ladder-canvas-clip" style={{ top: `${L.plotTop}px` }} aria-hidden="true">
+          <canvas
+            ref={canvasRef}
+            className="ladder-canvas"
+            style={{ width: `${L.width}px`, height: `${canvasHeight}px` }}
+          />
+        </div>
         <svg
           ref={svgRef}
           className="ladder-svg"
@@ -898,6 +996,8 @@ export function Ladder() {
               y2={L.height}
             />
             <g transform={`translate(0,${offsetY})`}>
+              {/* An export puts the canvas's arrows here (lessons/download.ts). */}
+              <g data-export-slot="" aria-hidden="true" />
               <g aria-hidden="true">{timerEls}</g>
               <g aria-hidden="true">{gapEls}</g>
               <g aria-hidden="true">{stateEls}</g>
@@ -968,7 +1068,7 @@ export function Ladder() {
             {t('dropButton')}
           </button>
         )}
-        {canvasMode && <p className="ladder-dense">{t('dense', { n: visible.length })}</p>}
+        {canvasMode && <p className="ladder-dense">{t('dense', { n: inView })}</p>}
       </div>
     </section>
   );

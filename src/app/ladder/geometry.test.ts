@@ -19,6 +19,7 @@ import {
   IDLE_EXACT,
   IDLE_MORE,
   LabelPicker,
+  LabelRun,
   MIN_SPAN,
   TimeMap,
   TraceIndex,
@@ -39,6 +40,7 @@ import {
   lowerBound,
   numbersOf,
   originFor,
+  sampleRows,
   segmentGeometry,
   segmentLabel,
   stackLabels,
@@ -519,5 +521,68 @@ describe('zoomedDomain', () => {
       expect(got[0]).toBeCloseTo(want[0]!, 9);
       expect(got[1]).toBeCloseTo(want[1]!, 9);
     }
+  });
+});
+
+describe('LabelRun', () => {
+  it('picks, frame by frame, the labels one LabelPicker picks at once', () => {
+    const ys = [0, 5, 13, 20, 26, 27, 40, 52, 53, 70];
+    const once = new LabelPicker(13);
+    const expected = ys.map((_, i) => i).filter((i) => once.take(ys[i]!));
+    const run = new LabelRun('k', 0, 13);
+    for (const hi of [0, 3, 3, 7, 10]) run.advance(hi, (i) => ys[i]!);
+    expect(ys.map((_, i) => i).filter((i) => run.has(i))).toEqual(expected);
+    expect(run.next).toBe(10);
+  });
+
+  it('starts at the first position it is given', () => {
+    const run = new LabelRun('k', 2, 10).advance(4, (i) => i * 100);
+    expect([0, 1, 2, 3].map((i) => run.has(i))).toEqual([false, false, true, true]);
+  });
+});
+
+describe('sampleRows', () => {
+  it('takes the first segment sent in each row, once', () => {
+    const segT = [0, 1, 2, 10, 11, 30, 31, 32];
+    expect(sampleRows(segT, 0, segT.length, [0, 5, 10, 15, 20, 25, 30], 40)).toEqual([0, 3, 5]);
+    // Only within [lo, hi).
+    expect(sampleRows(segT, 1, 6, [0, 5, 10, 15, 20, 25, 30], 40)).toEqual([1, 3, 5]);
+    expect(sampleRows(segT, 0, 0, [0, 5], 40)).toEqual([]);
+  });
+
+  it('does work bounded by the rows, however many segments there are', () => {
+    const segT = Array.from({ length: 100_000 }, (_, i) => i);
+    const rows = Array.from({ length: 300 }, (_, r) => r * 333);
+    const picks = sampleRows(segT, 0, segT.length, rows, 100_000);
+    expect(picks).toHaveLength(300);
+    expect(picks[1]).toBe(333);
+  });
+});
+
+describe('TraceIndex.lost', () => {
+  it('lists lost segments by position, whether lost on sending or in flight', () => {
+    const seg = (id: number, t: number, dropped: string | null) =>
+      ({
+        kind: 'segment',
+        id,
+        from: 'client',
+        conn: 'c',
+        t,
+        arriveAt: t + 50,
+        dropped,
+        rtx: false,
+        dupOf: null,
+        seg: { seq: 0, ack: 0, flags: 0, window: 0, payload: new Uint8Array(0) },
+      }) as unknown as TraceRecord;
+    const drop = (id: number, t: number) => ({ kind: 'drop', id, t }) as unknown as TraceRecord;
+    const idx = new TraceIndex([
+      seg(1, 0, null),
+      seg(2, 10, 'loss'),
+      seg(3, 20, null),
+      seg(4, 30, null),
+      drop(4, 40),
+      drop(3, 45),
+    ]).update();
+    expect(idx.lost).toEqual([1, 2, 3]);
   });
 });

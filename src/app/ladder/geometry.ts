@@ -62,8 +62,23 @@ export const MIN_SPAN = 400;
 /** Where a segment dropped as it was sent is drawn lost: this fraction of the way across. */
 export const DROP_AT_SEND_FRAC = 0.4;
 
-/** Past this many arrows in view, the plain ones are painted on a canvas. */
-export const CANVAS_THRESHOLD = 600;
+/**
+ * Past this many arrows in view, those that no longer move (delivered, or lost
+ * with their cross drawn) are painted on a canvas; the view goes back to SVG
+ * marks under CANVAS_LEAVE (a gap, so a view hovering at the threshold does not
+ * swap hundreds of elements every frame). Hundreds of arrows in a few hundred
+ * pixels cannot be told apart to click anyway.
+ */
+export const CANVAS_THRESHOLD = 250;
+export const CANVAS_LEAVE = 200;
+/**
+ * Past this many segments in view (a zoomed-out run of 100,000), the canvas
+ * shows a sample: the first segment sent in each row of pixels (sampleRows),
+ * and the crosses of lost ones up to MAX_CROSSES, so a frame's work is bounded
+ * by the view's height, not the run's length.
+ */
+export const SAMPLE_THRESHOLD = 4000;
+export const MAX_CROSSES = 2000;
 
 // ------------------------------------------------------------------ searching
 
@@ -143,12 +158,16 @@ export class TraceIndex {
   readonly posById = new Map<number, number>();
   /** Drop time of segments dropped while in flight, by id. */
   readonly dropAt = new Map<number, number>();
+  /** Positions in `segs` of the segments that were lost (on sending or in flight), ascending. */
+  readonly lost: number[] = [];
   readonly states: StateRecord[] = [];
   readonly stateT: number[] = [];
   readonly timers: TimerBar[] = [];
   readonly timerT: number[] = [];
   /** Largest deadline among timers[0..i]. */
   readonly timerMaxEnd: number[] = [];
+  /** Positions in `timers` (and their arming times) of each side's timer, by "side|timer". */
+  readonly timerKeys = new Map<string, { pos: number[]; t: number[] }>();
   /** Busy intervals (merged): something on the link, or a state change. Time 0 counts as busy. */
   readonly ivStart: number[] = [0];
   readonly ivEnd: number[] = [0];
@@ -193,12 +212,21 @@ export class TraceIndex {
         this.relSeq.see(r.seg);
         this.rel.push(this.relSeq.relative(r.seg));
         this.posById.set(r.id, i);
+        if (r.dropped) this.lost.push(i);
         this.busy(r.t, Math.max(r.t, r.arriveAt));
         break;
       }
-      case 'drop':
+      case 'drop': {
         this.dropAt.set(r.id, r.t);
+        const p = this.posById.get(r.id);
+        if (p !== undefined && !this.segs[p]!.dropped) {
+          // In flight for a while: its place is near the end of the list.
+          let j = this.lost.length;
+          while (j > 0 && this.lost[j - 1]! > p) j--;
+          this.lost.splice(j, 0, p);
+        }
         break;
+      }
       case 'state':
         this.states.push(r);
         this.stateT.push(r.t);
@@ -225,6 +253,11 @@ export class TraceIndex {
           this.timers.push(bar);
           this.timerT.push(r.t);
           this.timerMaxEnd.push(Math.max(r.deadline, i > 0 ? this.timerMaxEnd[i - 1]! : -Infinity));
+          const tk = `${r.side}|${r.timer}`;
+          let list = this.timerKeys.get(tk);
+          if (!list) this.timerKeys.set(tk, (list = { pos: [], t: [] }));
+          list.pos.push(i);
+          list.t.push(r.t);
           this.openTimers.set(key, bar);
         } else if (open) {
           open.closeT = r.t;
@@ -244,7 +277,8 @@ const indexCache = new WeakMap<readonly TraceRecord[], TraceIndex>();
 /** The (cached, brought up to date) index of a trace's records. */
 export function indexFor(records: readonly TraceRecord[]): TraceIndex {
   let idx = indexCache.get(records);
-  if (!idx) {
+  // A trace only grows; one that shrank is not the one indexed.
+  if (!idx || idx.processed > records.length) {
     idx = new TraceIndex(records);
     indexCache.set(records, idx);
   }
@@ -589,6 +623,59 @@ export class LabelPicker {
     this.last = y;
     return true;
   }
+}
+
+/**
+ * The arrows that carry a label, for one origin and scale: thinned greedily
+ * (LabelPicker) from the first segment sent at or after the origin, and kept
+ * from frame to frame, so a frame only looks at the segments sent since the
+ * last one. A view that went back in time (hi below what was looked at)
+ * needs a new LabelRun.
+ */
+export class LabelRun {
+  private readonly picker: LabelPicker;
+  private readonly chosen = new Set<number>();
+  next: number;
+  constructor(
+    readonly key: string,
+    start: number,
+    gap: number,
+  ) {
+    this.picker = new LabelPicker(gap);
+    this.next = start;
+  }
+  /** Decide up to position `hi` (exclusive); `y` gives the pixel y of the arrow at a position. */
+  advance(hi: number, y: (i: number) => number): this {
+    for (; this.next < hi; this.next++)
+      if (this.picker.take(y(this.next))) this.chosen.add(this.next);
+    return this;
+  }
+  has(i: number): boolean {
+    return this.chosen.has(i);
+  }
+}
+
+/**
+ * A sample of the segments in [lo, hi) for a view too dense to draw each:
+ * the first one sent in each row [rows[r], rows[r + 1]) of a sorted list of
+ * row start times (the last row runs to `end`). Work: rows × log(hi − lo).
+ */
+export function sampleRows(
+  segT: readonly number[],
+  lo: number,
+  hi: number,
+  rows: readonly number[],
+  end: number,
+): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows.length; r++) {
+    const j = lowerBound(segT, rows[r]!, lo, hi);
+    if (j >= hi) break;
+    const rowEnd = r + 1 < rows.length ? rows[r + 1]! : end;
+    if (segT[j]! < rowEnd && out[out.length - 1] !== j) out.push(j);
+    lo = j;
+  }
+  return out;
 }
 
 /** Labels that must all be shown (state names) pushed down so none overlaps the one before. */

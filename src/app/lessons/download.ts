@@ -3,6 +3,7 @@
  * or PNG. An exported SVG must stand on its own, without the page's style
  * sheet, so the styles that matter are copied onto each element.
  */
+import { exportLayerOf } from '../export-layer';
 
 /** Offer `data` as a file named `name`. */
 export function download(name: string, data: BlobPart, type: string): void {
@@ -59,6 +60,17 @@ export function standaloneSvg(svg: SVGSVGElement): string {
     target.removeAttribute('class');
     target.removeAttribute('tabindex');
   });
+  // What the view painted outside the SVG (the ladder's canvas in dense views), as SVG.
+  const layer = exportLayerOf(svg);
+  const slot = clone.querySelector('[data-export-slot]');
+  if (layer && slot) {
+    const doc = new DOMParser().parseFromString(
+      `<svg xmlns="http://www.w3.org/2000/svg">${layer}</svg>`,
+      'image/svg+xml',
+    );
+    for (const node of [...doc.documentElement.childNodes])
+      slot.append(clone.ownerDocument.importNode(node, true));
+  }
   const box = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.round(box.width)));

@@ -14,6 +14,7 @@ import {
   type TraceRecord,
 } from '../../core';
 import { useT, type Translate } from '../i18n';
+import { countAtOrBefore, recordsOf } from '../record-index';
 import { useSession } from '../use-session';
 import {
   BUTTONS,
@@ -60,11 +61,9 @@ const msgText = (t: Translate<MsgKey>, m: Msg): string => t(m.key, m.vars);
 
 /** The last call this side returned from, at or before `cursor`. */
 function lastCall(records: readonly TraceRecord[], side: Side, cursor: number): CallRecord | null {
-  for (let i = records.length - 1; i >= 0; i--) {
-    const r = records[i]!;
-    if (r.t <= cursor && r.kind === 'call' && r.side === side) return r;
-  }
-  return null;
+  // The side's calls by time (record-index.ts): a binary search, not a scan of the run.
+  const { recs, t } = recordsOf<CallRecord>(records, 'call', side);
+  return recs[countAtOrBefore(t, cursor) - 1] ?? null;
 }
 
 export function EndpointPanel({ side }: { side: Side }) {
