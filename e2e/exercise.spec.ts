@@ -21,6 +21,9 @@ test('an exercise on a handshake: fill in, check, explanation, score', async ({ 
   await expect(ex).toContainText('The client sends a segment');
   // The SYN: it carries no ACK, so only seq and flags are asked.
   await expect(ex.getByLabel('ack')).toHaveCount(0);
+  // The timeline shows the fields asked as "?", on this segment and the ones after it.
+  await expect(app.segment(/^client to server \[\?\] seq \? ack \?/)).toHaveCount(1);
+  await expect(app.segment(/^client to server \[S\]/)).toHaveCount(0);
   // Its header stays hidden while it is asked.
   await page.evaluate(() => window.tcpPlayground!.session.select(0));
   await expect(page.getByText(/part of the exercise/)).toBeVisible();
@@ -29,8 +32,11 @@ test('an exercise on a handshake: fill in, check, explanation, score', async ({ 
   await ex.getByRole('button', { name: 'Check' }).click();
   await expect(ex.getByText('✓ right')).toHaveCount(2);
   await expect(ex.locator('.ex-explain')).toContainText('SYN');
+  // Checked, the SYN shows its fields again.
+  await expect(app.segment(/^client to server \[S\] seq 0\b/)).toHaveCount(1);
   await ex.getByRole('button', { name: 'Next segment' }).click();
-  // The SYN,ACK: one wrong answer.
+  // The SYN,ACK, now on the timeline, with its fields hidden: one wrong answer.
+  await expect(app.segment(/^server to client \[\?\] seq \?/)).toHaveCount(1);
   await expect(ex).toContainText('2 of 3');
   await expect(ex).toContainText('The server sends a segment');
   await ex.getByLabel('seq').fill('0');
@@ -46,5 +52,7 @@ test('an exercise on a handshake: fill in, check, explanation, score', async ({ 
   await ex.getByRole('button', { name: 'Check' }).click();
   await ex.getByRole('button', { name: 'See the score' }).click();
   await expect(ex.getByRole('status')).toHaveText('Score: 7 of 8 fields right.');
+  // The exercise over, nothing is hidden.
+  await expect(app.segment(/\?/)).toHaveCount(0);
   await app.shot(info, 'exercise-score');
 });

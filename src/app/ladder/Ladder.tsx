@@ -269,17 +269,23 @@ class TextCache {
     pos: number,
     status: SegStatus,
     absolute: boolean,
+    /** Fields shown as "?" (exercise mode). */
+    hide: readonly string[] | null = null,
   ): SegText {
     if (!this.owner || this.owner.idx !== idx || this.owner.t !== t) {
       this.map = new Map();
       this.owner = { idx, t };
     }
     const r = idx.segs[pos]!;
-    const key = `${status}${absolute ? 'a' : 'r'}`;
+    const key = `${status}${absolute ? 'a' : 'r'}${hide ? hide.join() : ''}`;
     const hit = this.map.get(r.id);
     if (hit && hit.key === key) return hit;
     const n = numbersOf(r.seg, idx.rel[pos]!, absolute);
-    const v = { key, label: segmentLabel(r.seg, n), aria: accessibleName(r, n, status, t) };
+    const v = {
+      key,
+      label: segmentLabel(r.seg, n, hide),
+      aria: accessibleName(r, n, status, t, hide),
+    };
     this.map.set(r.id, v);
     return v;
   }
@@ -540,7 +546,7 @@ export function Ladder() {
     const isSel = r.id === selected;
     const showLabel = labelled.has(i) || isSel;
     const lp = showLabel ? labelPlacement(g.x0, g.y0, g.x1, g.y1) : NO_PLACE;
-    const text = cache.get(idx, t, i, g.status, absolute);
+    const text = cache.get(idx, t, i, g.status, absolute, session.hiddenFor(idx.segs[i]!.id));
     const m: MarkProps = {
       id: r.id,
       from: r.from,
@@ -585,7 +591,9 @@ export function Ladder() {
       hx: g.hx,
       hy: g.hy,
       cross: g.cross,
-      label: showLabel ? cache.get(idx, t, i, g.status, absolute).label : null,
+      label: showLabel
+        ? cache.get(idx, t, i, g.status, absolute, session.hiddenFor(idx.segs[i]!.id)).label
+        : null,
       lx: lp.x,
       ly: lp.y,
       la: lp.angle,

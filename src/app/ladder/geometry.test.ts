@@ -367,6 +367,10 @@ describe('text', () => {
     expect(segmentLabel(syn.seg, idx.rel[0]!)).toBe('[S] seq 0 len 0');
     expect(segmentLabel(synAck.seg, idx.rel[1]!)).toBe('[S.] seq 0 ack 1 len 0');
     expect(segmentLabel(data.seg, idx.rel[2]!)).toBe('[.] seq 1 ack 1 len 5');
+    // Exercise mode: hidden fields show as "?"; with the flags hidden the ack is always
+    // shown (as "?" or its value), so its absence does not give the ACK bit away.
+    expect(segmentLabel(syn.seg, idx.rel[0]!, ['seq', 'flags'])).toBe('[?] seq ? ack 0 len 0');
+    expect(segmentLabel(synAck.seg, idx.rel[1]!, ['ack'])).toBe('[S.] seq 0 ack ? len 0');
     expect(segmentLabel(synAck.seg, numbersOf(synAck.seg, idx.rel[1]!, true))).toBe(
       '[S.] seq 5000 ack 1001 len 0',
     );

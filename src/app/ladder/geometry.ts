@@ -575,10 +575,24 @@ export function numbersOf(seg: SegmentRecord['seg'], rel: SeqNums, absolute: boo
   return absolute ? { seq: seg.seq >>> 0, ack: seg.ack >>> 0 } : rel;
 }
 
-/** "[S.] seq 0 ack 1 len 0" (tcpdump's flags; the ack only when the ACK bit is set, as tcpdump prints it). */
-export function segmentLabel(seg: SegmentRecord['seg'], n: SeqNums): string {
-  const parts = [`[${flagString(seg.flags)}]`, `seq ${n.seq}`];
-  if (seg.flags & ACK) parts.push(`ack ${n.ack}`);
+/** A field's value, or "?" when exercise mode hides it. */
+const shown = (v: string | number, field: string, hide: readonly string[] | null): string =>
+  hide?.includes(field) ? '?' : String(v);
+
+/**
+ * "[S.] seq 0 ack 1 len 0" (tcpdump's flags; the ack only when the ACK bit is set, as tcpdump
+ * prints it — and, when the flags are hidden, always, so that the label gives nothing away).
+ */
+export function segmentLabel(
+  seg: SegmentRecord['seg'],
+  n: SeqNums,
+  hide: readonly string[] | null = null,
+): string {
+  const parts = [
+    `[${shown(flagString(seg.flags), 'flags', hide)}]`,
+    `seq ${shown(n.seq, 'seq', hide)}`,
+  ];
+  if (seg.flags & ACK || hide?.includes('flags')) parts.push(`ack ${shown(n.ack, 'ack', hide)}`);
   parts.push(`len ${seg.payload.length}`);
   return parts.join(' ');
 }
@@ -595,12 +609,13 @@ export function accessibleName(
   n: SeqNums,
   status: SegStatus,
   t: Translate<LadderKey>,
+  hide: readonly string[] | null = null,
 ): string {
   return t('segAria', {
     dir: t(r.from === 'client' ? 'dirC2S' : 'dirS2C'),
-    flags: flagString(r.seg.flags),
-    seq: n.seq,
-    ack: n.ack,
+    flags: shown(flagString(r.seg.flags), 'flags', hide),
+    seq: shown(n.seq, 'seq', hide),
+    ack: shown(n.ack, 'ack', hide),
     len: r.seg.payload.length,
     status: t(STATUS_KEY[status]),
     marks: (r.rtx ? t('markRtx') : '') + (r.dupOf !== null ? t('markDup') : ''),
