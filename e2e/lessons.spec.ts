@@ -261,3 +261,36 @@ async function handshakeAndData(app: import('./fixtures').Playground): Promise<v
   await app.press('client', 'send()');
   await app.seek(1500);
 }
+
+test('the walkthrough stops before a state change that shares an instant with the one before it', async ({
+  app,
+}, info) => {
+  await app.open();
+  await app.page.getByRole('button', { name: 'Gallery' }).click();
+  const dialog = app.page.getByRole('dialog', { name: 'Scenarios' });
+  // simultaneous-close: both ends close at 1 s, the server's change first.
+  await dialog
+    .locator('.ls-gallery button')
+    .nth(gallery.findIndex((g) => g.id === 'simultaneous-close'))
+    .click();
+  await expect(app.page.locator('.ls-notice')).toContainText('Opened simultaneous-close.scenario');
+  await app.page.getByRole('button', { name: 'Start walkthrough' }).click();
+  const panel = app.page.locator('section.wt');
+  const question = panel.getByText('What will the client’s state be next?');
+  for (let i = 0; i < 20; i++) {
+    await panel.getByRole('button', { name: /^Next/ }).click();
+    if ((await question.count()) > 0 && (await app.cursor()) === 1000) break;
+    const skip = panel.getByRole('button', { name: 'Just show me' });
+    if ((await skip.count()) > 0) await skip.click();
+  }
+  // Asked about the client's change at 1 s: the server has already gone to FIN_WAIT_1
+  // at that instant, the client has not yet.
+  await expect(panel.getByRole('heading', { name: 'ESTABLISHED → ?' })).toBeVisible();
+  await expect.poll(() => app.cursor()).toBe(1000);
+  await expect.poll(() => app.state('server')).toBe('FIN_WAIT_1');
+  await expect.poll(() => app.state('client')).toBe('ESTABLISHED');
+  await app.shot(info, 'walkthrough-between');
+  // Answered, the change shows.
+  await panel.getByRole('button', { name: 'Just show me' }).click();
+  await expect.poll(() => app.state('client')).toBe('FIN_WAIT_1');
+});

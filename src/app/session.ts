@@ -61,7 +61,10 @@ export interface RunSource {
 }
 
 export class Session {
+  /** The world the views show: the run, or a prefix of it (`showBefore`). */
   world: World;
+  /** The whole run while the views show a prefix of it; null otherwise. */
+  private full: World | null = null;
   cursor = 0;
   playing = false;
   /**
@@ -172,8 +175,38 @@ export class Session {
 
   // ------------------------------------------------------------ acting
 
+  /** The run itself, also while the views show a prefix of it. */
+  get baseWorld(): World {
+    return this.full ?? this.world;
+  }
+
+  /**
+   * Show the run as it stood partway through instant `t`: with only its first `n`
+   * trace records (`World.prefix`), so that the views stand between two things
+   * that happened at the same instant. Moving the cursor shows the whole run again;
+   * acting carries on from the prefix, as acting in the past does.
+   */
+  showBefore(n: number, t: number): void {
+    const base = this.baseWorld;
+    this.full = base;
+    this.world = base.prefix(n);
+    this.cursor = t;
+    this.held = true;
+    this.playing = false;
+    this.changed();
+  }
+
+  /** Back to the whole run after `showBefore`. */
+  private showAll(): void {
+    if (!this.full) return;
+    this.world = this.full;
+    this.full = null;
+  }
+
   /** Bring the world to the cursor before acting: fork if the cursor is in the past. */
   private prepareToAct(): void {
+    // Acting on a prefix carries on from it: it becomes the run.
+    this.full = null;
     // Act on whole microseconds, the resolution of scenario files, so a session
     // saved as a file replays at the same instants.
     this.cursor = Math.round(this.cursor * 1000) / 1000;
@@ -350,6 +383,7 @@ export class Session {
    */
   adopt(world: World, cursor: number, source: RunSource | null): void {
     this.world = world;
+    this.full = null;
     this.source = source;
     this.cursor = Math.min(cursor, world.now);
     this.playing = false;
@@ -360,10 +394,11 @@ export class Session {
 
   /** The run as data, for a share link or a saved session. */
   exportRun(): SharedRun {
+    const world = this.baseWorld;
     return {
       v: 1,
-      options: this.world.options,
-      inputs: [...this.world.inputs],
+      options: world.options,
+      inputs: [...world.inputs],
       cursor: this.cursor,
       ...(this.source?.id ? { scenario: this.source.id } : {}),
     };
@@ -372,6 +407,7 @@ export class Session {
   /** Start over with two CLOSED endpoints. */
   reset(options: WorldOptions = this.options): void {
     this.world = new World(options);
+    this.full = null;
     this.source = null;
     this.limit = null;
     this.cursor = 0;
@@ -394,6 +430,7 @@ export class Session {
   }
 
   play(): void {
+    this.showAll();
     this.held = false;
     this.playing = true;
     this.changed();
@@ -417,6 +454,7 @@ export class Session {
 
   /** Move the cursor to `t` (running the world forward when `t` is past its newest instant). */
   seek(t: number): void {
+    this.showAll();
     const target = Math.max(0, t);
     if (target > this.world.now) this.run(target);
     this.cursor = Math.min(target, this.world.now);
@@ -435,6 +473,7 @@ export class Session {
 
   /** Step to the next instant at which something happens. */
   stepForward(): void {
+    this.showAll();
     const recorded = this.eventTimes().filter((x) => x > this.cursor);
     const next = recorded.length ? Math.min(...recorded) : this.world.sched.peekTime();
     if (next === undefined) return;
@@ -445,6 +484,7 @@ export class Session {
 
   /** Step back to the previous instant at which something happened. */
   stepBack(): void {
+    this.showAll();
     const prev = this.eventTimes().filter((x) => x < this.cursor);
     this.held = true;
     this.playing = false;

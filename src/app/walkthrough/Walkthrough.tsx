@@ -10,7 +10,7 @@
  * been recorded, Next runs the simulation on until the next step happens.
  */
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { STATES, causeText, type World } from '../../core';
+import { STATES, causeText, type TraceRecord, type World } from '../../core';
 import { useLang, useT } from '../i18n';
 import type { Session } from '../session';
 import { useSession } from '../use-session';
@@ -42,6 +42,19 @@ interface Walk {
 
 const IDLE: Walk = { world: null, index: -1, phase: 'idle', answers: new Map() };
 
+/**
+ * How many trace records come before `step`, when it shares its instant with
+ * `prev`: everything up to `prev`'s own records, nothing of what led to `step`
+ * (the segments a state change sends are recorded before the change itself).
+ */
+function recordsBefore(records: readonly TraceRecord[], prev: Step, step: Step): number | null {
+  const mine = records.indexOf(step.records[0]!);
+  if (mine < 0) return null;
+  let last = -1;
+  for (const r of prev.records) last = Math.max(last, records.indexOf(r));
+  return last < 0 ? null : Math.min(mine, last + 1);
+}
+
 /** How many instants Next may run the simulation forward looking for the next step. */
 const MAX_RUN_ON = 500;
 
@@ -63,7 +76,8 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
   const t = useT(messages);
   const { lang } = useLang();
   const uid = useId();
-  const world = session.world;
+  // The walk is about the run itself, also while the views show a prefix of it.
+  const world = session.baseWorld;
   const records = world.trace.records;
   const nRecords = records.length;
   const cursor = session.cursor;
@@ -99,11 +113,22 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
     else if (f === 'next') nextButton.current?.focus();
   }, [walk.index, walk.phase]);
 
-  const go = (w: Walk, at: number, focus: Focus = null): void => {
+  const go = (
+    w: Walk,
+    at: number,
+    focus: Focus = null,
+    between: { prev: Step; step: Step } | null = null,
+  ): void => {
     if (session.playing) session.pause();
     focusNext.current = focus;
     setWalk(w);
     session.seek(at);
+    // A step at the same instant as the one before it: the cursor cannot stand
+    // between them, so the views show the run as it stood just after the earlier one.
+    if (between) {
+      const n = recordsBefore(session.baseWorld.trace.records, between.prev, between.step);
+      if (n !== null) session.showBefore(n, between.step.t);
+    }
   };
 
   const start = (): void => {
@@ -126,8 +151,20 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
     }
     const s = all[j]!;
     const ask = predict && s.kind === 'state' && !walk.answers.has(j);
-    const w: Walk = { ...walk, world: session.world, index: j, phase: ask ? 'asking' : 'shown' };
-    go(w, ask ? cursorBefore(all, j) : s.t, ask ? 'choices' : null);
+    const w: Walk = {
+      ...walk,
+      world: session.baseWorld,
+      index: j,
+      phase: ask ? 'asking' : 'shown',
+    };
+    const prev = j > 0 ? all[j - 1] : undefined;
+    const shared = ask && prev !== undefined && prev.t >= s.t;
+    go(
+      w,
+      ask ? cursorBefore(all, j) : s.t,
+      ask ? 'choices' : null,
+      shared ? { prev, step: s } : null,
+    );
   };
 
   const back = (): void => {

@@ -346,6 +346,45 @@ export class World {
     );
   }
 
+  /**
+   * This run as it stood partway through an instant: replayed from its inputs up
+   * to the first point — between two scheduler steps, or between an input and
+   * what follows it — at which its trace holds at least `n` records (all of them
+   * if it never does). The views show a prefix to stand between two things that
+   * happened at one instant (the walkthrough's question about the second of two
+   * state changes at the same time). Two replays: one to find the point, one to
+   * stop there.
+   */
+  prefix(n: number): World {
+    const inputs = this.inputs;
+    // Pass 1: how many inputs and steps it takes for the trace to reach n records.
+    const probe = new World(this.options);
+    const reached = () => probe.trace.length >= n;
+    let applied = 0;
+    run: {
+      if (reached()) break run;
+      for (const i of inputs) {
+        while (probe.steps < i.steps && probe.step()) if (reached()) break run;
+        if (probe.sched.now < i.t) probe.sched.now = i.t;
+        probe.act(i.action);
+        applied++;
+        if (reached()) break run;
+      }
+      while (probe.step()) if (reached()) break;
+    }
+    const stop = { inputs: applied, steps: probe.steps };
+    // Pass 2: replay exactly that far.
+    const w = new World(this.options);
+    for (let k = 0; k < stop.inputs; k++) {
+      const i = inputs[k]!;
+      while (w.steps < i.steps && w.step());
+      if (w.sched.now < i.t) w.sched.now = i.t;
+      w.act(i.action);
+    }
+    while (w.steps < stop.steps && w.step());
+    return w;
+  }
+
   /** Rebuild a run from its options and inputs, standing at `until` (or after the last input). */
   static replay(
     options: WorldOptions,

@@ -50,7 +50,9 @@ describe('reference captures', () => {
     for (const n of names) {
       // The shared traces are named with underscores; ours with hyphens, like every file here.
       const base = n.replace(/-/g, '_');
-      const dir = ['traces', 'traces2'].find((d) => existsSync(join(shared, d, `${base}.segments`)));
+      const dir = ['traces', 'traces2'].find((d) =>
+        existsSync(join(shared, d, `${base}.segments`)),
+      );
       expect(dir, n).toBeDefined();
       for (const ext of ['segments', 'calls', ...(dir === 'traces2' ? ['scenario'] : [])]) {
         expect(readFileSync(join(refDir, `${n}.${ext}`), 'utf8'), `${n}.${ext}`).toBe(
