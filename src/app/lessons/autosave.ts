@@ -15,6 +15,9 @@ type Notify = (
   action?: { label: string; run: () => void },
 ) => void;
 
+/** Data sent, in bytes, past which a run is not saved again for a cursor move alone. */
+const BIG_RUN_BYTES = 256 * 1024;
+
 export function useAutosave(notify: Notify, open: RefObject<OpenFn>, linkOpened: boolean): void {
   const session = useSessionQuietly();
   const t = useT(messages);
@@ -42,7 +45,18 @@ export function useAutosave(notify: Notify, open: RefObject<OpenFn>, linkOpened:
           await open.current({ kind: 'inputs', run: r.run }, { kind: 'stored', name: null });
         if (!alive) return;
       }
+      // A run whose sends carry much data costs seconds to encode and check: it is
+      // saved again when its inputs change, not each time the cursor moves.
+      let saved: { world: unknown; inputs: number; big: boolean } | null = null;
       const save = () => {
+        const world = session.baseWorld;
+        const inputs = world.inputs.length;
+        if (saved && saved.big && saved.world === world && saved.inputs === inputs) return;
+        let bytes = 0;
+        for (const i of world.inputs)
+          if (i.action.kind === 'call' && i.action.call.name === 'send')
+            bytes += i.action.call.data.length;
+        saved = { world, inputs, big: bytes > BIG_RUN_BYTES };
         const r = a.saveCurrent(undefined, session.exportRun());
         if (!r.ok && !reported) {
           reported = true;
