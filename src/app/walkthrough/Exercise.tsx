@@ -43,6 +43,8 @@ export function Exercise({ onClose }: { onClose: () => void }) {
     [world, phase === 'setup' ? 0 : 1],
   );
   const q = questions[index];
+  // The walkthrough's steps of this run, for the explanation shown after each check.
+  const steps = useMemo(() => buildSteps(world.trace.records), [world, questions]);
 
   // While asking, the views hide the chosen fields of this segment and the later ones.
   useEffect(() => {
@@ -153,7 +155,7 @@ export function Exercise({ onClose }: { onClose: () => void }) {
     phase === 'checked'
       ? accountAt(
           world.trace.records,
-          buildSteps(world.trace.records),
+          steps,
           segById,
           q.t,
           lang,
