@@ -153,14 +153,7 @@ export function Exercise({ onClose }: { onClose: () => void }) {
   const mine = phase === 'checked' ? marks[marks.length - 1] : undefined;
   const explanation =
     phase === 'checked'
-      ? accountAt(
-          world.trace.records,
-          steps,
-          segById,
-          q.t,
-          lang,
-          world.profile,
-        ).text
+      ? accountAt(world.trace.records, steps, segById, q.t, lang, world.profile).text
       : null;
 
   return (
