@@ -5,7 +5,14 @@
  * compared byte for byte.
  */
 import { EMPTY, NO_OPTIONS, type Segment, type TcpOptions } from '../tcp/segment';
-import { TIMER_NAMES, type StateName, type TimerName } from '../tcp/tcb';
+import {
+  CC_PHASES,
+  INFINITE_SSTHRESH,
+  TIMER_NAMES,
+  type CcPhase,
+  type StateName,
+  type TimerName,
+} from '../tcp/tcb';
 
 export type Side = 'client' | 'server';
 export const SIDES: readonly Side[] = ['client', 'server'];
@@ -150,6 +157,32 @@ export interface TimerRecord {
   readonly deadline: number;
 }
 
+/**
+ * A sender's congestion state after a step that changed it: what the congestion
+ * graph draws. Kept beside the record log (`Trace.ccCount`, `ccSample(i)`), not in it.
+ */
+export interface CcSample {
+  readonly t: number;
+  readonly conn: string;
+  readonly side: Side;
+  /** Congestion window (bytes). */
+  readonly cwnd: number;
+  /** Slow-start threshold (bytes); null before the first loss sets one. */
+  readonly ssthresh: number | null;
+  /** Bytes sent and neither acknowledged, SACKed nor deemed lost. */
+  readonly flight: number;
+  /** Smoothed RTT (ms), null before the first sample. */
+  readonly srtt: number | null;
+  /** The retransmission timeout now (ms, with backoff). */
+  readonly rto: number;
+  readonly phase: CcPhase;
+  /** SND.UNA and SND.NXT, as sequence numbers. */
+  readonly una: number;
+  readonly nxt: number;
+  /** The peer's window (bytes). */
+  readonly wnd: number;
+}
+
 export interface NoteRecord {
   readonly kind: 'note';
   readonly t: number;
@@ -242,6 +275,11 @@ export class Trace {
   private d = new Columns(1, 1);
   /** Timer records: t, deadline; conn, side | timer << 1 | op << 3. */
   private tm = new Columns(2, 2);
+  /**
+   * Congestion samples: t, cwnd, ssthresh (-1: none), flight, srtt (NaN: none), rto;
+   * conn, side | phase << 1, una, nxt, wnd.
+   */
+  private cc = new Columns(6, 5);
   private conns: string[] = [];
   private connIds = new Map<string, number>();
   // ---- record objects made so far
@@ -456,6 +494,54 @@ export class Trace {
       (TIMER_NAMES.indexOf(timer) << 1) |
       (TIMER_OPS.indexOf(op) << 3);
     this.append(TIMER, i);
+  }
+
+  /** Number of congestion samples. */
+  get ccCount(): number {
+    return this.cc.n;
+  }
+
+  /** When congestion sample `i` was taken (samples are in time order). */
+  ccTime(i: number): number {
+    return this.cc.f[0]![i]!;
+  }
+
+  /** Congestion sample `i`, made afresh at each call. */
+  ccSample(i: number): CcSample {
+    const { f, u } = this.cc;
+    const ss = f[2]![i]!;
+    const srtt = f[4]![i]!;
+    const bits = u[1]![i]!;
+    return {
+      t: f[0]![i]!,
+      conn: this.conns[u[0]![i]!]!,
+      side: bits & 1 ? 'server' : 'client',
+      cwnd: f[1]![i]!,
+      ssthresh: ss < 0 ? null : ss,
+      flight: f[3]![i]!,
+      srtt: Number.isNaN(srtt) ? null : srtt,
+      rto: f[5]![i]!,
+      phase: CC_PHASES[bits >>> 1]!,
+      una: u[2]![i]!,
+      nxt: u[3]![i]!,
+      wnd: u[4]![i]!,
+    };
+  }
+
+  pushCc(s: CcSample): void {
+    const i = this.cc.add();
+    const { f, u } = this.cc;
+    f[0]![i] = s.t;
+    f[1]![i] = s.cwnd;
+    f[2]![i] = s.ssthresh === null || s.ssthresh >= INFINITE_SSTHRESH ? -1 : s.ssthresh;
+    f[3]![i] = s.flight;
+    f[4]![i] = s.srtt ?? NaN;
+    f[5]![i] = s.rto;
+    u[0]![i] = this.intern(s.conn);
+    u[1]![i] = (s.side === 'server' ? 1 : 0) | (CC_PHASES.indexOf(s.phase) << 1);
+    u[2]![i] = s.una >>> 0;
+    u[3]![i] = s.nxt >>> 0;
+    u[4]![i] = s.wnd >>> 0;
   }
 
   toJsonLines(): string {

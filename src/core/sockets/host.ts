@@ -20,9 +20,13 @@ import type { Profile } from '../tcp/profile';
 import type { Prng } from '../sim/prng';
 import type { Scheduler } from '../sim/scheduler';
 import { ACK, RST, SYN, ipToString, type Segment } from '../tcp/segment';
+import { currentRto } from '../tcp/rto';
 import {
+  INFINITE_SSTHRESH,
   SYNCHRONIZED,
   TIMER_NAMES,
+  ccChanged,
+  ccFlight,
   resetFor,
   unreadBytes,
   type Errno,
@@ -750,6 +754,25 @@ export class Host {
     return conn;
   }
 
+  /** Note the sender's congestion state when a step of a synchronized connection changed it. */
+  private sampleCc(conn: Conn, a: Tcb, b: Tcb, state: StateName, now: number): void {
+    if (a === b || !SYNCHRONIZED.has(state) || !ccChanged(a, b)) return;
+    this.env.trace.pushCc({
+      t: now,
+      conn: conn.id,
+      side: this.env.side,
+      cwnd: b.cwnd,
+      ssthresh: b.ssthresh >= INFINITE_SSTHRESH ? null : b.ssthresh,
+      flight: ccFlight(b),
+      srtt: b.rto.srtt ?? null,
+      rto: currentRto(b.rto, b.profile),
+      phase: b.ccPhase,
+      una: b.sndUna,
+      nxt: b.sndNxt,
+      wnd: b.sndWnd,
+    });
+  }
+
   /** Send an event to a connection's machine and take note of what changed. */
   drive(conn: Conn, ev: TcpEvent, cause: StateCause): void {
     // A stopped machine takes no events: nothing to send, nothing changes.
@@ -786,6 +809,7 @@ export class Host {
       });
     }
     this.traceTimers(conn, prev.context.tcb, snap.context.tcb, fired);
+    this.sampleCc(conn, prev.context.tcb, snap.context.tcb, to, now);
     conn.timers.sync(snap.context.tcb.timers);
     if (SYNCHRONIZED.has(to)) conn.everConnected = true;
     this.lifecycle(conn, from, to);

@@ -4,16 +4,21 @@ export * from './segment';
 export * from './profile';
 export * from './rto';
 export {
+  CC_PHASES,
+  INFINITE_SSTHRESH,
   STATES,
   SYNCHRONIZED,
   TIMER_NAMES,
   armedTimers,
+  ccFlight,
+  sackedBytes,
   finSent,
   freeWindow,
   inFlight,
   unreadBytes,
   unsentBytes,
   type Address,
+  type CcPhase,
   type EmittedSegment,
   type Errno,
   type OooSegment,

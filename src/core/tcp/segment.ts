@@ -17,10 +17,21 @@ export interface TcpOptions {
   readonly mss?: number;
   /** Window scale shift (kind 3), only on SYN segments. */
   readonly wscale?: number;
-  /** SACK permitted (kind 4). The model never sends it: it does not implement SACK. */
+  /** SACK permitted (kind 4, RFC 2018), only on SYN segments. */
   readonly sackPermitted?: boolean;
+  /**
+   * SACK blocks (kind 5, RFC 2018): ranges of sequence space received above the
+   * cumulative ACK, the most recent first; the first may be a D-SACK (RFC 2883).
+   */
+  readonly sack?: readonly SackBlock[];
   /** Timestamps (kind 8, RFC 7323). */
   readonly ts?: { readonly val: number; readonly ecr: number };
+}
+
+/** A range of sequence numbers [start, end), as a SACK option carries it (left and right edge). */
+export interface SackBlock {
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface Segment {

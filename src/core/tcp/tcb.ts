@@ -20,6 +20,7 @@ import {
   RST,
   SYN,
   segLen,
+  type SackBlock,
   type Segment,
   type TcpOptions,
 } from './segment';
@@ -74,6 +75,21 @@ export type TimerName = (typeof TIMER_NAMES)[number];
 /** Each timer's deadline (virtual ms), or null when it is not armed. */
 export type Timers = Readonly<Record<TimerName, number | null>>;
 export const NO_TIMERS: Timers = { rtx: null, delack: null, finWait2: null, timeWait: null };
+
+/** Linux TCP_INFINITE_SSTHRESH: no threshold yet. */
+export const INFINITE_SSTHRESH = 0x7fffffff;
+
+/**
+ * The congestion controller's phase: slow start, congestion avoidance, fast
+ * recovery (after duplicate ACKs or SACKs), or recovery after a retransmission timeout.
+ */
+export type CcPhase = 'slow-start' | 'avoidance' | 'fast-recovery' | 'rto-recovery';
+export const CC_PHASES: readonly CcPhase[] = [
+  'slow-start',
+  'avoidance',
+  'fast-recovery',
+  'rto-recovery',
+];
 
 export interface Address {
   readonly ip: number;
@@ -170,6 +186,16 @@ export interface Tcb {
   /** A SYN was retransmitted: RFC 6298 §5.7 applies once data flows. */
   readonly synRetransmitted: boolean;
   readonly dupAcks: number;
+
+  // Congestion control (RFC 5681; docs/model.md)
+  /** Congestion window (bytes). */
+  readonly cwnd: number;
+  /** Slow-start threshold (bytes); INFINITE_SSTHRESH until the first loss. */
+  readonly ssthresh: number;
+  /** What the sender is doing, as the congestion graph shades it. */
+  readonly ccPhase: CcPhase;
+  /** The sender's SACK scoreboard: ranges above SND.UNA the peer has SACKed, ascending, disjoint. */
+  readonly sacked: readonly SackBlock[];
   /** The zero-window probe timer is running instead of the retransmission timer. */
   readonly probing: boolean;
 
@@ -253,6 +279,10 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     retransStart: 0,
     synRetransmitted: false,
     dupAcks: 0,
+    cwnd: 0,
+    ssthresh: INFINITE_SSTHRESH,
+    ccPhase: 'slow-start',
+    sacked: [],
     probing: false,
     timers: NO_TIMERS,
     fired: null,
@@ -316,6 +346,10 @@ export function draft(t: Tcb): Draft {
     retransStart: t.retransStart,
     synRetransmitted: t.synRetransmitted,
     dupAcks: t.dupAcks,
+    cwnd: t.cwnd,
+    ssthresh: t.ssthresh,
+    ccPhase: t.ccPhase,
+    sacked: t.sacked,
     probing: t.probing,
     timers: t.timers,
     fired: t.fired,
@@ -373,6 +407,30 @@ export const unsentBytes = (t: Tcb): number =>
 export const unreadBytes = (t: Tcb): number => t.rcvLen - t.rcvRead;
 /** Bytes sent and not yet acknowledged, counted in sequence space. */
 export const inFlight = (t: Tcb): number => seqDiff(t.sndNxt, t.sndUna);
+
+/**
+ * Bytes in flight as the congestion controller counts them: sent, and neither
+ * acknowledged nor SACKed (RFC 6675's pipe, before loss marking).
+ */
+export const ccFlight = (t: Tcb): number => inFlight(t) - sackedBytes(t.sacked);
+
+/** Has anything the congestion graph draws changed between two TCBs of a connection? */
+export const ccChanged = (a: Tcb, b: Tcb): boolean =>
+  a.cwnd !== b.cwnd ||
+  a.ssthresh !== b.ssthresh ||
+  a.sndUna !== b.sndUna ||
+  a.sndNxt !== b.sndNxt ||
+  a.sndWnd !== b.sndWnd ||
+  a.ccPhase !== b.ccPhase ||
+  a.sacked !== b.sacked ||
+  a.rto !== b.rto;
+
+/** Bytes of sequence space in `blocks`. */
+export const sackedBytes = (blocks: readonly SackBlock[]): number => {
+  let n = 0;
+  for (const b of blocks) n += seqDiff(b.end, b.start);
+  return n;
+};
 
 /** The receive window we can offer now: free space in the receive buffer. */
 export function freeWindow(t: Tcb): number {
@@ -715,6 +773,8 @@ export function synSentEstablish(t: Tcb, seg: Segment, out: Out): Tcb {
 
 /** RFC 6298 §5.7: after a retransmitted SYN with no RTT sample, data starts with RTO = 3 s. */
 function establishRto(d: Draft): void {
+  // RFC 6928 initial window (RFC 5681 §3.1: one segment after a lost SYN is set with congestion control).
+  d.cwnd = 10 * d.sndMss;
   if (d.synRetransmitted && d.rto.srtt === undefined) {
     d.rto = { ...d.rto, base: Math.max(d.rto.base, d.profile.rtoAfterSynLoss), backoff: 0 };
   }
