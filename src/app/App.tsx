@@ -23,6 +23,8 @@ const StateDiagram = lazy(() =>
 // Below the first screen: loaded after it, in their own chunk.
 const LinkPanel = lazy(() => import('./panels/LinkPanel').then((m) => ({ default: m.LinkPanel })));
 const EventLog = lazy(() => import('./panels/EventLog').then((m) => ({ default: m.EventLog })));
+// The graphs load when first opened: their own chunk.
+const Graphs = lazy(() => import('./graphs/Graphs').then((m) => ({ default: m.Graphs })));
 
 declare global {
   interface Window {
@@ -112,14 +114,39 @@ function DiagramPlaceholder() {
 }
 
 /** What a narrow screen shows: one view at a time, chosen with these tabs. */
-type View = 'ladder' | 'diagram' | 'panels' | 'inspector';
-const VIEWS: readonly View[] = ['ladder', 'diagram', 'panels', 'inspector'];
+type View = 'ladder' | 'diagram' | 'panels' | 'inspector' | 'graphs';
+const VIEWS: readonly View[] = ['ladder', 'diagram', 'panels', 'inspector', 'graphs'];
 const VIEW_LABEL = {
   ladder: 'tabTimeline',
   diagram: 'tabDiagram',
   panels: 'tabEndpoints',
   inspector: 'tabInspector',
+  graphs: 'tabGraphs',
 } as const;
+
+/**
+ * The graphs' box, below the first screen on a wide screen (the Graphs tab on a
+ * phone): closed at first, so their code loads only when someone opens them.
+ */
+function GraphsPane({ open, setOpen }: { open: boolean; setOpen: (o: boolean) => void }) {
+  const t = useT(messages);
+  return (
+    <section className="panel graphs-pane" aria-labelledby="graphs-pane-h">
+      <div className="graphs-head">
+        <h2 id="graphs-pane-h">{t('tabGraphs')}</h2>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? t('graphsHide') : t('graphsShow')}
+        </button>
+        {!open && <p className="graphs-about">{t('graphsAbout')}</p>}
+      </div>
+      {open && (
+        <Suspense fallback={<p className="graphs-about">…</p>}>
+          <Graphs />
+        </Suspense>
+      )}
+    </section>
+  );
+}
 
 function ViewTabs({ view, setView }: { view: View; setView: (v: View) => void }) {
   const t = useT(messages);
@@ -167,7 +194,12 @@ function useBarHeights(): void {
 function Layout() {
   useBarHeights();
   const [theme, setThemeState] = useState<Theme>(readTheme);
-  const [view, setView] = useState<View>('ladder');
+  const [view, setViewState] = useState<View>('ladder');
+  const [graphsOpen, setGraphsOpen] = useState(false);
+  const setView = (v: View) => {
+    setViewState(v);
+    if (v === 'graphs') setGraphsOpen(true);
+  };
   const setTheme = (th: Theme) => {
     setThemeState(th);
     try {
@@ -211,7 +243,8 @@ function Layout() {
           <HeaderInspector />
         </div>
       </main>
-      <div className="app-more">
+      <div className="app-more" data-view={view}>
+        <GraphsPane open={graphsOpen} setOpen={setGraphsOpen} />
         <Suspense fallback={null}>
           <div className="panel">
             <LinkPanel />

@@ -17,6 +17,11 @@ export const messages = {
     tabTimeline: 'Timeline',
     tabDiagram: 'State diagram',
     tabInspector: 'Header',
+    tabGraphs: 'Graphs',
+    graphsShow: 'Show graphs',
+    graphsHide: 'Hide graphs',
+    graphsAbout:
+      'Time–sequence and congestion graphs of the data a connection sends, and each side’s send window at the cursor.',
     inspectorTitle: 'Header inspector',
     inspectorEmpty: 'Select a segment on the timeline to see its headers and bytes.',
     inspectorHidden:
@@ -37,6 +42,10 @@ export const messages = {
     tabTimeline: '时序图',
     tabDiagram: '状态图',
     tabInspector: '首部',
+    tabGraphs: '图表',
+    graphsShow: '显示图表',
+    graphsHide: '隐藏图表',
+    graphsAbout: '连接所发送数据的时间–序号图和拥塞图，以及游标时刻双方的发送窗口。',
     inspectorTitle: '首部查看器',
     inspectorEmpty: '在时序图上选择一个报文段，即可查看它的首部和字节。',
     inspectorHidden: '这个报文段属于练习：核对答案之后才会显示它的首部。',

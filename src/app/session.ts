@@ -65,6 +65,12 @@ export class Session {
   world: World;
   /** The whole run while the views show a prefix of it; null otherwise. */
   private full: World | null = null;
+  /**
+   * The run as it was before the last time acting in the past forked it (the
+   * graphs can overlay it); null when the run has not been forked since it was
+   * started, opened or reset.
+   */
+  beforeFork: World | null = null;
   cursor = 0;
   playing = false;
   /**
@@ -205,6 +211,7 @@ export class Session {
 
   /** Bring the world to the cursor before acting: fork if the cursor is in the past. */
   private prepareToAct(): void {
+    const whole = this.full ?? this.world;
     // Acting on a prefix carries on from it: it becomes the run.
     this.full = null;
     // Act on whole microseconds, the resolution of scenario files, so a session
@@ -212,6 +219,7 @@ export class Session {
     this.cursor = Math.round(this.cursor * 1000) / 1000;
     if (this.cursor < this.world.now) {
       const t = this.cursor;
+      this.beforeFork = whole;
       this.world = this.world.fork(t);
     } else {
       this.run(this.cursor);
@@ -384,6 +392,7 @@ export class Session {
   adopt(world: World, cursor: number, source: RunSource | null): void {
     this.world = world;
     this.full = null;
+    this.beforeFork = null;
     this.source = source;
     this.cursor = Math.min(cursor, world.now);
     this.playing = false;
@@ -408,6 +417,7 @@ export class Session {
   reset(options: WorldOptions = this.options): void {
     this.world = new World(options);
     this.full = null;
+    this.beforeFork = null;
     this.source = null;
     this.limit = null;
     this.cursor = 0;

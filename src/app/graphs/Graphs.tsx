@@ -1,0 +1,725 @@
+/**
+ * The data-transfer graphs (issue 12): the time–sequence graph of one
+ * direction's data, the congestion graph of its sender, and the send-window
+ * strips at the cursor, with a second run drawn under them for comparison.
+ *
+ * Both graphs share one time axis: following the cursor, the whole run, or a
+ * range the person dragged or zoomed to. They are drawn on canvases; a frame
+ * finds what is in view by binary search in incremental indexes of the trace
+ * (seq-series.ts, cc-series.ts) and draws at most about one shape per pixel
+ * column (decimate.ts), so its work does not grow with the run.
+ *
+ * A data mark is clicked, or reached with the arrow keys and Enter, to select
+ * its segment: the ladder and the header inspector show the same one.
+ */
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactNode,
+  type WheelEvent,
+} from 'react';
+import type { World } from '../../core';
+import { useLang, useT } from '../i18n';
+import { useSession } from '../use-session';
+import { ccIndexFor, phaseBands, type CcSeries } from './cc-series';
+import { graphColours } from './colours';
+import {
+  CC_NAMES,
+  ccOf,
+  choiceKey,
+  hasCcKey,
+  parseChoice,
+  replayAtTimes,
+  variantOptions,
+  type CompareChoice,
+} from './compare';
+import { extent } from './decimate';
+import {
+  drawAxes,
+  drawCc,
+  drawCursor,
+  drawPhases,
+  drawSeq,
+  drawWindowAbove,
+  msText,
+  plotArea,
+  prepare,
+  ringMark,
+  seqAxisText,
+  type Area,
+} from './draw';
+import { messages, type GraphsKey } from './messages';
+import { Linear, bytesText, niceDomain } from './scale';
+import { stepRange, upperBound } from './search';
+import { hitMark, seqDomain, seqRanges } from './seq-frame';
+import { DUP, LOST, RTX, seqIndexFor, type Direction } from './seq-series';
+import { WindowStrips } from './WindowStrips';
+import './graphs.css';
+
+type Mode = 'follow' | 'fit' | 'manual';
+
+/** Compared runs that went past their work budget while keeping up with a live run. */
+const spent = new WeakSet<World>();
+
+/** The follow view's span at first (virtual ms). */
+const FOLLOW_SPAN = 2000;
+const MIN_SPAN = 5;
+const ZOOM_STEP = 1.6;
+
+/** The time domain shown: following the cursor (most of the span before it), the whole run, or as set. */
+export function timeDomain(
+  mode: Mode,
+  cursor: number,
+  end: number,
+  span: number,
+  manual: readonly [number, number],
+): [number, number] {
+  if (mode === 'fit') return [0, Math.max(end, MIN_SPAN)];
+  if (mode === 'manual') return [manual[0], manual[1]];
+  const t0 = Math.max(0, cursor - span * 0.9);
+  return [t0, t0 + span];
+}
+
+interface Other {
+  readonly key: string;
+  /** The run it was made for (a new run, fork or input makes it stale). */
+  readonly base: World;
+  readonly inputs: number;
+  readonly world: World | null;
+  readonly cut: boolean;
+}
+
+const PHASE_SHORT = {
+  'slow-start': 'phSsShort',
+  avoidance: 'phCaShort',
+  'fast-recovery': 'phFrShort',
+  'rto-recovery': 'phRtoShort',
+} as const satisfies Record<string, GraphsKey>;
+
+function useWidth(ref: React.RefObject<HTMLElement | null>, initial: number): number {
+  const [w, setW] = useState(initial);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setW(Math.max(240, Math.floor(el.clientWidth)));
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return w;
+}
+
+/** A theme switch repaints the canvases (their colours come from CSS). */
+function useThemeTick(): number {
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    const bump = () => setN((x) => x + 1);
+    const mo = new MutationObserver(bump);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const mq =
+      typeof window.matchMedia === 'function'
+        ? window.matchMedia('(prefers-color-scheme: dark)')
+        : null;
+    mq?.addEventListener('change', bump);
+    return () => {
+      mo.disconnect();
+      mq?.removeEventListener('change', bump);
+    };
+  }, []);
+  return n;
+}
+
+/** A legend entry: a small drawing of the mark beside its name. */
+function Key({ swatch, children }: { swatch: ReactNode; children: ReactNode }) {
+  return (
+    <li>
+      <svg width={22} height={14} aria-hidden="true" className="gr-key-svg">
+        {swatch}
+      </svg>
+      {children}
+    </li>
+  );
+}
+
+export function Graphs() {
+  const session = useSession();
+  const t = useT(messages);
+  const { lang } = useLang();
+  const uid = useId().replace(/[^a-zA-Z0-9_-]/g, '');
+  const [dirKey, setDirKey] = useState<string | null>(null);
+  const [mode, setMode] = useState<Mode>('follow');
+  const [span, setSpan] = useState(FOLLOW_SPAN);
+  const [manual, setManual] = useState<[number, number]>([0, FOLLOW_SPAN]);
+  const [choice, setChoice] = useState<CompareChoice>({ kind: 'none' });
+  const [other, setOther] = useState<Other | null>(null);
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const themeTick = useThemeTick();
+  const seqBox = useRef<HTMLDivElement>(null);
+  const ccBox = useRef<HTMLDivElement>(null);
+  const seqCanvas = useRef<HTMLCanvasElement>(null);
+  const ccCanvas = useRef<HTMLCanvasElement>(null);
+  const seqW = useWidth(seqBox, 600);
+  const ccW = useWidth(ccBox, 600);
+  const narrow = seqW < 520;
+  const H = narrow ? 240 : 300;
+
+  // ------------------------------------------------------------ the runs
+  const world = session.world;
+  const idx = seqIndexFor(world.trace.records);
+  const dirs = idx.ranked();
+  const dir: Direction | null = dirs.find((d) => d.key === dirKey) ?? dirs[0] ?? null;
+  const cci = ccIndexFor(world.trace);
+  const ccs: CcSeries | undefined = dir ? cci.conns.get(dir.key) : undefined;
+  const cursor = session.cursor;
+  const end = Math.max(world.now, cursor);
+
+  // The compared run: the one before the fork as the session keeps it, or the same
+  // inputs replayed under another setting (after a paint that says it is running).
+  const key = choiceKey(choice);
+  const base = session.baseWorld;
+  const stale =
+    !other || other.key !== key || other.base !== base || other.inputs !== base.inputs.length;
+  useEffect(() => {
+    if (!stale) return;
+    if (choice.kind === 'none') {
+      setOther(null);
+      return;
+    }
+    if (choice.kind === 'beforeFork') {
+      setOther({ key, base, inputs: base.inputs.length, world: session.beforeFork, cut: false });
+      return;
+    }
+    setOther({ key, base, inputs: base.inputs.length, world: null, cut: false });
+    const timer = setTimeout(() => {
+      const opts = variantOptions(base.options, choice);
+      if (!opts) return;
+      const max = Math.max(2000, base.trace.segmentCount * 2);
+      const r = replayAtTimes(opts, base.inputs, base.now, max);
+      setOther({ key, base, inputs: base.inputs.length, world: r.world, cut: r.cut });
+    }, 30);
+    return () => clearTimeout(timer);
+  }, [stale, choice, key, base, session]);
+  const otherWorld = !stale && other ? other.world : null;
+  // A live run goes on: the compared one keeps up with it (it is a World too).
+  if (
+    otherWorld &&
+    otherWorld !== session.beforeFork &&
+    !other?.cut &&
+    !spent.has(otherWorld) &&
+    otherWorld.now < end
+  ) {
+    try {
+      otherWorld.runUntil(end);
+    } catch {
+      // Past its budget: it stays where it got to.
+      spent.add(otherWorld);
+    }
+  }
+  const oIdx = otherWorld ? seqIndexFor(otherWorld.trace.records) : null;
+  const oDir = dir && oIdx ? (oIdx.dirs.get(dir.key) ?? oIdx.ranked()[0] ?? null) : null;
+  const oCc = otherWorld && dir ? ccIndexFor(otherWorld.trace).conns.get(dir.key) : undefined;
+  const otherName =
+    choice.kind === 'beforeFork'
+      ? t('cmpBeforeFork')
+      : choice.kind === 'cc'
+        ? t('cmpCc', { cc: choice.cc })
+        : choice.kind === 'profile'
+          ? t('cmpProfile', { profile: choice.profile })
+          : '';
+
+  // ------------------------------------------------------------ time domain
+  const [t0, t1] = timeDomain(mode, cursor, end, span, manual);
+  const seqArea: Area = plotArea(seqW, H);
+  const ccArea: Area = plotArea(ccW, H, true);
+  const seqXs = new Linear(t0, t1, seqArea.left, seqArea.right);
+  const ccXs = new Linear(t0, t1, ccArea.left, ccArea.right);
+
+  // ------------------------------------------------------------ sequence frame
+  const r = dir ? seqRanges(dir, t0, t1, cursor) : null;
+  const oR = oDir ? seqRanges(oDir, t0, t1, cursor) : null;
+  const parts = [] as { d: Direction; r: NonNullable<typeof r> }[];
+  if (dir && r) parts.push({ d: dir, r });
+  if (oDir && oR) parts.push({ d: oDir, r: oR });
+  const [y0, y1] = seqDomain(parts);
+  const seqYs = new Linear(y0, y1, seqArea.bottom, seqArea.top);
+
+  // The focused mark (keyboard), by segment id, and its place in the direction.
+  const focusPos = focusId === null ? undefined : idx.mark(focusId);
+  const focusI = focusPos && focusPos.dir === dir ? focusPos.i : null;
+  const selPos = session.selected === null ? undefined : idx.mark(session.selected);
+  const selI = selPos && selPos.dir === dir ? selPos.i : null;
+
+  // ------------------------------------------------------------ congestion frame
+  const ccR = ccs ? stepRange(ccs.t, t0, Math.min(t1, cursor)) : ([0, 0] as const);
+  const oCcR = oCc ? stepRange(oCc.t, t0, Math.min(t1, cursor)) : ([0, 0] as const);
+  const queue = dir && 'queueCount' in world.trace ? cci.queue[dir.from] : null;
+  let bytesMax = 1;
+  let msMax = 1;
+  for (const [s, [lo, hi]] of [
+    [ccs, ccR],
+    [oCc, oCcR],
+  ] as const) {
+    if (!s || hi <= lo) continue;
+    bytesMax = Math.max(
+      bytesMax,
+      extent(s.cwnd, lo, hi)[1],
+      extent(s.flight, lo, hi)[1],
+      extent(s.ssthresh, lo, hi)[1],
+    );
+    msMax = Math.max(msMax, extent(s.rto, lo, hi)[1], extent(s.srtt, lo, hi)[1]);
+  }
+  if (queue && queue.t.length) {
+    const [qlo, qhi] = stepRange(queue.t, t0, Math.min(t1, cursor));
+    bytesMax = Math.max(bytesMax, extent(queue.bytes, qlo, qhi)[1]);
+  }
+  const ccYs = new Linear(0, niceDomain(0, bytesMax * 1.05)[1], ccArea.bottom, ccArea.top);
+  const ccMs = new Linear(0, niceDomain(0, msMax * 1.05)[1], ccArea.bottom, ccArea.top);
+
+  // ------------------------------------------------------------ drawing
+  useLayoutEffect(() => {
+    const cv = seqCanvas.current;
+    if (!cv) return;
+    const ctx = prepare(cv, seqW, H);
+    if (!ctx) return;
+    const c = graphColours(cv);
+    drawAxes(ctx, seqArea, seqXs, seqYs, c, seqAxisText);
+    if (oDir && oR)
+      drawSeq(
+        ctx,
+        seqArea,
+        { d: oDir, r: oR, xs: seqXs, ys: seqYs, cursor, t1, dataColour: c[oDir.from], faint: true },
+        c,
+      );
+    if (dir && r) {
+      drawSeq(
+        ctx,
+        seqArea,
+        { d: dir, r, xs: seqXs, ys: seqYs, cursor, t1, dataColour: c[dir.from], faint: false },
+        c,
+      );
+      drawWindowAbove(ctx, seqArea, dir, r, seqYs, c, (b) => t('windowAbove', { b }));
+      if (selI !== null && dir.t[selI]! <= cursor)
+        ringMark(ctx, seqArea, dir, selI, seqXs, seqYs, c.fg, false);
+    }
+    drawCursor(ctx, seqArea, seqXs.map(cursor), c);
+  });
+  useLayoutEffect(() => {
+    const cv = ccCanvas.current;
+    if (!cv) return;
+    const ctx = prepare(cv, ccW, H);
+    if (!ctx) return;
+    const c = graphColours(cv);
+    if (ccs && ccR[1] > ccR[0]) {
+      const bands = phaseBands(ccs, ccR[0], ccR[1], Math.min(t1, cursor));
+      drawPhases(ctx, ccArea, bands, ccXs, c, (p) => t(PHASE_SHORT[p]));
+    }
+    drawAxes(ctx, ccArea, ccXs, ccYs, c, bytesText, { ys: ccMs, text: msText });
+    const tEnd = Math.min(t1, cursor);
+    if (oCc)
+      drawCc(
+        ctx,
+        ccArea,
+        {
+          s: oCc,
+          lo: oCcR[0],
+          hi: oCcR[1],
+          xs: ccXs,
+          ys: ccYs,
+          ms: ccMs,
+          tEnd,
+          faint: true,
+          queue: null,
+        },
+        c,
+      );
+    if (ccs)
+      drawCc(
+        ctx,
+        ccArea,
+        { s: ccs, lo: ccR[0], hi: ccR[1], xs: ccXs, ys: ccYs, ms: ccMs, tEnd, faint: false, queue },
+        c,
+      );
+    drawCursor(ctx, ccArea, ccXs.map(cursor), c);
+  });
+  void themeTick;
+  void lang;
+
+  // ------------------------------------------------------------ interaction
+  const drag = useRef<{ x: number; d: [number, number]; moved: boolean; w: number } | null>(null);
+  const domainRef = useRef<[number, number]>([t0, t1]);
+  domainRef.current = [t0, t1];
+
+  const setDomain = useCallback((d: [number, number]) => {
+    setManual(d);
+    setMode('manual');
+  }, []);
+
+  const zoom = useCallback(
+    (factor: number, at: number | null) => {
+      const [a, b] = domainRef.current;
+      const s = Math.max(MIN_SPAN, (b - a) / factor);
+      if (mode === 'follow' && at === null) {
+        setSpan(s);
+        return;
+      }
+      const c = at ?? (a + b) / 2;
+      const f = (c - a) / (b - a);
+      const n0 = Math.max(0, c - f * s);
+      setDomain([n0, n0 + s]);
+    },
+    [mode, setDomain],
+  );
+
+  const onPointerDown = (e: PointerEvent<HTMLCanvasElement>) => {
+    if (e.button !== 0) return;
+    e.currentTarget.setPointerCapture(e.pointerId);
+    const area = e.currentTarget === seqCanvas.current ? seqArea : ccArea;
+    drag.current = {
+      x: e.clientX,
+      d: domainRef.current,
+      moved: false,
+      w: area.right - area.left,
+    };
+  };
+  const onPointerMove = (e: PointerEvent<HTMLCanvasElement>) => {
+    const g = drag.current;
+    if (!g) return;
+    const dx = e.clientX - g.x;
+    if (!g.moved && Math.abs(dx) < 4) return;
+    g.moved = true;
+    const dt = (-dx / g.w) * (g.d[1] - g.d[0]);
+    const a = Math.max(0, g.d[0] + dt);
+    setDomain([a, a + (g.d[1] - g.d[0])]);
+  };
+  const onPointerUp = (e: PointerEvent<HTMLCanvasElement>) => {
+    const g = drag.current;
+    drag.current = null;
+    if (!g || g.moved || e.currentTarget !== seqCanvas.current || !dir || !r) return;
+    const box = e.currentTarget.getBoundingClientRect();
+    const i = hitMark(
+      dir,
+      r.lo,
+      r.hi,
+      (x) => seqXs.map(x),
+      (v) => seqYs.map(v),
+      (px) => seqXs.invert(px),
+      e.clientX - box.left,
+      e.clientY - box.top,
+    );
+    if (i !== null) {
+      setFocusId(dir.id[i]!);
+      session.select(dir.id[i]!);
+    }
+  };
+  const onWheel = (e: WheelEvent<HTMLCanvasElement>) => {
+    if (!(e.ctrlKey || e.metaKey)) return;
+    e.preventDefault();
+    const box = e.currentTarget.getBoundingClientRect();
+    const xs = e.currentTarget === seqCanvas.current ? seqXs : ccXs;
+    zoom(e.deltaY < 0 ? ZOOM_STEP : 1 / ZOOM_STEP, xs.invert(e.clientX - box.left));
+  };
+
+  /** Marks a key may reach: those sent by the cursor. */
+  const reachable = dir ? upperBound(dir.t, cursor) : 0;
+  const onKey = (e: KeyboardEvent<HTMLCanvasElement>) => {
+    if (!dir || reachable === 0) return;
+    const cur = focusI ?? null;
+    let next: number;
+    if (e.key === 'ArrowRight' || e.key === 'ArrowUp')
+      next = cur === null ? Math.max(0, r?.lo ?? 0) : Math.min(reachable - 1, cur + 1);
+    else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown')
+      next = cur === null ? Math.max(0, (r?.hi ?? reachable) - 1) : Math.max(0, cur - 1);
+    else if (e.key === 'Home') next = 0;
+    else if (e.key === 'End') next = reachable - 1;
+    else if ((e.key === 'Enter' || e.key === ' ') && cur !== null) {
+      e.preventDefault();
+      session.select(dir.id[cur]!);
+      return;
+    } else return;
+    e.preventDefault();
+    next = Math.min(next, reachable - 1);
+    setFocusId(dir.id[next]!);
+    // Bring a mark outside the view into it.
+    const tm = dir.t[next]!;
+    const [a, b] = domainRef.current;
+    if (tm < a || tm > b) {
+      const s = b - a;
+      setDomain([Math.max(0, tm - s / 2), Math.max(0, tm - s / 2) + s]);
+    }
+  };
+
+  // The focused mark: a ring over the canvas, and its description for screen readers.
+  let focusBox: { left: number; top: number; width: number; height: number } | null = null;
+  let focusText = '';
+  if (dir && focusI !== null && focusI < reachable) {
+    const x = seqXs.map(dir.t[focusI]!);
+    const ya = seqYs.map(dir.seq[focusI]!);
+    const yb = Math.min(ya - 2, seqYs.map(dir.end[focusI]!));
+    if (x >= seqArea.left - 4 && x <= seqArea.right + 4)
+      focusBox = { left: x - 7, top: yb - 11, width: 14, height: ya - yb + 16 };
+    const fl = dir.flags[focusI]!;
+    focusText =
+      t('markInfo', {
+        id: dir.id[focusI]!,
+        seq: dir.seq[focusI]!,
+        end: dir.end[focusI]!,
+        t: (dir.t[focusI]! / 1000).toFixed(3),
+      }) +
+      (fl & RTX ? t('markRtx') : '') +
+      (fl & LOST ? t('markLost') : '') +
+      (fl & DUP ? t('markDup') : '');
+  }
+
+  const dirName = (d: Direction): string =>
+    t('dirOption', {
+      from: t(d.from),
+      to: t(d.from === 'client' ? 'server' : 'client'),
+      conn: d.key,
+    });
+  const canCc = hasCcKey(base);
+  const ownCc = ccOf(base);
+  const otherProfile = (base.options.profile ?? 'linux') === 'linux' ? 'rfc' : 'linux';
+  const hintId = `${uid}-hint`;
+
+  return (
+    <div className="gr">
+      <div className="gr-tools">
+        <label>
+          {t('direction')}{' '}
+          <select
+            value={dir?.key ?? ''}
+            disabled={dirs.length < 2}
+            onChange={(e) => setDirKey(e.currentTarget.value)}
+          >
+            {dirs.length === 0 && <option value="">—</option>}
+            {dirs.map((d) => (
+              <option key={d.key} value={d.key}>
+                {dirName(d)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('compare')}{' '}
+          <select value={key} onChange={(e) => setChoice(parseChoice(e.currentTarget.value))}>
+            <option value="none">{t('cmpNone')}</option>
+            <option value="beforeFork" disabled={!session.beforeFork}>
+              {t('cmpBeforeFork')}
+            </option>
+            {canCc &&
+              CC_NAMES.filter((n) => n !== ownCc).map((n) => (
+                <option key={n} value={`cc:${n}`}>
+                  {t('cmpCc', { cc: n })}
+                </option>
+              ))}
+            <option value={`profile:${otherProfile}`}>
+              {t('cmpProfile', { profile: otherProfile })}
+            </option>
+          </select>
+        </label>
+        <div className="gr-range" role="group">
+          <button
+            type="button"
+            aria-label={t('zoomIn')}
+            title={t('zoomIn')}
+            onClick={() => zoom(ZOOM_STEP, null)}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            aria-label={t('zoomOut')}
+            title={t('zoomOut')}
+            onClick={() => zoom(1 / ZOOM_STEP, null)}
+          >
+            −
+          </button>
+          <button
+            type="button"
+            aria-pressed={mode === 'fit'}
+            title={t('fitTitle')}
+            onClick={() => setMode('fit')}
+          >
+            {t('fit')}
+          </button>
+          <button
+            type="button"
+            aria-pressed={mode === 'follow'}
+            title={t('followTitle')}
+            onClick={() => setMode('follow')}
+          >
+            {t('follow')}
+          </button>
+        </div>
+        {choice.kind !== 'none' && (
+          <p className="gr-note" role="status">
+            {stale || (other && other.world === null && choice.kind !== 'beforeFork')
+              ? t('cmpComputing')
+              : other?.cut
+                ? t('cmpCut', { n: otherWorld?.trace.segmentCount ?? 0 })
+                : dir && !oDir && otherWorld
+                  ? t('cmpNoDir')
+                  : t('cmpLabel', { name: otherName })}
+          </p>
+        )}
+      </div>
+      <p id={hintId} className="visually-hidden">
+        {t('panHint')}
+      </p>
+      <div className="gr-plots">
+        <figure className="gr-fig">
+          <figcaption>
+            <h3>{t('seqTitle')}</h3>
+            <span className="gr-axis">{t('seqAxis')}</span>
+          </figcaption>
+          <div className="gr-canvas-box" ref={seqBox} style={{ height: `${H}px` }}>
+            <canvas
+              ref={seqCanvas}
+              className="gr-canvas"
+              style={{ width: `${seqW}px`, height: `${H}px` }}
+              tabIndex={0}
+              role="img"
+              aria-label={dir ? t('seqPlot', { dir: dirName(dir) }) : t('empty')}
+              aria-describedby={hintId}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={() => (drag.current = null)}
+              onWheel={onWheel}
+              onKeyDown={onKey}
+              onBlur={() => setFocusId(null)}
+            />
+            {focusBox && (
+              <div
+                className="gr-focus"
+                data-seg-id={focusId ?? undefined}
+                style={{
+                  left: `${focusBox.left}px`,
+                  top: `${focusBox.top}px`,
+                  width: `${focusBox.width}px`,
+                  height: `${focusBox.height}px`,
+                }}
+                aria-hidden="true"
+              />
+            )}
+            {!dir && <p className="gr-empty">{t('empty')}</p>}
+          </div>
+          <p className="visually-hidden" aria-live="polite">
+            {focusText}
+          </p>
+          <ul className="gr-legend">
+            <Key swatch={<path d="M11 13V3M9 3h4" className="gr-k-data" />}>{t('lgData')}</Key>
+            <Key
+              swatch={
+                <>
+                  <path d="M11 13V6" className="gr-k-data" />
+                  <path d="M11 1l3 3-3 3-3-3z" className="gr-k-rtx" />
+                </>
+              }
+            >
+              {t('lgRtx')}
+            </Key>
+            <Key
+              swatch={
+                <>
+                  <path d="M11 13V7" className="gr-k-lost" strokeDasharray="2 2" />
+                  <path d="M8 1l6 5M14 1l-6 5" className="gr-k-lost" />
+                </>
+              }
+            >
+              {t('lgLost')}
+            </Key>
+            <Key
+              swatch={
+                <>
+                  <path d="M11 13V7" className="gr-k-data" />
+                  <circle cx={11} cy={4} r={3} className="gr-k-dup" />
+                </>
+              }
+            >
+              {t('lgDup')}
+            </Key>
+            <Key swatch={<path d="M1 12h7V7h7V2h6" className="gr-k-ack" />}>{t('lgAck')}</Key>
+            <Key swatch={<path d="M1 12h7V7h7V2h6" className="gr-k-win" />}>{t('lgWin')}</Key>
+            <Key swatch={<path d="M11 12V3" className="gr-k-sack" />}>{t('lgSack')}</Key>
+            <Key swatch={<path d="M11 0v14" className="gr-k-cursor" />}>{t('lgCursor')}</Key>
+            {choice.kind !== 'none' && (
+              <Key swatch={<path d="M1 12h7V7h7V2h6" className="gr-k-ack gr-k-faint" />}>
+                {t('lgCompared')}: {otherName}
+              </Key>
+            )}
+          </ul>
+        </figure>
+        <figure className="gr-fig">
+          <figcaption>
+            <h3>{t('ccTitle')}</h3>
+            <span className="gr-axis">{t('ccAxis')}</span>
+          </figcaption>
+          <div className="gr-canvas-box" ref={ccBox} style={{ height: `${H}px` }}>
+            <canvas
+              ref={ccCanvas}
+              className="gr-canvas"
+              style={{ width: `${ccW}px`, height: `${H}px` }}
+              role="img"
+              aria-label={dir ? t('ccPlot', { dir: dirName(dir) }) : t('ccEmpty')}
+              onPointerDown={onPointerDown}
+              onPointerMove={onPointerMove}
+              onPointerUp={onPointerUp}
+              onPointerCancel={() => (drag.current = null)}
+              onWheel={onWheel}
+            />
+            {dir && !ccs && <p className="gr-empty">{t('ccEmpty')}</p>}
+          </div>
+          <ul className="gr-legend">
+            <Key swatch={<path d="M1 7h20" className="gr-k-cwnd" />}>{t('lgCwnd')}</Key>
+            <Key swatch={<path d="M1 7h20" className="gr-k-ssthresh" />}>{t('lgSsthresh')}</Key>
+            <Key swatch={<path d="M1 7h20" className="gr-k-flight" />}>{t('lgFlight')}</Key>
+            <Key swatch={<path d="M1 7h20" className="gr-k-srtt" />}>{t('lgSrtt')}</Key>
+            <Key swatch={<path d="M1 7h20" className="gr-k-rto" />}>{t('lgRto')}</Key>
+            {queue ? (
+              <Key swatch={<rect x={1} y={4} width={20} height={9} className="gr-k-queue" />}>
+                {t('lgQueue')}
+              </Key>
+            ) : (
+              <li className="gr-note">{t('noQueue')}</li>
+            )}
+            <Key swatch={<rect x={1} y={1} width={20} height={12} className="gr-k-ph-ss" />}>
+              {t('phSsShort')} {t('phSlowStart')}
+            </Key>
+            <Key swatch={<rect x={1} y={1} width={20} height={12} className="gr-k-ph-ca" />}>
+              {t('phCaShort')} {t('phAvoidance')}
+            </Key>
+            <Key
+              swatch={
+                <>
+                  <rect x={1} y={1} width={20} height={12} className="gr-k-ph-fr" />
+                  <path d="M1 13L13 1M9 13L21 1" className="gr-k-hatch" />
+                </>
+              }
+            >
+              {t('phFrShort')} {t('phFastRecovery')}
+            </Key>
+            <Key
+              swatch={
+                <>
+                  <rect x={1} y={1} width={20} height={12} className="gr-k-ph-rto" />
+                  <path d="M1 13L13 1M9 13L21 1M1 1l12 12M9 1l12 12" className="gr-k-hatch" />
+                </>
+              }
+            >
+              {t('phRtoShort')} {t('phRtoRecovery')}
+            </Key>
+          </ul>
+        </figure>
+      </div>
+      <WindowStrips />
+    </div>
+  );
+}
