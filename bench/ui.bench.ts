@@ -1,8 +1,9 @@
 /**
  * UI benchmark (npm run bench:ui): builds the app, serves it with `vite
  * preview`, drives Debian's Chromium and ends with one JSON line:
- *   {"frame_p95_ms", "seek_ms", "long_tasks_ms", "initial_js_gzip_kb",
- *    "interactive_ms", and the first three again with a _100k suffix}
+ *   {"frame_p95_ms", "seek_ms", "long_tasks_ms", "graphs_frame_p95_ms",
+ *    "graphs_long_tasks_ms", "graphs_fit_frame_p95_ms", "initial_js_gzip_kb",
+ *    "interactive_ms", and all but the last two again with a _100k suffix}
  * - frame_p95_ms: 95th percentile of frame intervals while playing a run with
  *   10,000 segments on the timeline (a bulk transfer, 600 to 1,000 segments
  *   in the follow view's 1.5 s) at 1× for 5 s from the middle of the run;
@@ -11,7 +12,10 @@
  * - long_tasks_ms: total main-thread time in tasks over 50 ms (the browser's
  *   'longtask' entries) while playing: it varies less from machine to machine
  *   than frame intervals do;
- * - the same three with a run of 100,000 segments (suffix _100k);
+ * - graphs_frame_p95_ms, graphs_long_tasks_ms: the same playing with the graphs
+ *   open and in view below the ladder (following the cursor), and
+ *   graphs_fit_frame_p95_ms with the graphs showing the whole run;
+ * - the same with a run of 100,000 segments (suffix _100k);
  * - initial_js_gzip_kb: gzipped size of the JavaScript the first page loads;
  * - interactive_ms: from navigation to the first button a person can press.
  *
@@ -26,7 +30,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../scripts/find-chromium.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -64,6 +68,47 @@ interface RunFigures {
   seek_ms: number;
   long_tasks_ms: number;
   interactive_ms: number;
+  graphs_frame_p95_ms: number;
+  graphs_long_tasks_ms: number;
+  graphs_fit_frame_p95_ms: number;
+}
+
+/**
+ * Frames (and long tasks) while playing through the run at 1× for 5 s from its
+ * middle: the intervals between animation frames, less the first few.
+ */
+async function playFromMiddle(page: Page): Promise<{ deltas: number[]; longTasks: number }> {
+  return page.evaluate(async () => {
+    const s = window.tcpPlayground!.session;
+    s.seek(s.world.now / 2);
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    let longTasks = 0;
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks += e.duration;
+    });
+    obs.observe({ type: 'longtask' });
+    s.setSpeed(1000);
+    s.setSkipIdle(false);
+    s.play();
+    const deltas: number[] = [];
+    await new Promise<void>((done) => {
+      let last = performance.now();
+      const start = last;
+      const f = (now: number) => {
+        deltas.push(now - last);
+        last = now;
+        if (now - start < 5000) requestAnimationFrame(f);
+        else done();
+      };
+      requestAnimationFrame(f);
+    });
+    s.pause();
+    // Entries of the last tasks are delivered after them.
+    await new Promise((r) => setTimeout(r, 100));
+    for (const e of obs.takeRecords()) longTasks += e.duration;
+    obs.disconnect();
+    return { deltas: deltas.slice(5), longTasks };
+  });
 }
 
 async function measure(browser: Browser, size: number): Promise<RunFigures> {
@@ -118,37 +163,7 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
     });
   }
   // Frames (and long tasks) while playing through the run at 1× from its middle.
-  const played = await page.evaluate(async () => {
-    const s = window.tcpPlayground!.session;
-    s.seek(s.world.now / 2);
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    let longTasks = 0;
-    const obs = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks += e.duration;
-    });
-    obs.observe({ type: 'longtask' });
-    s.setSpeed(1000);
-    s.setSkipIdle(false);
-    s.play();
-    const deltas: number[] = [];
-    await new Promise<void>((done) => {
-      let last = performance.now();
-      const start = last;
-      const f = (now: number) => {
-        deltas.push(now - last);
-        last = now;
-        if (now - start < 5000) requestAnimationFrame(f);
-        else done();
-      };
-      requestAnimationFrame(f);
-    });
-    s.pause();
-    // Entries of the last tasks are delivered after them.
-    await new Promise((r) => setTimeout(r, 100));
-    for (const e of obs.takeRecords()) longTasks += e.duration;
-    obs.disconnect();
-    return { deltas: deltas.slice(5), longTasks };
-  });
+  const played = await playFromMiddle(page);
   if (TRACE) await browser.stopTracing();
   const frames = played.deltas.sort((a, b) => a - b);
   const p95 = frames[Math.floor(frames.length * 0.95)] ?? NaN;
@@ -179,7 +194,30 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
   });
   if (TRACE) await browser.stopTracing();
   seeks.sort((a, b) => a - b);
+
+  // The same playing with the graphs open, in view (they follow the cursor, and
+  // draw the ladder's run as time–sequence and congestion graphs), with the
+  // ladder still on screen above them.
+  await page.getByRole('button', { name: 'Show graphs' }).click();
+  await page.locator('.gr canvas').first().waitFor();
+  await page.locator('.gr-plots').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await page.waitForTimeout(600);
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+  if (TRACE)
+    await browser.startTracing(page, {
+      path: `${TRACE}-${size}-graphs.json`,
+      categories: TRACE_CATEGORIES,
+    });
+  const withGraphs = await playFromMiddle(page);
+  if (TRACE) await browser.stopTracing();
+  const gFrames = withGraphs.deltas.sort((a, b) => a - b);
+  // And the whole run fitted in the graphs: every segment of it in view.
+  await page.getByRole('button', { name: 'Whole run' }).click();
+  await page.waitForTimeout(600);
+  const fitted = await playFromMiddle(page);
+  const fFrames = fitted.deltas.sort((a, b) => a - b);
   await page.close();
+  const p95of = (f: number[]) => Number((f[Math.floor(f.length * 0.95)] ?? NaN).toFixed(1));
   return {
     segments,
     frames: frames.length,
@@ -187,6 +225,9 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
     seek_ms: Number((seeks[Math.floor(seeks.length / 2)] ?? NaN).toFixed(1)),
     long_tasks_ms: Math.round(played.longTasks),
     interactive_ms: Math.round(interactive),
+    graphs_frame_p95_ms: p95of(gFrames),
+    graphs_long_tasks_ms: Math.round(withGraphs.longTasks),
+    graphs_fit_frame_p95_ms: p95of(fFrames),
   };
 }
 
@@ -239,6 +280,9 @@ async function main(): Promise<void> {
       out[`frame_p95_ms${suffix}`] = f.frame_p95_ms;
       out[`seek_ms${suffix}`] = f.seek_ms;
       out[`long_tasks_ms${suffix}`] = f.long_tasks_ms;
+      out[`graphs_frame_p95_ms${suffix}`] = f.graphs_frame_p95_ms;
+      out[`graphs_long_tasks_ms${suffix}`] = f.graphs_long_tasks_ms;
+      out[`graphs_fit_frame_p95_ms${suffix}`] = f.graphs_fit_frame_p95_ms;
     }
     await browser.close();
     console.log(JSON.stringify({ ...out, initial_js_gzip_kb: js, interactive_ms: interactive }));

@@ -71,6 +71,7 @@ const spent = new WeakSet<World>();
 const FOLLOW_SPAN = 2000;
 const MIN_SPAN = 5;
 const ZOOM_STEP = 1.6;
+const SEQ_HEADROOM = 20;
 
 /** The time domain shown: following the cursor (most of the span before it), the whole run, or as set. */
 export function timeDomain(
@@ -248,7 +249,8 @@ export function Graphs() {
   if (dir && r) parts.push({ d: dir, r });
   if (oDir && oR) parts.push({ d: oDir, r: oR });
   const [y0, y1] = seqDomain(parts);
-  const seqYs = new Linear(y0, y1, seqArea.bottom, seqArea.top);
+  // Headroom above the highest mark for the shapes drawn on top of it (diamond, cross).
+  const seqYs = new Linear(y0, y1, seqArea.bottom, seqArea.top + SEQ_HEADROOM);
 
   // The focused mark (keyboard), by segment id, and its place in the direction.
   const focusPos = focusId === null ? undefined : idx.mark(focusId);

@@ -87,7 +87,11 @@ export function drawAxes(
     ctx.moveTo(x, a.top);
     ctx.lineTo(x, a.bottom);
   }
-  const yt = ticks(ys.d0, ys.d1, Math.max(2, Math.floor((a.bottom - a.top) / 40)));
+  const yt = ticks(
+    Math.min(ys.invert(a.bottom), ys.invert(a.top)),
+    Math.max(ys.invert(a.bottom), ys.invert(a.top)),
+    Math.max(2, Math.floor((a.bottom - a.top) / 40)),
+  );
   for (const v of yt) {
     const y = Math.round(ys.map(v)) + 0.5;
     ctx.moveTo(a.left, y);

@@ -28,9 +28,10 @@ describe('scales and ticks', () => {
 
   it('texts for bytes and time', () => {
     expect(bytesText(900)).toBe('900');
-    expect(bytesText(1536)).toBe('1.5K');
-    expect(bytesText(65535)).toBe('64K');
-    expect(bytesText(10 * 1024 * 1024)).toBe('10M');
+    expect(bytesText(1500)).toBe('1.5k');
+    expect(bytesText(20_000)).toBe('20k');
+    expect(bytesText(65535)).toBe('65.5k');
+    expect(bytesText(12_345_678)).toBe('12.3M');
     expect(timeText(850, 1000)).toBe('850 ms');
     expect(timeText(12.5, 10)).toBe('12.5 ms');
     expect(timeText(1250, 5000)).toBe('1.25 s');

@@ -50,13 +50,16 @@ export function niceDomain(lo: number, hi: number, count = 5): [number, number] 
   return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
 }
 
-/** Bytes for an axis: 900, 1.5K, 64K, 1.2M (binary units, as window sizes are). */
+/**
+ * Bytes, short: 900, 1.5k, 64k, 1.2M. Decimal units, so that round axis ticks
+ * (20,000 bytes) read round (20k) instead of 19.5K.
+ */
 export function bytesText(n: number): string {
   const a = Math.abs(n);
-  if (a < 1024) return String(Math.round(n));
-  if (a < 1024 * 1024) return `${trim(n / 1024)}K`;
-  if (a < 1024 * 1024 * 1024) return `${trim(n / (1024 * 1024))}M`;
-  return `${trim(n / (1024 * 1024 * 1024))}G`;
+  if (a < 1000) return String(Math.round(n));
+  if (a < 1e6) return `${trim(n / 1e3)}k`;
+  if (a < 1e9) return `${trim(n / 1e6)}M`;
+  return `${trim(n / 1e9)}G`;
 }
 
 function trim(x: number): string {
