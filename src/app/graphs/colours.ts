@@ -31,7 +31,8 @@ export interface GraphColours {
 
 let schemeEpoch = 0;
 let watched = false;
-let cached: { el: Element; key: string; value: GraphColours } | null = null;
+/** Per element (the two canvases ask in turn): a single entry would be read again at every call. */
+const cached = new WeakMap<Element, { key: string; value: GraphColours }>();
 
 export function graphColours(el: Element): GraphColours {
   if (!watched && typeof window.matchMedia === 'function') {
@@ -41,7 +42,8 @@ export function graphColours(el: Element): GraphColours {
       .addEventListener('change', () => void schemeEpoch++);
   }
   const key = `${document.documentElement.getAttribute('data-theme') ?? ''}|${schemeEpoch}`;
-  if (cached && cached.el === el && cached.key === key) return cached.value;
+  const hit = cached.get(el);
+  if (hit && hit.key === key) return hit.value;
   const style = getComputedStyle(el);
   const v = (name: string): string => style.getPropertyValue(name).trim() || style.color;
   const value: GraphColours = {
@@ -72,6 +74,6 @@ export function graphColours(el: Element): GraphColours {
     },
     font: `11px ${style.getPropertyValue('--sans').trim() || 'sans-serif'}`,
   };
-  cached = { el, key, value };
+  cached.set(el, { key, value });
   return value;
 }
