@@ -39,30 +39,62 @@ import {
   variantOptions,
   type CompareChoice,
 } from './compare';
-import { extent } from './decimate';
+import { MarkColumnCache, StepColumns } from './decimate';
 import {
-  drawAxes,
+  axisTicks,
+  drawGrid,
   drawCc,
   drawCursor,
   drawPhases,
   drawSeq,
   drawWindowAbove,
+  MARKS_ONE_BY_ONE,
   msText,
   plotArea,
   prepare,
   ringMark,
   seqAxisText,
   type Area,
+  type AxisTicks,
+  type CcLine,
 } from './draw';
 import { messages, type GraphsKey } from './messages';
 import { Linear, bytesText, niceDomain } from './scale';
 import { stepRange, upperBound } from './search';
-import { hitMark, seqDomain, seqRanges } from './seq-frame';
+import { hitMark, seqDomain, seqRanges, type SeqRanges } from './seq-frame';
 import { DUP, LOST, RTX, seqIndexFor, type Direction } from './seq-series';
 import { WindowStrips } from './WindowStrips';
 import './graphs.css';
 
 type Mode = 'follow' | 'fit' | 'manual';
+
+type CcLineName = 'cwnd' | 'ssthresh' | 'flight' | 'srtt' | 'rto';
+
+/** Column caches of the lines and marks drawn: [0] for the run, [1] for the compared one. */
+interface Caches {
+  readonly marks: [MarkColumnCache, MarkColumnCache];
+  readonly ack: [StepColumns, StepColumns];
+  readonly win: [StepColumns, StepColumns];
+  readonly cc: [Record<CcLineName, StepColumns>, Record<CcLineName, StepColumns>];
+  readonly queue: StepColumns;
+}
+
+function newCaches(): Caches {
+  const cc = (): Record<CcLineName, StepColumns> => ({
+    cwnd: new StepColumns(),
+    ssthresh: new StepColumns(),
+    flight: new StepColumns(),
+    srtt: new StepColumns(),
+    rto: new StepColumns(),
+  });
+  return {
+    marks: [new MarkColumnCache(), new MarkColumnCache()],
+    ack: [new StepColumns(), new StepColumns()],
+    win: [new StepColumns(), new StepColumns()],
+    cc: [cc(), cc()],
+    queue: new StepColumns(),
+  };
+}
 
 /** Compared runs that went past their work budget while keeping up with a live run. */
 const spent = new WeakSet<World>();
@@ -137,6 +169,48 @@ function useThemeTick(): number {
   return n;
 }
 
+/** The axes' texts over a canvas: DOM text, placed by transforms. */
+function AxisLabels({ a, t }: { a: Area; t: AxisTicks }) {
+  return (
+    <div className="gr-labels" aria-hidden="true">
+      {t.x.map((k) => (
+        <span
+          key={`x${k.v}`}
+          className="gr-lx"
+          style={{
+            transform: `translate(${k.px.toFixed(1)}px, ${a.bottom + 4}px) translateX(-50%)`,
+          }}
+        >
+          {k.text}
+        </span>
+      ))}
+      {t.y.map((k) => (
+        <span
+          key={`y${k.v}`}
+          className="gr-ly"
+          style={{
+            width: `${a.left - 5}px`,
+            transform: `translateY(${k.px.toFixed(1)}px) translateY(-50%)`,
+          }}
+        >
+          {k.text}
+        </span>
+      ))}
+      {t.r.map((k) => (
+        <span
+          key={`r${k.v}`}
+          className="gr-lr"
+          style={{
+            transform: `translate(${a.right + 5}px, ${k.px.toFixed(1)}px) translateY(-50%)`,
+          }}
+        >
+          {k.text}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 /** A legend entry: a small drawing of the mark beside its name. */
 function Key({ swatch, children }: { swatch: ReactNode; children: ReactNode }) {
   return (
@@ -166,6 +240,7 @@ export function Graphs() {
   const ccBox = useRef<HTMLDivElement>(null);
   const seqCanvas = useRef<HTMLCanvasElement>(null);
   const ccCanvas = useRef<HTMLCanvasElement>(null);
+  const cacheRef = useRef<Caches | null>(null);
   const seqW = useWidth(seqBox, 600);
   const ccW = useWidth(ccBox, 600);
   const narrow = seqW < 520;
@@ -245,9 +320,22 @@ export function Graphs() {
   // ------------------------------------------------------------ sequence frame
   const r = dir ? seqRanges(dir, t0, t1, cursor) : null;
   const oR = oDir ? seqRanges(oDir, t0, t1, cursor) : null;
-  const parts = [] as { d: Direction; r: NonNullable<typeof r> }[];
-  if (dir && r) parts.push({ d: dir, r });
-  if (oDir && oR) parts.push({ d: oDir, r: oR });
+  const caches = (cacheRef.current ??= newCaches());
+  const tEnd = Math.min(t1, cursor);
+  // Per run drawn: the marks per pixel column (past MARKS_ONE_BY_ONE in view), and the
+  // ACK and window lines, each from columns kept while the domain stays.
+  const seqPrep = (d: Direction, rr: SeqRanges, k: 0 | 1) => {
+    const many = rr.hi - rr.lo > MARKS_ONE_BY_ONE;
+    const mc = many
+      ? caches.marks[k].update(d.t, d.seq, d.end, d.flags, rr.lo, rr.hi, seqXs)
+      : null;
+    const ack = caches.ack[k].update(d.ackT, d.ack, rr.alo, rr.ahi, seqXs);
+    const win = caches.win[k].update(d.ackT, d.win, rr.alo, rr.ahi, seqXs);
+    return { d, r: rr, mc, ack, win, marks: mc?.extent(), acks: ack.extent() };
+  };
+  const parts = [] as ReturnType<typeof seqPrep>[];
+  if (dir && r) parts.push(seqPrep(dir, r, 0));
+  if (oDir && oR) parts.push(seqPrep(oDir, oR, 1));
   const [y0, y1] = seqDomain(parts);
   // Headroom above the highest mark for the shapes drawn on top of it (diamond, cross).
   const seqYs = new Linear(y0, y1, seqArea.bottom, seqArea.top + SEQ_HEADROOM);
@@ -259,30 +347,40 @@ export function Graphs() {
   const selI = selPos && selPos.dir === dir ? selPos.i : null;
 
   // ------------------------------------------------------------ congestion frame
-  const ccR = ccs ? stepRange(ccs.t, t0, Math.min(t1, cursor)) : ([0, 0] as const);
-  const oCcR = oCc ? stepRange(oCc.t, t0, Math.min(t1, cursor)) : ([0, 0] as const);
+  const ccR = ccs ? stepRange(ccs.t, t0, tEnd) : ([0, 0] as const);
+  const oCcR = oCc ? stepRange(oCc.t, t0, tEnd) : ([0, 0] as const);
   const queue = dir && 'queueCount' in world.trace ? cci.queue[dir.from] : null;
+  const ccPrep = (s: CcSeries, [lo, hi]: readonly [number, number], k: 0 | 1) => {
+    const col = (name: CcLineName) => caches.cc[k][name].update(s.t, s[name], lo, hi, ccXs);
+    return {
+      cwnd: col('cwnd'),
+      ssthresh: col('ssthresh'),
+      flight: col('flight'),
+      srtt: col('srtt'),
+      rto: col('rto'),
+    };
+  };
+  const ccCols = ccs ? ccPrep(ccs, ccR, 0) : null;
+  const oCcCols = oCc ? ccPrep(oCc, oCcR, 1) : null;
+  const qR = queue ? stepRange(queue.t, t0, tEnd) : ([0, 0] as const);
+  const qCols = queue ? caches.queue.update(queue.t, queue.bytes, qR[0], qR[1], ccXs) : null;
   let bytesMax = 1;
   let msMax = 1;
-  for (const [s, [lo, hi]] of [
-    [ccs, ccR],
-    [oCc, oCcR],
-  ] as const) {
-    if (!s || hi <= lo) continue;
+  for (const cols of [ccCols, oCcCols]) {
+    if (!cols) continue;
     bytesMax = Math.max(
       bytesMax,
-      extent(s.cwnd, lo, hi)[1],
-      extent(s.flight, lo, hi)[1],
-      extent(s.ssthresh, lo, hi)[1],
+      cols.cwnd.extent()[1],
+      cols.flight.extent()[1],
+      cols.ssthresh.extent()[1],
     );
-    msMax = Math.max(msMax, extent(s.rto, lo, hi)[1], extent(s.srtt, lo, hi)[1]);
+    msMax = Math.max(msMax, cols.rto.extent()[1], cols.srtt.extent()[1]);
   }
-  if (queue && queue.t.length) {
-    const [qlo, qhi] = stepRange(queue.t, t0, Math.min(t1, cursor));
-    bytesMax = Math.max(bytesMax, extent(queue.bytes, qlo, qhi)[1]);
-  }
+  if (qCols) bytesMax = Math.max(bytesMax, qCols.extent()[1]);
   const ccYs = new Linear(0, niceDomain(0, bytesMax * 1.05)[1], ccArea.bottom, ccArea.top);
   const ccMs = new Linear(0, niceDomain(0, msMax * 1.05)[1], ccArea.bottom, ccArea.top);
+  const seqTicks = axisTicks(seqArea, seqXs, seqYs, seqAxisText);
+  const ccTicks = axisTicks(ccArea, ccXs, ccYs, bytesText, { ys: ccMs, text: msText });
 
   // ------------------------------------------------------------ drawing
   useLayoutEffect(() => {
@@ -291,21 +389,25 @@ export function Graphs() {
     const ctx = prepare(cv, seqW, H);
     if (!ctx) return;
     const c = graphColours(cv);
-    drawAxes(ctx, seqArea, seqXs, seqYs, c, seqAxisText);
-    if (oDir && oR)
+    drawGrid(ctx, seqArea, seqTicks, c);
+    for (const p of [...parts].reverse())
       drawSeq(
         ctx,
         seqArea,
-        { d: oDir, r: oR, xs: seqXs, ys: seqYs, cursor, t1, dataColour: c[oDir.from], faint: true },
+        {
+          d: p.d,
+          r: p.r,
+          xs: seqXs,
+          ys: seqYs,
+          ackPts: p.ack.path(seqXs, seqYs, tEnd),
+          winPts: p.win.path(seqXs, seqYs, tEnd),
+          cols: p.mc ? p.mc.columns() : null,
+          dataColour: c[p.d.from],
+          faint: p.d !== dir,
+        },
         c,
       );
     if (dir && r) {
-      drawSeq(
-        ctx,
-        seqArea,
-        { d: dir, r, xs: seqXs, ys: seqYs, cursor, t1, dataColour: c[dir.from], faint: false },
-        c,
-      );
       drawWindowAbove(ctx, seqArea, dir, r, seqYs, c, (b) => t('windowAbove', { b }));
       if (selI !== null && dir.t[selI]! <= cursor)
         ringMark(ctx, seqArea, dir, selI, seqXs, seqYs, c.fg, false);
@@ -319,35 +421,22 @@ export function Graphs() {
     if (!ctx) return;
     const c = graphColours(cv);
     if (ccs && ccR[1] > ccR[0]) {
-      const bands = phaseBands(ccs, ccR[0], ccR[1], Math.min(t1, cursor));
+      const bands = phaseBands(ccs, ccR[0], ccR[1], tEnd);
       drawPhases(ctx, ccArea, bands, ccXs, c, (p) => t(PHASE_SHORT[p]));
     }
-    drawAxes(ctx, ccArea, ccXs, ccYs, c, bytesText, { ys: ccMs, text: msText });
-    const tEnd = Math.min(t1, cursor);
-    if (oCc)
-      drawCc(
-        ctx,
-        ccArea,
-        {
-          s: oCc,
-          lo: oCcR[0],
-          hi: oCcR[1],
-          xs: ccXs,
-          ys: ccYs,
-          ms: ccMs,
-          tEnd,
-          faint: true,
-          queue: null,
-        },
-        c,
-      );
-    if (ccs)
-      drawCc(
-        ctx,
-        ccArea,
-        { s: ccs, lo: ccR[0], hi: ccR[1], xs: ccXs, ys: ccYs, ms: ccMs, tEnd, faint: false, queue },
-        c,
-      );
+    drawGrid(ctx, ccArea, ccTicks, c);
+    const lines = (cols: NonNullable<typeof ccCols>): CcLine[] => [
+      { pts: cols.flight.path(ccXs, ccYs, tEnd), colour: c.flight, width: 1.25, dash: [] },
+      { pts: cols.ssthresh.path(ccXs, ccYs, tEnd), colour: c.ssthresh, width: 1.5, dash: [6, 3] },
+      { pts: cols.srtt.path(ccXs, ccMs, tEnd), colour: c.srtt, width: 1.25, dash: [1, 2] },
+      { pts: cols.rto.path(ccXs, ccMs, tEnd), colour: c.rto, width: 1.25, dash: [6, 2, 1, 2] },
+      { pts: cols.cwnd.path(ccXs, ccYs, tEnd), colour: c.cwnd, width: 2.25, dash: [] },
+    ];
+    if (oCcCols) drawCc(ctx, ccArea, lines(oCcCols), true, null);
+    const q = qCols
+      ? { pts: qCols.path(ccXs, ccYs, tEnd), zero: ccYs.map(0), colour: c.queue }
+      : null;
+    if (ccCols || q) drawCc(ctx, ccArea, ccCols ? lines(ccCols) : [], false, q);
     drawCursor(ctx, ccArea, ccXs.map(cursor), c);
   });
   void themeTick;
@@ -598,6 +687,7 @@ export function Graphs() {
               onKeyDown={onKey}
               onBlur={() => setFocusId(null)}
             />
+            <AxisLabels a={seqArea} t={seqTicks} />
             {focusBox && (
               <div
                 className="gr-focus"
@@ -677,6 +767,7 @@ export function Graphs() {
               onPointerCancel={() => (drag.current = null)}
               onWheel={onWheel}
             />
+            <AxisLabels a={ccArea} t={ccTicks} />
             {dir && !ccs && <p className="gr-empty">{t('ccEmpty')}</p>}
           </div>
           <ul className="gr-legend">

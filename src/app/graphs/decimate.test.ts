@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extent, markColumns, stepPath } from './decimate';
+import { MarkColumnCache, StepColumns, extent, markColumns, stepPath } from './decimate';
 import { Linear } from './scale';
 
 const pairs = (a: number[]): [number, number][] => {
@@ -68,5 +68,59 @@ describe('decimation per pixel column', () => {
   it('extent skips NaN and is empty for an empty range', () => {
     expect(extent([3, NaN, 1, 7], 0, 4)).toEqual([1, 7]);
     expect(extent([3], 0, 0)).toEqual([Infinity, -Infinity]);
+  });
+
+  describe('column caches', () => {
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const series = (n: number) => {
+      const t: number[] = [];
+      const v: number[] = [];
+      let x = 0;
+      let y = 0;
+      for (let i = 0; i < n; i++) {
+        x += rnd() < 0.3 ? 0 : rnd() * 3;
+        y += Math.round((rnd() - 0.3) * 100);
+        t.push(x);
+        v.push(i < 3 ? NaN : y);
+      }
+      return { t, v };
+    };
+
+    it('a step line from cached columns, folded frame by frame, is the one stepPath draws', () => {
+      for (let run = 0; run < 20; run++) {
+        const { t, v } = series(400);
+        const end = t[t.length - 1]!;
+        const xs2 = new Linear(0, end, 40, 340);
+        const ys2 = new Linear(-5000, 5000, 200, 10);
+        const cache = new StepColumns();
+        for (const hi of [0, 10, 150, 151, 399, 400]) {
+          cache.update(t, v, 0, hi, xs2);
+          expect(cache.path(xs2, ys2, end)).toEqual(stepPath(t, v, 0, hi, xs2, ys2, end));
+          expect(cache.extent()).toEqual(extent(v.slice(3), 0, Math.max(0, hi - 3)));
+        }
+        // The cursor went back: it starts over.
+        cache.update(t, v, 0, 50, xs2);
+        expect(cache.path(xs2, ys2, end)).toEqual(stepPath(t, v, 0, 50, xs2, ys2, end));
+        // Another domain: it starts over too.
+        const xs3 = new Linear(end / 4, end / 2, 40, 340);
+        cache.update(t, v, 0, 400, xs3);
+        expect(cache.path(xs3, ys2, end)).toEqual(stepPath(t, v, 0, 400, xs3, ys2, end));
+      }
+    });
+
+    it('data marks from cached columns are the ones markColumns merges', () => {
+      const { t } = series(3000);
+      const seq = t.map((_, i) => i * 100);
+      const end = seq.map((s) => s + 100);
+      const flags = t.map((_, i) => (i % 17 === 0 ? 2 : 0));
+      const xs2 = new Linear(0, t[t.length - 1]!, 50, 650);
+      const cache = new MarkColumnCache();
+      for (const hi of [5, 1000, 3000]) {
+        cache.update(t, seq, end, flags, 0, hi, xs2);
+        expect(cache.columns()).toEqual(markColumns(t, seq, end, flags, 0, hi, xs2));
+        expect(cache.extent()).toEqual([0, end[hi - 1]]);
+      }
+    });
   });
 });

@@ -7,12 +7,12 @@
  * window is a dashed step line.
  */
 import type { GraphColours } from './colours';
-import { markColumns, stepPath } from './decimate';
+import type { MarkColumn } from './decimate';
 import { Linear, bytesText, ticks, timeText } from './scale';
 import { DUP, LOST, RTX, type Direction } from './seq-series';
 import type { SeqRanges } from './seq-frame';
-import type { CcSeries, PhaseBand, QueueSeries } from './cc-series';
-import { stepRange } from './search';
+import type { PhaseBand } from './cc-series';
+import { lowerBound } from './search';
 
 /** The plot area inside a canvas of w × h CSS pixels. */
 export interface Area {
@@ -64,50 +64,78 @@ function strokePoints(ctx: CanvasRenderingContext2D, pts: readonly number[]): vo
   ctx.stroke();
 }
 
-/** Grid lines and labels of a time axis (bottom) and a value axis (left or right). */
-export function drawAxes(
-  ctx: CanvasRenderingContext2D,
+/** One tick of an axis: its value, its pixel and its text. */
+export interface Tick {
+  readonly v: number;
+  readonly px: number;
+  readonly text: string;
+}
+
+export interface AxisTicks {
+  /** Time, along the bottom. */
+  readonly x: readonly Tick[];
+  /** The left axis. */
+  readonly y: readonly Tick[];
+  /** The right axis, if any. */
+  readonly r: readonly Tick[];
+}
+
+/**
+ * The ticks of a time axis (bottom) and a value axis (left, and right if
+ * given). The page writes their texts as DOM text over the canvas: drawn on a
+ * canvas without a GPU, some forty labels a frame cost a few milliseconds.
+ */
+export function axisTicks(
   a: Area,
   xs: Linear,
   ys: Linear,
-  c: GraphColours,
   yText: (v: number) => string,
   right?: { ys: Linear; text: (v: number) => string },
+): AxisTicks {
+  const span = xs.d1 - xs.d0;
+  const x = ticks(xs.d0, xs.d1, Math.max(2, Math.floor((a.right - a.left) / 90))).map((v) => ({
+    v,
+    px: xs.map(v),
+    text: timeText(v, span),
+  }));
+  const n = Math.max(2, Math.floor((a.bottom - a.top) / 40));
+  const y = ticks(
+    Math.min(ys.invert(a.bottom), ys.invert(a.top)),
+    Math.max(ys.invert(a.bottom), ys.invert(a.top)),
+    n,
+  ).map((v) => ({ v, px: ys.map(v), text: yText(v) }));
+  const r = right
+    ? ticks(right.ys.d0, right.ys.d1, n).map((v) => ({
+        v,
+        px: right.ys.map(v),
+        text: right.text(v),
+      }))
+    : [];
+  return { x, y, r };
+}
+
+/** The grid lines of the ticks, and the plot's frame. */
+export function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  a: Area,
+  t: AxisTicks,
+  c: GraphColours,
 ): void {
-  ctx.font = c.font;
   ctx.lineWidth = 1;
   ctx.strokeStyle = c.grid;
-  ctx.fillStyle = c.muted;
-  const xt = ticks(xs.d0, xs.d1, Math.max(2, Math.floor((a.right - a.left) / 90)));
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
+  ctx.setLineDash([]);
   ctx.beginPath();
-  for (const t of xt) {
-    const x = Math.round(xs.map(t)) + 0.5;
+  for (const { px } of t.x) {
+    const x = Math.round(px) + 0.5;
     ctx.moveTo(x, a.top);
     ctx.lineTo(x, a.bottom);
   }
-  const yt = ticks(
-    Math.min(ys.invert(a.bottom), ys.invert(a.top)),
-    Math.max(ys.invert(a.bottom), ys.invert(a.top)),
-    Math.max(2, Math.floor((a.bottom - a.top) / 40)),
-  );
-  for (const v of yt) {
-    const y = Math.round(ys.map(v)) + 0.5;
+  for (const { px } of t.y) {
+    const y = Math.round(px) + 0.5;
     ctx.moveTo(a.left, y);
     ctx.lineTo(a.right, y);
   }
   ctx.stroke();
-  const span = xs.d1 - xs.d0;
-  for (const t of xt) ctx.fillText(timeText(t, span), xs.map(t), a.bottom + 5);
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (const v of yt) ctx.fillText(yText(v), a.left - 5, ys.map(v));
-  if (right) {
-    ctx.textAlign = 'left';
-    const rt = ticks(right.ys.d0, right.ys.d1, Math.max(2, Math.floor((a.bottom - a.top) / 40)));
-    for (const v of rt) ctx.fillText(right.text(v), a.right + 5, right.ys.map(v));
-  }
   ctx.strokeStyle = c.muted;
   ctx.strokeRect(a.left + 0.5, a.top + 0.5, a.right - a.left, a.bottom - a.top);
 }
@@ -135,8 +163,11 @@ export interface SeqDraw {
   readonly r: SeqRanges;
   readonly xs: Linear;
   readonly ys: Linear;
-  readonly cursor: number;
-  readonly t1: number;
+  /** The ACK and window-edge step lines' points (StepColumns.path). */
+  readonly ackPts: readonly number[];
+  readonly winPts: readonly number[];
+  /** The data marks merged per column, or null to draw them one by one. */
+  readonly cols: readonly MarkColumn[] | null;
   /** The colour of the sender's data. */
   readonly dataColour: string;
   /** The compared run: lighter and dashed. */
@@ -166,7 +197,6 @@ function cross(ctx: CanvasPath, x: number, y: number, r: number): void {
 /** One run's time–sequence marks: SACK blocks, window and ACK lines, data marks. */
 export function drawSeq(ctx: CanvasRenderingContext2D, a: Area, f: SeqDraw, c: GraphColours): void {
   const { d, r, xs, ys } = f;
-  const tEnd = Math.min(f.cursor, f.t1);
   ctx.save();
   ctx.beginPath();
   ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
@@ -194,20 +224,19 @@ export function drawSeq(ctx: CanvasRenderingContext2D, a: Area, f: SeqDraw, c: G
     ctx.lineWidth = 1.25;
     ctx.strokeStyle = c.win;
     dash([5, 3]);
-    strokePoints(ctx, stepPath(d.ackT, d.win, r.alo, r.ahi, xs, ys, tEnd));
+    strokePoints(ctx, f.winPts);
     ctx.strokeStyle = c.ack;
     ctx.lineWidth = f.faint ? 1.5 : 2;
     dash([]);
-    strokePoints(ctx, stepPath(d.ackT, d.ack, r.alo, r.ahi, xs, ys, tEnd));
+    strokePoints(ctx, f.ackPts);
   }
 
   // Data marks.
-  const n = r.hi - r.lo;
   ctx.strokeStyle = f.dataColour;
   ctx.lineWidth = f.faint ? 1 : 1.5;
   dash([]);
   ctx.beginPath();
-  if (n <= MARKS_ONE_BY_ONE) {
+  if (!f.cols) {
     for (let i = r.lo; i < r.hi; i++) {
       if (d.flags[i]! & LOST) continue;
       const x = Math.round(xs.map(d.t[i]!)) + 0.5;
@@ -220,7 +249,7 @@ export function drawSeq(ctx: CanvasRenderingContext2D, a: Area, f: SeqDraw, c: G
       ctx.lineTo(x + 2, y1);
     }
   } else {
-    for (const col of markColumns(d.t, d.seq, d.end, d.flags, r.lo, r.hi, xs)) {
+    for (const col of f.cols) {
       const x = col.x + 0.5;
       ctx.moveTo(x, ys.map(col.lo));
       ctx.lineTo(x, Math.min(ys.map(col.lo) - 2, ys.map(col.hi)));
@@ -234,13 +263,24 @@ export function drawSeq(ctx: CanvasRenderingContext2D, a: Area, f: SeqDraw, c: G
   const lostBars = new Path2D();
   const lostCross = new Path2D();
   const dupRing = new Path2D();
-  for (let i = r.lo; i < r.hi && special < MAX_SPECIAL; i++) {
+  const sp = d.special;
+  const from = lowerBound(sp, r.lo);
+  const step = Math.max(1, Math.ceil((lowerBound(sp, r.hi) - from) / MAX_SPECIAL));
+  // One shape per kind within a couple of pixels: a fitted long run has thousands.
+  let lastX = NaN;
+  let lastY = NaN;
+  let lastF = 0;
+  for (let j = from; j < sp.length && sp[j]! < r.hi; j += step) {
+    const i = sp[j]!;
     const fl = d.flags[i]!;
-    if (!(fl & (RTX | LOST | DUP))) continue;
-    special++;
     const x = Math.round(xs.map(d.t[i]!)) + 0.5;
     const y0 = ys.map(d.seq[i]!);
     const y1 = Math.min(y0 - 2, ys.map(d.end[i]!));
+    if (fl === lastF && x - lastX < 2 && Math.abs(y1 - lastY) < 3) continue;
+    lastX = x;
+    lastY = y1;
+    lastF = fl;
+    special++;
     if (fl & LOST) {
       lostBars.moveTo(x, y0);
       lostBars.lineTo(x, y1);
@@ -324,17 +364,12 @@ export const seqAxisText = (v: number): string => bytesText(v);
 
 // ------------------------------------------------------------------ congestion
 
-export interface CcDraw {
-  readonly s: CcSeries;
-  readonly lo: number;
-  readonly hi: number;
-  readonly xs: Linear;
-  readonly ys: Linear;
-  /** The ms axis (SRTT, RTO). */
-  readonly ms: Linear;
-  readonly tEnd: number;
-  readonly faint: boolean;
-  readonly queue: QueueSeries | null;
+/** A congestion graph line: its points (StepColumns.path) and its look. */
+export interface CcLine {
+  readonly pts: readonly number[];
+  readonly colour: string;
+  readonly width: number;
+  readonly dash: readonly number[];
 }
 
 /** Phase bands: a tint each, a hatch for the two recoveries, and their initials where they fit. */
@@ -386,63 +421,48 @@ export function drawPhases(
   ctx.restore();
 }
 
-export function drawCc(ctx: CanvasRenderingContext2D, a: Area, f: CcDraw, c: GraphColours): void {
-  const { s, lo, hi, xs, ys, ms } = f;
+/**
+ * One run's congestion lines; the queue's occupancy as a filled area under its
+ * step line (`queue`, with the pixel of zero bytes).
+ */
+export function drawCc(
+  ctx: CanvasRenderingContext2D,
+  a: Area,
+  lines: readonly CcLine[],
+  faint: boolean,
+  queue: { readonly pts: readonly number[]; readonly zero: number; readonly colour: string } | null,
+): void {
   ctx.save();
   ctx.beginPath();
   ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
   ctx.clip();
-  ctx.globalAlpha = f.faint ? 0.55 : 1;
-  const line = (
-    t: readonly number[],
-    vals: readonly number[],
-    range: readonly [number, number],
-    scale: Linear,
-    colour: string,
-    width: number,
-    dash: number[],
-  ) => {
-    ctx.strokeStyle = colour;
-    ctx.lineWidth = width;
-    ctx.setLineDash(f.faint ? [2, 3] : dash);
-    strokePoints(ctx, stepPath(t, vals, range[0], range[1], xs, scale, f.tEnd));
-  };
-  // Queue occupancy: a filled area under its step line.
-  const q = f.queue;
-  if (q && q.t.length > 0) {
-    const [qlo, qhi] = stepRange(q.t, xs.d0, f.tEnd);
-    if (qhi > qlo) {
-      const pts = stepPath(q.t, q.bytes, qlo, qhi, xs, ys, f.tEnd);
-      ctx.fillStyle = c.queue;
-      ctx.globalAlpha = f.faint ? 0.15 : 0.3;
-      ctx.beginPath();
-      let started = false;
-      for (let i = 0; i < pts.length; i += 2) {
-        const x = pts[i]!;
-        const y = pts[i + 1]!;
-        if (Number.isNaN(x)) continue;
-        if (!started) {
-          ctx.moveTo(x, ys.map(0));
-          started = true;
-        }
-        ctx.lineTo(x, y);
+  if (queue && queue.pts.length > 0) {
+    const pts = queue.pts;
+    ctx.fillStyle = queue.colour;
+    ctx.globalAlpha = faint ? 0.15 : 0.3;
+    ctx.beginPath();
+    let started = false;
+    for (let i = 0; i < pts.length; i += 2) {
+      const x = pts[i]!;
+      if (Number.isNaN(x)) continue;
+      if (!started) {
+        ctx.moveTo(x, queue.zero);
+        started = true;
       }
-      if (started) {
-        ctx.lineTo(pts[pts.length - 2]!, ys.map(0));
-        ctx.closePath();
-        ctx.fill();
-      }
-      ctx.globalAlpha = f.faint ? 0.55 : 1;
-      line(q.t, q.bytes, [qlo, qhi], ys, c.queue, 1, [1, 2]);
+      ctx.lineTo(x, pts[i + 1]!);
+    }
+    if (started) {
+      ctx.lineTo(pts[pts.length - 2]!, queue.zero);
+      ctx.closePath();
+      ctx.fill();
     }
   }
-  if (hi > lo) {
-    const r = [lo, hi] as const;
-    line(s.t, s.flight, r, ys, c.flight, 1.25, []);
-    line(s.t, s.ssthresh, r, ys, c.ssthresh, 1.5, [6, 3]);
-    line(s.t, s.srtt, r, ms, c.srtt, 1.25, [1, 2]);
-    line(s.t, s.rto, r, ms, c.rto, 1.25, [6, 2, 1, 2]);
-    line(s.t, s.cwnd, r, ys, c.cwnd, 2.25, []);
+  ctx.globalAlpha = faint ? 0.55 : 1;
+  for (const l of lines) {
+    ctx.strokeStyle = l.colour;
+    ctx.lineWidth = l.width;
+    ctx.setLineDash(faint ? [2, 3] : [...l.dash]);
+    strokePoints(ctx, l.pts);
   }
   ctx.restore();
 }

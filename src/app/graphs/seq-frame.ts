@@ -37,14 +37,19 @@ export function seqRanges(d: Direction, t0: number, t1: number, cursor: number):
  * With nothing in view, the last thing before it, so the graph keeps its place.
  */
 export function seqDomain(
-  parts: readonly { readonly d: Direction; readonly r: SeqRanges }[],
+  parts: readonly {
+    readonly d: Direction;
+    readonly r: SeqRanges;
+    /** The marks' and the ACKs' extents when known (the column caches), instead of a scan. */
+    readonly marks?: readonly [number, number];
+    readonly acks?: readonly [number, number];
+  }[],
 ): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (const { d, r } of parts) {
-    const [a] = extent(d.seq, r.lo, r.hi);
-    const [, b] = extent(d.end, r.lo, r.hi);
-    const [c, e] = extent(d.ack, r.alo, r.ahi);
+  for (const { d, r, marks, acks } of parts) {
+    const [a, b] = marks ?? [extent(d.seq, r.lo, r.hi)[0], extent(d.end, r.lo, r.hi)[1]];
+    const [c, e] = acks ?? extent(d.ack, r.alo, r.ahi);
     const [f] = extent(d.sackStart, r.slo, r.shi);
     const [, g] = extent(d.sackEnd, r.slo, r.shi);
     lo = Math.min(lo, a, c, f);

@@ -47,6 +47,8 @@ export interface Direction {
   readonly end: number[];
   readonly flags: number[];
   readonly id: number[];
+  /** Positions of the marks retransmitted, lost or duplicated, ascending. */
+  readonly special: number[];
   // ---- the receiver's ACKs, in send order
   readonly ackT: number[];
   /** Relative cumulative ACK. */
@@ -80,6 +82,7 @@ function newDirection(key: string, from: Side): Direction {
     end: [],
     flags: [],
     id: [],
+    special: [],
     ackT: [],
     ack: [],
     win: [],
@@ -141,8 +144,16 @@ export class SeqIndex {
   private add(r: TraceRecord): void {
     if (r.kind === 'drop') {
       const m = this.markOf.get(r.id);
-      if (m) m.dir.flags[m.i]! |= LOST;
-      else this.ackDropped(r.id);
+      if (m) {
+        const sp = m.dir.special;
+        if (!(m.dir.flags[m.i]! & (RTX | LOST | DUP))) {
+          // In flight for a while: its place is near the end of the list.
+          let j = sp.length;
+          while (j > 0 && sp[j - 1]! > m.i) j--;
+          sp.splice(j, 0, m.i);
+        }
+        m.dir.flags[m.i]! |= LOST;
+      } else this.ackDropped(r.id);
       return;
     }
     if (r.kind !== 'segment' || r.conn === null) return;
@@ -174,6 +185,7 @@ export class SeqIndex {
         (r.dupOf !== null ? DUP : 0) |
         (syn ? SYN_MARK : 0) |
         (fin ? FIN_MARK : 0);
+      if (flags & (RTX | LOST | DUP)) d.special.push(d.t.length);
       this.markOf.set(r.id, { dir: d, i: d.t.length });
       d.t.push(r.t);
       d.seq.push(s);
