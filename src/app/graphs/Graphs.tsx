@@ -578,6 +578,9 @@ export function Graphs() {
   const ownCc = ccOf(base);
   const otherProfile = (base.options.profile ?? 'linux') === 'linux' ? 'rfc' : 'linux';
   const hintId = `${uid}-hint`;
+  /** A phase's initials and name in the legend (just the name where they are the same). */
+  const phaseName = (short: GraphsKey, name: GraphsKey): string =>
+    t(short) === t(name) ? t(name) : `${t(short)} ${t(name)}`;
 
   return (
     <div className="gr">
@@ -784,10 +787,10 @@ export function Graphs() {
               <li className="gr-note">{t('noQueue')}</li>
             )}
             <Key swatch={<rect x={1} y={1} width={20} height={12} className="gr-k-ph-ss" />}>
-              {t('phSsShort')} {t('phSlowStart')}
+              {phaseName('phSsShort', 'phSlowStart')}
             </Key>
             <Key swatch={<rect x={1} y={1} width={20} height={12} className="gr-k-ph-ca" />}>
-              {t('phCaShort')} {t('phAvoidance')}
+              {phaseName('phCaShort', 'phAvoidance')}
             </Key>
             <Key
               swatch={
@@ -797,7 +800,7 @@ export function Graphs() {
                 </>
               }
             >
-              {t('phFrShort')} {t('phFastRecovery')}
+              {phaseName('phFrShort', 'phFastRecovery')}
             </Key>
             <Key
               swatch={
@@ -807,7 +810,7 @@ export function Graphs() {
                 </>
               }
             >
-              {t('phRtoShort')} {t('phRtoRecovery')}
+              {phaseName('phRtoShort', 'phRtoRecovery')}
             </Key>
           </ul>
         </figure>
