@@ -90,6 +90,9 @@ test('the graphs compare with the run before a fork', async ({ app }) => {
   await expect(pane.locator('.gr-legend').first()).toContainText(
     'compared run: the run before the fork',
   );
+  // The same inputs under the other profile: replayed, then drawn under the run.
+  await compare.selectOption({ label: 'same run with profile=rfc' });
+  await expect(pane.getByRole('status')).toHaveText('compared: same run with profile=rfc');
 });
 
 test('on a phone the graphs are a tab of their own', async ({ app }) => {

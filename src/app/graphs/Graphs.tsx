@@ -272,7 +272,8 @@ export function Graphs() {
       setOther({ key, base, inputs: base.inputs.length, world: session.beforeFork, cut: false });
       return;
     }
-    setOther({ key, base, inputs: base.inputs.length, world: null, cut: false });
+    // No state until it is done: a state change here would run this effect's cleanup,
+    // and that would cancel the replay (the graphs say it is running while stale).
     const timer = setTimeout(() => {
       const opts = variantOptions(base.options, choice);
       if (!opts) return;
@@ -654,7 +655,7 @@ export function Graphs() {
         </div>
         {choice.kind !== 'none' && (
           <p className="gr-note" role="status">
-            {stale || (other && other.world === null && choice.kind !== 'beforeFork')
+            {stale
               ? t('cmpComputing')
               : other?.cut
                 ? t('cmpCut', { n: otherWorld?.trace.segmentCount ?? 0 })
