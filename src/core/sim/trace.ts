@@ -429,7 +429,11 @@ export class Trace {
     const opt =
       o === NO_OPTIONS
         ? 0
-        : ts && o.mss === undefined && o.wscale === undefined && o.sackPermitted === undefined
+        : ts &&
+            o.mss === undefined &&
+            o.wscale === undefined &&
+            o.sackPermitted === undefined &&
+            o.sack === undefined
           ? OPT_TS
           : OPT_OBJECT;
     const p = seg.payload;
