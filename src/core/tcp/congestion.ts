@@ -207,6 +207,7 @@ export function cwndAllows(d: Draft, len: number): boolean {
 
 /** A segment went out: account for PRR, idle restart and the send time. */
 export function noteSent(d: Draft, isData: boolean): void {
+  d.xmits++;
   if (d.ccPhase === 'fast-recovery') d.prrOut += 1;
   if (isData) d.lastSend = d.now;
 }
@@ -451,10 +452,9 @@ export function markLostBySack(d: Draft): void {
 function rackSeen(d: Draft, e: RtxEntry): void {
   const rtt = d.now - e.sentAt;
   if (e.retransmitted && d.minRtt >= 0 && rtt < d.minRtt) return;
-  const end = seqAdd2(e.seq, e.len);
-  if (e.sentAt > d.rackXmit || (e.sentAt === d.rackXmit && seqGt(end, d.rackEnd))) {
+  if (e.sentAt > d.rackXmit || (e.sentAt === d.rackXmit && e.order > d.rackOrder)) {
     d.rackXmit = e.sentAt;
-    d.rackEnd = end;
+    d.rackOrder = e.order;
     d.rackRtt = rtt;
   }
 }
@@ -477,8 +477,9 @@ export function rackDetect(d: Draft): void {
   for (let i = 0; i < q.length; i++) {
     const e = q[i]!;
     if (e.sacked || (e.lost && !e.rtxOut)) continue;
-    const before =
-      e.sentAt < d.rackXmit || (e.sentAt === d.rackXmit && seqLt(seqAdd2(e.seq, e.len), d.rackEnd));
+    // Sent before RACK's segment. RFC 8985 breaks ties of send time by sequence
+    // number; a simulation sends many segments in one instant, so by send order.
+    const before = e.sentAt < d.rackXmit || (e.sentAt === d.rackXmit && e.order < d.rackOrder);
     if (!before) continue;
     if (e.sentAt + d.rackRtt + reo - d.now <= 0) markLost(d, i);
   }

@@ -126,6 +126,8 @@ export interface RtxEntry {
   readonly ctl: number;
   /** When it was last sent (first sent, or last retransmitted). */
   readonly sentAt: number;
+  /** Its place in the order this connection put segments on the wire (`xmits` then): ties of `sentAt` are common in a simulation. */
+  readonly order: number;
   /** It has been retransmitted at least once (Karn's rule; RACK's ambiguity test). */
   readonly retransmitted: boolean;
   /** The peer has SACKed it. */
@@ -248,10 +250,12 @@ export interface Tcb {
   readonly cubicWEst: number;
   /** Smallest RTT seen (ms), -1 before the first sample. */
   readonly minRtt: number;
-  /** RACK (RFC 8985): send time and end of the most recently sent segment known delivered, and its RTT. */
+  /** RACK (RFC 8985): send time and order of the most recently sent segment known delivered, and its RTT. */
   readonly rackXmit: number;
-  readonly rackEnd: number;
+  readonly rackOrder: number;
   readonly rackRtt: number;
+  /** Segments this connection has put on the wire (their send order). */
+  readonly xmits: number;
   /** When data was last sent (Linux lsndtime), for restarting after idle. */
   readonly lastSend: number;
   /** The congestion window, not the application or the peer's window, held the last send back. */
@@ -367,7 +371,8 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     cubicWEst: 0,
     minRtt: -1,
     rackXmit: -1,
-    rackEnd: 0,
+    rackOrder: 0,
+    xmits: 0,
     rackRtt: 0,
     lastSend: 0,
     cwndLimited: false,
@@ -459,7 +464,8 @@ export function draft(t: Tcb): Draft {
     cubicWEst: t.cubicWEst,
     minRtt: t.minRtt,
     rackXmit: t.rackXmit,
-    rackEnd: t.rackEnd,
+    rackOrder: t.rackOrder,
+    xmits: t.xmits,
     rackRtt: t.rackRtt,
     lastSend: t.lastSend,
     cwndLimited: t.cwndLimited,
@@ -742,6 +748,7 @@ function track(d: Draft, seq: number, len: number, ctl: number): void {
     len,
     ctl,
     sentAt: d.now,
+    order: d.xmits,
     retransmitted: false,
     sacked: false,
     lost: false,
@@ -1534,7 +1541,7 @@ function retransmitEntry(d: Draft, i: number, state: StateName, out: Out): void 
     push(out, segment(d, flags, h.seq, payload), true);
   }
   noteSent(d, false);
-  setEntry(d, i, { ...h, retransmitted: true, sentAt: d.now, rtxOut: h.lost });
+  setEntry(d, i, { ...h, retransmitted: true, sentAt: d.now, order: d.xmits, rtxOut: h.lost });
 }
 
 /** Resend the segments deemed lost, in order, while the congestion window allows. */
