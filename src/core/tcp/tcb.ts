@@ -716,6 +716,12 @@ export function answerOutOfWindow(
     if (last !== null && d.now - last < limit) return d;
     d.lastOowAck = d.now;
   }
+  // Old data again (Linux tcp_send_dupack()): a D-SACK for the part below RCV.NXT.
+  const len = seg.payload.length;
+  if (!challenge && len > 0 && seqLt(seg.seq, d.rcvNxt)) {
+    const end = seqAdd(seg.seq, len);
+    reportDuplicate(d, seg.seq, seqDiff(seqLt(end, d.rcvNxt) ? end : d.rcvNxt, seg.seq));
+  }
   sendAck(d, out);
   return d;
 }
