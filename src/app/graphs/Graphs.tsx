@@ -31,9 +31,7 @@ import { ccIndexFor, phaseBands, type CcSeries } from './cc-series';
 import { graphColours } from './colours';
 import {
   CC_NAMES,
-  ccOf,
   choiceKey,
-  hasCcKey,
   parseChoice,
   replayAtTimes,
   variantOptions,
@@ -575,8 +573,7 @@ export function Graphs() {
       to: t(d.from === 'client' ? 'server' : 'client'),
       conn: d.key,
     });
-  const canCc = hasCcKey(base);
-  const ownCc = ccOf(base);
+  const ownCc = base.profile.cc;
   const otherProfile = (base.options.profile ?? 'linux') === 'linux' ? 'rfc' : 'linux';
   const hintId = `${uid}-hint`;
   /** A phase's initials and name in the legend (just the name where they are the same). */
@@ -608,12 +605,11 @@ export function Graphs() {
             <option value="beforeFork" disabled={!session.beforeFork}>
               {t('cmpBeforeFork')}
             </option>
-            {canCc &&
-              CC_NAMES.filter((n) => n !== ownCc).map((n) => (
-                <option key={n} value={`cc:${n}`}>
-                  {t('cmpCc', { cc: n })}
-                </option>
-              ))}
+            {CC_NAMES.filter((n) => n !== ownCc).map((n) => (
+              <option key={n} value={`cc:${n}`}>
+                {t('cmpCc', { cc: n })}
+              </option>
+            ))}
             <option value={`profile:${otherProfile}`}>
               {t('cmpProfile', { profile: otherProfile })}
             </option>

@@ -48,6 +48,20 @@ describe('the compared run', () => {
     expect(cut.world.trace.segmentCount).toBeLessThanOrEqual(10);
   });
 
+  it('the same run under another congestion control replays under that control', () => {
+    const w = bulk();
+    expect(w.profile.cc).toBe('cubic');
+    const { world, cut } = replayAtTimes(
+      variantOptions(w.options, { kind: 'cc', cc: 'reno' })!,
+      w.inputs,
+      w.now,
+      100_000,
+    );
+    expect(cut).toBe(false);
+    expect(world.profile.cc).toBe('reno');
+    expect(world.trace.ccCount).toBeGreaterThan(0);
+  });
+
   it('no options for none or the run before a fork', () => {
     expect(variantOptions({ seed: 1 }, { kind: 'none' })).toBeNull();
     expect(variantOptions({ seed: 1 }, { kind: 'beforeFork' })).toBeNull();

@@ -1,12 +1,13 @@
 /**
  * A second run to draw under the first: the run before the last fork (the
  * session keeps it), or the same inputs under another setting — another
- * congestion control (`cc`, once the core's profiles have it) or the other
- * profile.
+ * congestion control (the profile's `cc`) or the other profile.
  */
 import {
+  CC_ALGORITHMS,
   World,
   WorkBudgetExceeded,
+  type CcAlgorithm,
   type Input,
   type ProfileName,
   type WorldOptions,
@@ -16,28 +17,18 @@ import {
 export type CompareChoice =
   | { readonly kind: 'none' }
   | { readonly kind: 'beforeFork' }
-  | { readonly kind: 'cc'; readonly cc: string }
+  | { readonly kind: 'cc'; readonly cc: CcAlgorithm }
   | { readonly kind: 'profile'; readonly profile: ProfileName };
 
-/** The congestion controls the core's `cc` profile key takes (RFC 5681 Reno, RFC 6582 NewReno, RFC 9438 CUBIC). */
-export const CC_NAMES = ['reno', 'newreno', 'cubic'] as const;
-
-/** The core's profiles have a congestion-control key (the congestion-control work adds it). */
-export function hasCcKey(world: World): boolean {
-  return 'cc' in world.profile;
-}
-
-/** The congestion control a run uses, when the core has the key. */
-export function ccOf(world: World): string | null {
-  const p = world.profile as unknown as Record<string, unknown>;
-  return typeof p.cc === 'string' ? p.cc : null;
-}
+/** The congestion controls the profile's `cc` takes (RFC 5681 Reno, RFC 6582 NewReno, RFC 9438 CUBIC). */
+export const CC_NAMES: readonly CcAlgorithm[] = CC_ALGORITHMS;
 
 export const choiceKey = (c: CompareChoice): string =>
   c.kind === 'cc' ? `cc:${c.cc}` : c.kind === 'profile' ? `profile:${c.profile}` : c.kind;
 
 export function parseChoice(key: string): CompareChoice {
-  if (key.startsWith('cc:')) return { kind: 'cc', cc: key.slice(3) };
+  const cc = CC_NAMES.find((n) => key === `cc:${n}`);
+  if (cc) return { kind: 'cc', cc };
   if (key === 'profile:rfc' || key === 'profile:linux')
     return { kind: 'profile', profile: key.slice(8) as ProfileName };
   if (key === 'beforeFork') return { kind: 'beforeFork' };
@@ -47,11 +38,7 @@ export function parseChoice(key: string): CompareChoice {
 /** The options of the same run under another setting. */
 export function variantOptions(options: WorldOptions, choice: CompareChoice): WorldOptions | null {
   const base: WorldOptions = { ...options, budget: undefined, keepHistory: false };
-  if (choice.kind === 'cc')
-    return {
-      ...base,
-      overrides: { ...options.overrides, cc: choice.cc } as WorldOptions['overrides'],
-    };
+  if (choice.kind === 'cc') return { ...base, overrides: { ...options.overrides, cc: choice.cc } };
   if (choice.kind === 'profile') return { ...base, profile: choice.profile };
   return null;
 }
