@@ -425,11 +425,13 @@ export function Graphs() {
     }
     drawGrid(ctx, ccArea, ccTicks, c);
     const lines = (cols: NonNullable<typeof ccCols>): CcLine[] => [
-      { pts: cols.flight.path(ccXs, ccYs, tEnd), colour: c.flight, width: 1.25, dash: [] },
+      // cwnd wide and first: a sender limited by it has as much in flight, and the
+      // thin flight line then runs inside it instead of under it.
+      { pts: cols.cwnd.path(ccXs, ccYs, tEnd), colour: c.cwnd, width: 3, dash: [] },
       { pts: cols.ssthresh.path(ccXs, ccYs, tEnd), colour: c.ssthresh, width: 1.5, dash: [6, 3] },
       { pts: cols.srtt.path(ccXs, ccMs, tEnd), colour: c.srtt, width: 1.25, dash: [1, 2] },
       { pts: cols.rto.path(ccXs, ccMs, tEnd), colour: c.rto, width: 1.25, dash: [6, 2, 1, 2] },
-      { pts: cols.cwnd.path(ccXs, ccYs, tEnd), colour: c.cwnd, width: 2.25, dash: [] },
+      { pts: cols.flight.path(ccXs, ccYs, tEnd), colour: c.flight, width: 1.25, dash: [] },
     ];
     if (oCcCols) drawCc(ctx, ccArea, lines(oCcCols), true, null);
     const q = qCols
