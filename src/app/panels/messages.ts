@@ -120,6 +120,7 @@ export const messages = {
     dropLoss: '#{id} {what} lost on the link',
     dropRule: '#{id} {what} dropped ("drop the next segment")',
     dropUser: '#{id} {what} dropped in flight by you',
+    dropQueue: '#{id} {what} dropped: the bottleneck queue is full',
 
     // Time bar
     timeBar: 'Playback',
@@ -257,6 +258,7 @@ export const messages = {
     dropLoss: '#{id} {what} 在链路上丢失',
     dropRule: '#{id} {what} 被丢弃（“丢弃下一个报文段”）',
     dropUser: '#{id} {what} 在途中被你丢弃',
+    dropQueue: '#{id} {what} 被丢弃：瓶颈队列已满',
 
     timeBar: '播放控制',
     play: '播放',
