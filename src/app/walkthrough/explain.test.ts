@@ -89,6 +89,31 @@ describe('explanations of the shipped scenarios', () => {
     expect(zh.text).toContain('第 1 次重传');
   });
 
+  it('explains a segment dropped at a full bottleneck queue, in both languages', () => {
+    const sc = [
+      'link both delay 50ms',
+      'link client rate 64kbit queue 1',
+      '0 server l = socket()',
+      '0 server bind(l, 9821)',
+      '0 server listen(l, 8)',
+      '0 server c = accept(l)',
+      '0 client s = socket()',
+      '0 client connect(s, server)',
+      '+0.2 client send(s, 3000)',
+    ].join('\n');
+    const run = runScenario(parseScenario(sc, 'queue.scenario'));
+    const steps = buildSteps(run.world.trace.records);
+    const drop = steps.find((s) => s.kind === 'drop');
+    expect(drop).toBeDefined();
+    const en = explain(drop!, 'en', run.world.profile);
+    expect(en.key).toBe('drop:send:queue:data');
+    expect(en.text).toContain('bottleneck');
+    expect(en.fallback).toBe(false);
+    const zh = explain(drop!, 'zh', run.world.profile);
+    checkText(zh.text, 'zh', 'queue drop zh');
+    expect(zh.text).toContain('队列已满');
+  });
+
   it('tells linear SYN retries from backed-off ones', () => {
     const run = (file: string) =>
       runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));

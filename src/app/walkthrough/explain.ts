@@ -719,6 +719,10 @@ const DROP_REASON: Readonly<Record<string, Bi>> = {
     en: 'The {side}’s {seg} was dropped by hand as it was sent.',
     zh: '{side}发出的{seg}在发送时被手动丢弃了。',
   },
+  'send:queue': {
+    en: 'The queue at this direction’s bottleneck was full when the {side}’s {seg} reached it, so the link threw it away (drop-tail): the {side} is sending faster than the bottleneck’s rate.',
+    zh: '{side}的{seg}到达这个方向的瓶颈时，队列已满，链路把它丢弃了（尾部丢弃）：{side}发送得比瓶颈速率更快。',
+  },
   'flight:user': {
     en: 'You dropped the {side}’s {seg} while it was crossing the link.',
     zh: '你在{side}的{seg}穿越链路途中把它丢弃了。',
@@ -931,6 +935,10 @@ const DROPPED_TOO: Readonly<Record<string, Bi>> = {
   user: {
     en: 'This copy was dropped as well.',
     zh: '这一份副本也被丢弃了。',
+  },
+  queue: {
+    en: 'This copy found the bottleneck’s queue full as well.',
+    zh: '这一份副本同样遇到了已满的瓶颈队列。',
   },
 };
 
