@@ -70,7 +70,7 @@ describe('sim CLI (in process)', () => {
     expect(code).toBe(0);
     const lines = f.stdout.split('\n');
     expect(lines).toContain(
-      '0.050000 client > server: Flags [S], seq 0, win 64240, options [mss 1460,TS val 2967886072 ecr 0,wscale 7], length 0  [DROPPED (rule)]  #0',
+      '0.050000 client > server: Flags [S], seq 0, win 64240, options [mss 1460,sackOK,TS val 2967886072 ecr 0,wscale 7], length 0  [DROPPED (rule)]  #0',
     );
     expect(f.stdout).toMatch(/^1\.150000 client connect\(3, 192\.0\.2\.1:9821\) = 0$/m);
     expect(f.stdout).toMatch(/^line \d+: connect returned 0 as expected$/m);

@@ -95,9 +95,19 @@ function oddChar(rng: Rng): string {
 // ------------------------------------------------------------------ scenario text
 
 const DURATION_KEYS = [...DURATION_KEY_SET];
-const BOOL_KEYS = ['timestamps', 'quickAck', 'nagle', 'linuxSynReceived', 'synGiveUpByTime'];
+const BOOL_KEYS = [
+  'timestamps',
+  'quickAck',
+  'nagle',
+  'linuxSynReceived',
+  'synGiveUpByTime',
+  'sack',
+  'slowStartAfterIdle',
+];
 const INT_KEYS = [
   'tcp_syn_retries',
+  'initCwnd',
+  'reordering',
   'tcp_synack_retries',
   'tcp_retries2',
   'tcp_syn_linear_timeouts',
@@ -133,6 +143,7 @@ function setLine(rng: Rng): string {
     [2, 'mss'],
     [2, 'ephemeral'],
     [1, 'wscale'],
+    [1, 'cc'],
     [1, 'unknown'],
   ]);
   switch (kind) {
@@ -150,6 +161,8 @@ function setLine(rng: Rng): string {
         ? `set ephemeralLow ${lo}\nset ephemeralHigh ${Math.min(65535, lo + rng.pick([0, 1, 2, 5, 100]))}`
         : `set ${rng.pick(['ephemeralLow', 'ephemeralHigh'])} ${rng.int(0, 70000)}`;
     }
+    case 'cc':
+      return `set cc ${rng.pick(['reno', 'newreno', 'cubic', 'bbr', 'CUBIC', '1'])}`;
     case 'wscale':
       return `set wscale ${rng.pick(['0', '7', '14', '15', 'none', '-1'])}`;
     default:
@@ -567,6 +580,9 @@ const OVERRIDE_VALUES: Record<string, (rng: Rng) => Json> = {
   ephemeralHigh: (rng) => rng.pick([1, 40000, 40001, 65535]),
   timestamps: (rng) => rng.chance(0.7),
   wscale: (rng) => rng.pick([null, 0, 14, 15]),
+  cc: (rng) => rng.pick(['reno', 'cubic', 'bbr', 1, null]),
+  sack: (rng) => rng.chance(0.5),
+  initCwnd: (rng) => rng.pick([0, 1, 10, 1000, 1001, 1e9]),
   tcp_retries2: (rng) => rng.pick([0, 15, 1000, 1e9]),
   tcp_syn_retries: (rng) => rng.pick([0, 6, 1000]),
   msl: (rng) => rng.pick([0, 1, 1e12]),

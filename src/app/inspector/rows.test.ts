@@ -153,7 +153,7 @@ describe('headerRows', () => {
       }
   });
 
-  it('options are one cell each (MSS, NOP, NOP, TS, NOP, WS), the timestamp cut over three rows', () => {
+  it('options are one cell each (MSS, SACK_PERM, TS, NOP, WS, as Linux lays a SYN out), the timestamp cut over three rows', () => {
     const opts = tcp.slice(5).flat();
     const ids = [...new Set(opts.map((c) => c.field.id))];
     expect(ids).toEqual([
@@ -162,9 +162,9 @@ describe('headerRows', () => {
       'tcp.option.2',
       'tcp.option.3',
       'tcp.option.4',
-      'tcp.option.5',
     ]);
-    const ts = opts.filter((c) => c.field.id === 'tcp.option.3');
+    expect(opts.find((c) => c.field.id === 'tcp.option.1')!.field.display).toBe('sackOK');
+    const ts = opts.filter((c) => c.field.id === 'tcp.option.2');
     expect(ts.map((c) => c.part)).toEqual(['first', 'middle', 'last']);
     expect(ts.map((c) => [c.row, c.col, c.span])).toEqual([
       [6, 16, 16],
@@ -173,14 +173,14 @@ describe('headerRows', () => {
     ]);
     // NOP, window scale: the last row.
     expect(tcp[9]!.map((c) => [c.field.id, c.col, c.span])).toEqual([
-      ['tcp.option.4', 0, 8],
-      ['tcp.option.5', 8, 24],
+      ['tcp.option.3', 0, 8],
+      ['tcp.option.4', 8, 24],
     ]);
     expect(opts.find((c) => c.field.id === 'tcp.option.0')!.field.display).toBe('mss 1460');
   });
 
   it('names the parts of an option in each piece of it', () => {
-    const ts = tcp.flat().filter((c) => c.field.id === 'tcp.option.3');
+    const ts = tcp.flat().filter((c) => c.field.id === 'tcp.option.2');
     const parts = ts.map((c) => partsInCell(fields, c, 34).map((f) => f.id.split('.').pop()));
     expect(parts).toEqual([['kind', 'len'], ['tsval'], ['tsecr']]);
     const mss = tcp.flat().find((c) => c.field.id === 'tcp.option.0')!;

@@ -135,9 +135,15 @@ export const PROFILE_LIMITS: Readonly<Record<NumericProfileKey, NumberLimit>> = 
   maxQuickAcks: whole(0, 255),
   invalidRateLimit: ms(0, HOUR),
   timerTick: ms(0, 1000),
+  initCwnd: whole(1, 1000, 'segments'),
+  // Linux net.ipv4.tcp_max_reordering is 300.
+  reordering: whole(1, 300),
   ephemeralLow: whole(1, 65_535),
   ephemeralHigh: whole(1, 65_535),
 });
+
+/** The congestion control algorithms a profile may name (`set cc cubic`). */
+export const CC_ALGORITHMS = ['reno', 'newreno', 'cubic'] as const;
 
 /** `wscale`: a shift 0–14 (RFC 7323 §2.3), or null for no option. */
 export const WSCALE_LIMIT: NumberLimit = whole(0, 14);

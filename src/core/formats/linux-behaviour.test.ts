@@ -78,8 +78,11 @@ describe('a segment that fills a gap is ACKed at once', () => {
   // msg1 is lost; msg2 and the FIN arrive out of order and are held. When msg1's
   // retransmission fills the gap, the FIN is in order too: the ACK of all of it
   // goes at once, though the connection enters CLOSE_WAIT (where Linux would
-  // otherwise wait for the application's close).
+  // otherwise wait for the application's close). Without SACK, so that msg1 waits for
+  // its retransmission timeout (with SACK, RACK resends it on the first duplicate ACK,
+  // before the FIN leaves).
   const { lines } = run(`set nagle false
+set sack false
 link both delay 1ms
 0.005 link drop next client P.
 ${SERVER}

@@ -62,6 +62,7 @@ import {
   TIME_LIMIT,
   WORK_BUDGET,
   WSCALE_LIMIT,
+  CC_ALGORITHMS,
   isNumericProfileKey,
   isRate,
   limitText,
@@ -385,8 +386,12 @@ function direction(path: string, v: unknown): Partial<DirectionConfig> {
 
 type OverrideKey = (typeof PROFILE_KEYS)[number];
 
-function overrideValue(path: string, k: OverrideKey, v: unknown): number | boolean | null {
+function overrideValue(path: string, k: OverrideKey, v: unknown): number | boolean | string | null {
   if (typeof LINUX[k] === 'boolean') return bool(path, v);
+  if (k === 'cc')
+    return typeof v === 'string' && (CC_ALGORITHMS as readonly string[]).includes(v)
+      ? v
+      : fail(path, `one of ${CC_ALGORITHMS.join(', ')}`);
   if (k === 'wscale')
     return v === null
       ? null

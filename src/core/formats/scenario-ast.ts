@@ -163,7 +163,7 @@ export type Statement =
   | (Base & {
       readonly kind: 'set';
       readonly name: ProfileKey;
-      readonly value: number | boolean | null;
+      readonly value: number | boolean | string | null;
     })
   | (Base & {
       readonly kind: 'link';
@@ -285,11 +285,12 @@ export const DURATION_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** How a profile constant's value is written. */
-export type ValueKind = 'duration' | 'bool' | 'wscale' | 'int';
+export type ValueKind = 'duration' | 'bool' | 'wscale' | 'int' | 'cc';
 
 export function valueKind(key: ProfileKey): ValueKind {
   if (DURATION_KEYS.has(key)) return 'duration';
   if (key === 'wscale') return 'wscale';
+  if (key === 'cc') return 'cc';
   return typeof LINUX[key] === 'boolean' ? 'bool' : 'int';
 }
 

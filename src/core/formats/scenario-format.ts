@@ -114,8 +114,9 @@ function formatFd(f: FdRef): string {
   return f.kind === 'var' ? f.name : String(f.fd);
 }
 
-function formatSetValue(name: ProfileKey, v: number | boolean | null): string {
+function formatSetValue(name: ProfileKey, v: number | boolean | string | null): string {
   if (v === null) return 'none';
+  if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   return valueKind(name) === 'duration' ? formatDuration(v) : String(v);
 }

@@ -46,6 +46,7 @@ import {
   SEED_LIMIT,
   TIME_LIMIT,
   WSCALE_LIMIT,
+  CC_ALGORITHMS,
   isNumericProfileKey,
   isRate,
   profileProblem,
@@ -507,7 +508,7 @@ function durationArg(p: LineParser, t: Tok, what: string, limit: NumberLimit): n
   return ms;
 }
 
-function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null {
+function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | string | null {
   const t = p.word(`a value for ${name}`);
   const x = t.text;
   switch (valueKind(name)) {
@@ -517,6 +518,12 @@ function parseSetValue(p: LineParser, name: ProfileKey): number | boolean | null
       if (x === 'true' || x === 'on' || x === '1') return true;
       if (x === 'false' || x === 'off' || x === '0') return false;
       return p.fail(t.col, `${name} is on or off: expected true or false, got '${clip(x)}'`);
+    case 'cc':
+      if ((CC_ALGORITHMS as readonly string[]).includes(x)) return x;
+      return p.fail(
+        t.col,
+        `unknown congestion control '${clip(x)}' (expected ${orList(CC_ALGORITHMS)})${didYouMean(x, CC_ALGORITHMS)}`,
+      );
     case 'wscale': {
       if (x === 'none') return null;
       const n = parseUint(x);

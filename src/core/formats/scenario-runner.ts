@@ -40,6 +40,7 @@ import {
 } from './scenario';
 import type { LinkRule, SegmentPattern } from '../sim/link';
 import { stateOf } from '../tcp/endpoint-machine';
+import type { ProfileOverrides } from '../tcp/profile';
 import { parseIp } from '../tcp/segment';
 import type { CallName, Side } from '../sim/trace';
 import {
@@ -111,6 +112,11 @@ export interface RunOptions {
   readonly budget?: WorkBudget;
   /** Looks at the world every WATCH_EVERY steps (progress of a long run). */
   readonly watch?: Watch;
+  /**
+   * Profile constants of the environment the scenario runs in (a capture's sysctls);
+   * the scenario's own `set` lines are applied on top.
+   */
+  readonly overrides?: ProfileOverrides;
 }
 
 export const STILL_BLOCKED = '(still blocked)';
@@ -154,7 +160,9 @@ interface Due {
  */
 export function runScenario(sc: Scenario, opts: RunOptions = {}): ScenarioRun {
   const budget = { ...WORK_BUDGET, ...opts.budget };
-  const world = new World({ ...worldOptions(sc), budget });
+  const base = worldOptions(sc);
+  const overrides = opts.overrides ? { ...opts.overrides, ...base.overrides } : base.overrides;
+  const world = new World({ ...base, overrides, budget });
   if (opts.watch) world.watch(opts.watch);
   try {
     return play(sc, world, opts);

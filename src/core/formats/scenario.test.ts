@@ -806,11 +806,13 @@ describe('parseScenario: good scenarios', () => {
       // 1000 for the ports and byte counts, whose limits start above 1; the
       // port range must not end below its start (32768).
       const v =
-        k === 'ephemeralHigh'
-          ? '65535'
-          : ['ephemeralLow', 'mss', 'rcvBuf', 'sndBuf'].includes(k)
-            ? '1000'
-            : '1';
+        k === 'cc'
+          ? 'reno'
+          : k === 'ephemeralHigh'
+            ? '65535'
+            : ['ephemeralLow', 'mss', 'rcvBuf', 'sndBuf'].includes(k)
+              ? '1000'
+              : '1';
       expect(() => parseScenario(`set ${k} ${v}`), k).not.toThrow();
     }
   });

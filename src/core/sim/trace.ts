@@ -269,6 +269,9 @@ function grown<T extends Float64Array | Uint32Array>(a: T, n: number): T {
   return b;
 }
 
+/** "None" in an unsigned column. */
+const NONE = 0xffffffff;
+
 const w16 = (x: number): boolean => (x & 0xffff) === x;
 
 /**
@@ -302,10 +305,11 @@ export class Trace {
   /** Timer records: t, deadline; conn, side | timer << 1 | op << 3. */
   private tm = new Columns(2, 2);
   /**
-   * Congestion samples: t, cwnd, ssthresh (-1: none), flight, srtt (NaN: none), rto;
-   * conn, side | phase << 1, una, nxt, wnd.
+   * Congestion samples: t; conn << 3 | side | phase << 1, cwnd, ssthresh (NONE: none),
+   * flight, srtt in µs (NONE: none), rto in µs, una, nxt, wnd. Several samples of
+   * one connection at one instant are kept as the last of them.
    */
-  private cc = new Columns(6, 5);
+  private cc = new Columns(1, 9);
   private conns: string[] = [];
   /**
    * Queue samples: t, bytes, the other direction's bytes; from, packets, the
@@ -462,7 +466,11 @@ export class Trace {
     const opt =
       o === NO_OPTIONS
         ? 0
-        : ts && o.mss === undefined && o.wscale === undefined && o.sackPermitted === undefined
+        : ts &&
+            o.mss === undefined &&
+            o.wscale === undefined &&
+            o.sackPermitted === undefined &&
+            o.sack === undefined
           ? OPT_TS
           : OPT_OBJECT;
     const p = seg.payload;
@@ -542,39 +550,46 @@ export class Trace {
   /** Congestion sample `i`, made afresh at each call. */
   ccSample(i: number): CcSample {
     const { f, u } = this.cc;
-    const ss = f[2]![i]!;
-    const srtt = f[4]![i]!;
-    const bits = u[1]![i]!;
+    const bits = u[0]![i]!;
+    const ss = u[2]![i]!;
+    const srtt = u[4]![i]!;
     return {
       t: f[0]![i]!,
-      conn: this.conns[u[0]![i]!]!,
+      conn: this.conns[bits >>> 3]!,
       side: bits & 1 ? 'server' : 'client',
-      cwnd: f[1]![i]!,
-      ssthresh: ss < 0 ? null : ss,
-      flight: f[3]![i]!,
-      srtt: Number.isNaN(srtt) ? null : srtt,
-      rto: f[5]![i]!,
-      phase: CC_PHASES[bits >>> 1]!,
-      una: u[2]![i]!,
-      nxt: u[3]![i]!,
-      wnd: u[4]![i]!,
+      cwnd: u[1]![i]!,
+      ssthresh: ss === NONE ? null : ss,
+      flight: u[3]![i]!,
+      srtt: srtt === NONE ? null : srtt / 1000,
+      rto: u[5]![i]! / 1000,
+      phase: CC_PHASES[(bits >>> 1) & 3]!,
+      una: u[6]![i]!,
+      nxt: u[7]![i]!,
+      wnd: u[8]![i]!,
     };
   }
 
   pushCc(s: CcSample): void {
-    const i = this.cc.add();
+    const conn = this.intern(s.conn);
+    const bits = (conn << 3) | (CC_PHASES.indexOf(s.phase) << 1) | (s.side === 'server' ? 1 : 0);
+    const last = this.cc.n - 1;
+    // A later sample of the same connection at the same instant replaces the earlier.
+    const i =
+      last >= 0 && this.cc.f[0]![last] === s.t && this.cc.u[0]![last]! >>> 3 === conn
+        ? last
+        : this.cc.add();
     const { f, u } = this.cc;
     f[0]![i] = s.t;
-    f[1]![i] = s.cwnd;
-    f[2]![i] = s.ssthresh === null || s.ssthresh >= INFINITE_SSTHRESH ? -1 : s.ssthresh;
-    f[3]![i] = s.flight;
-    f[4]![i] = s.srtt ?? NaN;
-    f[5]![i] = s.rto;
-    u[0]![i] = this.intern(s.conn);
-    u[1]![i] = (s.side === 'server' ? 1 : 0) | (CC_PHASES.indexOf(s.phase) << 1);
-    u[2]![i] = s.una >>> 0;
-    u[3]![i] = s.nxt >>> 0;
-    u[4]![i] = s.wnd >>> 0;
+    u[0]![i] = bits;
+    u[1]![i] = Math.round(s.cwnd);
+    u[2]![i] =
+      s.ssthresh === null || s.ssthresh >= INFINITE_SSTHRESH ? NONE : Math.round(s.ssthresh);
+    u[3]![i] = Math.max(0, s.flight);
+    u[4]![i] = s.srtt === null ? NONE : Math.round(s.srtt * 1000);
+    u[5]![i] = Math.round(s.rto * 1000);
+    u[6]![i] = s.una >>> 0;
+    u[7]![i] = s.nxt >>> 0;
+    u[8]![i] = s.wnd >>> 0;
   }
 
   /** Number of queue samples. */

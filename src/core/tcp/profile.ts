@@ -6,6 +6,7 @@
  * and may override single constants.
  */
 import {
+  CC_ALGORITHMS,
   PROFILE_LIMITS,
   WSCALE_LIMIT,
   isNumericProfileKey,
@@ -15,6 +16,7 @@ import {
 } from '../formats/limits';
 
 export type ProfileName = 'linux' | 'rfc';
+export type CcAlgorithm = (typeof CC_ALGORITHMS)[number];
 
 export interface Profile {
   readonly name: ProfileName;
@@ -81,6 +83,19 @@ export interface Profile {
    * both as unacceptable segments and answers with a bare ACK.
    */
   readonly linuxSynReceived: boolean;
+  /**
+   * Congestion control: `reno` (RFC 5681 fast recovery), `newreno` (RFC 6582, and RFC 6675
+   * when SACK is on), `cubic` (RFC 9438; Linux's default, net.ipv4.tcp_congestion_control).
+   */
+  readonly cc: CcAlgorithm;
+  /** Offer and use SACK (RFC 2018, with D-SACK, RFC 2883): net.ipv4.tcp_sack, on in Linux. */
+  readonly sack: boolean;
+  /** Initial congestion window in segments: Linux TCP_INIT_CWND 10; RFC 6928 allows 10. */
+  readonly initCwnd: number;
+  /** Restart from the initial window after an idle RTO (RFC 5681 §4.1; net.ipv4.tcp_slow_start_after_idle = 1). */
+  readonly slowStartAfterIdle: boolean;
+  /** Duplicate ACKs (or SACKed segments) that mean a loss: net.ipv4.tcp_reordering 3; RFC 5681's DupThresh 3. */
+  readonly reordering: number;
   /** Ephemeral port range (net.ipv4.ip_local_port_range). */
   readonly ephemeralLow: number;
   readonly ephemeralHigh: number;
@@ -113,6 +128,11 @@ export const LINUX: Profile = Object.freeze({
   timerTick: 4,
   nagle: true,
   linuxSynReceived: true,
+  cc: 'cubic',
+  sack: true,
+  initCwnd: 10,
+  slowStartAfterIdle: true,
+  reordering: 3,
   ephemeralLow: 32768,
   ephemeralHigh: 60999,
 });
@@ -144,6 +164,11 @@ export const RFC: Profile = Object.freeze({
   timerTick: 0,
   nagle: true,
   linuxSynReceived: false,
+  cc: 'newreno',
+  sack: false,
+  initCwnd: 10,
+  slowStartAfterIdle: true,
+  reordering: 3,
   ephemeralLow: 49152,
   ephemeralHigh: 65535,
 });
@@ -176,6 +201,10 @@ function overrideProblem(k: string, v: unknown): string | null {
     const l = PROFILE_LIMITS[k];
     return withinLimit(v, l) ? null : `must be ${limitText(l)}, not ${shown}`;
   }
+  if (k === 'cc')
+    return (CC_ALGORITHMS as readonly unknown[]).includes(v)
+      ? null
+      : `must be one of ${CC_ALGORITHMS.join(', ')}, not ${shown}`;
   if (k === 'wscale')
     return v === null || withinLimit(v, WSCALE_LIMIT)
       ? null

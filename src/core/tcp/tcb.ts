@@ -25,6 +25,27 @@ import {
   type TcpOptions,
 } from './segment';
 import { seqAdd, seqDiff, seqGe, seqGt, seqInRange, seqLe, seqLt } from './seq';
+import {
+  appendEntry,
+  clearQueue,
+  cwndAllows,
+  dropAcked,
+  enterLoss,
+  enterRecovery,
+  exitRecovery,
+  grow,
+  initialWindow,
+  markHeadLost,
+  markLostBySack,
+  noteSent,
+  prrReduce,
+  rackDetect,
+  restartAfterIdle,
+  setEntry,
+  setPhase,
+  takeSack,
+} from './congestion';
+import { dropDelivered, maxSackBlocks, reportPiece, usableBlocks } from './sack';
 
 /**
  * Where Linux goes its own way within what the RFCs allow — window selection, segment
@@ -103,8 +124,18 @@ export interface RtxEntry {
   readonly len: number;
   /** The SYN, FIN and PSH bits it was sent with: a retransmission carries them again. */
   readonly ctl: number;
+  /** When it was last sent (first sent, or last retransmitted). */
   readonly sentAt: number;
+  /** Its place in the order this connection put segments on the wire (`xmits` then): ties of `sentAt` are common in a simulation. */
+  readonly order: number;
+  /** It has been retransmitted at least once (Karn's rule; RACK's ambiguity test). */
   readonly retransmitted: boolean;
+  /** The peer has SACKed it. */
+  readonly sacked: boolean;
+  /** Deemed lost (dupthresh, RACK, RFC 6675 IsLost, or a retransmission timeout), and not SACKed since. */
+  readonly lost: boolean;
+  /** A retransmission of it is out and not yet known to have arrived (Linux TCPCB_SACKED_RETRANS). */
+  readonly rtxOut: boolean;
 }
 
 /** Data received ahead of RCV.NXT, held until the gap before it fills. */
@@ -196,6 +227,45 @@ export interface Tcb {
   readonly ccPhase: CcPhase;
   /** The sender's SACK scoreboard: ranges above SND.UNA the peer has SACKed, ascending, disjoint. */
   readonly sacked: readonly SackBlock[];
+  /** Counts over the retransmission queue: entries SACKed, lost, and with a retransmission out, in packets and bytes. */
+  readonly sackedOut: number;
+  readonly lostOut: number;
+  readonly retransOut: number;
+  readonly sackedBytesOut: number;
+  readonly lostBytesOut: number;
+  readonly retransBytesOut: number;
+  /** Recovery ends when SND.UNA reaches this (RFC 6582 `recover`; Linux high_seq). */
+  readonly recover: number;
+  /** Bytes acknowledged toward the next congestion-avoidance increase (RFC 5681 §3.1 byte counting). */
+  readonly caAcked: number;
+  /** PRR (RFC 6937): the window before recovery, and what was delivered and sent since it began. */
+  readonly priorCwnd: number;
+  readonly prrDelivered: number;
+  readonly prrOut: number;
+  /** CUBIC (RFC 9438), in segments: W_max, the epoch's start (ms, -1: none), K (s), its origin, and W_est. */
+  readonly cubicWMax: number;
+  readonly cubicEpoch: number;
+  readonly cubicK: number;
+  readonly cubicOrigin: number;
+  readonly cubicWEst: number;
+  /** Smallest RTT seen (ms), -1 before the first sample. */
+  readonly minRtt: number;
+  /** RACK (RFC 8985): send time and order of the most recently sent segment known delivered, and its RTT. */
+  readonly rackXmit: number;
+  readonly rackOrder: number;
+  readonly rackRtt: number;
+  /** Segments this connection has put on the wire (their send order). */
+  readonly xmits: number;
+  /** When data was last sent (Linux lsndtime), for restarting after idle. */
+  readonly lastSend: number;
+  /** The congestion window, not the application or the peer's window, held the last send back. */
+  readonly cwndLimited: boolean;
+  /** SACK is offered (before the peer's SYN) or agreed (after it). */
+  readonly sackOk: boolean;
+  /** The receiver's SACK blocks to report, the most recent first. */
+  readonly rcvSack: readonly SackBlock[];
+  /** A duplicate to report once in the next ACK's first block (D-SACK, RFC 2883). */
+  readonly dsack: SackBlock | null;
   /** The zero-window probe timer is running instead of the retransmission timer. */
   readonly probing: boolean;
 
@@ -283,6 +353,32 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     ssthresh: INFINITE_SSTHRESH,
     ccPhase: 'slow-start',
     sacked: [],
+    sackedOut: 0,
+    lostOut: 0,
+    retransOut: 0,
+    sackedBytesOut: 0,
+    lostBytesOut: 0,
+    retransBytesOut: 0,
+    recover: 0,
+    caAcked: 0,
+    priorCwnd: 0,
+    prrDelivered: 0,
+    prrOut: 0,
+    cubicWMax: 0,
+    cubicEpoch: -1,
+    cubicK: 0,
+    cubicOrigin: 0,
+    cubicWEst: 0,
+    minRtt: -1,
+    rackXmit: -1,
+    rackOrder: 0,
+    xmits: 0,
+    rackRtt: 0,
+    lastSend: 0,
+    cwndLimited: false,
+    sackOk: false,
+    rcvSack: [],
+    dsack: null,
     probing: false,
     timers: NO_TIMERS,
     fired: null,
@@ -350,6 +446,32 @@ export function draft(t: Tcb): Draft {
     ssthresh: t.ssthresh,
     ccPhase: t.ccPhase,
     sacked: t.sacked,
+    sackedOut: t.sackedOut,
+    lostOut: t.lostOut,
+    retransOut: t.retransOut,
+    sackedBytesOut: t.sackedBytesOut,
+    lostBytesOut: t.lostBytesOut,
+    retransBytesOut: t.retransBytesOut,
+    recover: t.recover,
+    caAcked: t.caAcked,
+    priorCwnd: t.priorCwnd,
+    prrDelivered: t.prrDelivered,
+    prrOut: t.prrOut,
+    cubicWMax: t.cubicWMax,
+    cubicEpoch: t.cubicEpoch,
+    cubicK: t.cubicK,
+    cubicOrigin: t.cubicOrigin,
+    cubicWEst: t.cubicWEst,
+    minRtt: t.minRtt,
+    rackXmit: t.rackXmit,
+    rackOrder: t.rackOrder,
+    xmits: t.xmits,
+    rackRtt: t.rackRtt,
+    lastSend: t.lastSend,
+    cwndLimited: t.cwndLimited,
+    sackOk: t.sackOk,
+    rcvSack: t.rcvSack,
+    dsack: t.dsack,
     probing: t.probing,
     timers: t.timers,
     fired: t.fired,
@@ -443,14 +565,35 @@ export function freeWindow(t: Tcb): number {
 
 function options(d: Draft, syn: boolean): TcpOptions {
   const ts = d.tsOk ? { val: tsVal(d), ecr: d.tsRecent } : undefined;
-  if (!syn) return ts ? { ts } : NO_OPTIONS;
+  if (!syn) {
+    const sack = sackToSend(d);
+    if (sack) return ts ? { ts, sack } : { sack };
+    return ts ? { ts } : NO_OPTIONS;
+  }
   // A SYN offers what the profile supports; a SYN,ACK echoes only what the peer offered (RFC 7323 §1.3).
-  const o: { mss: number; wscale?: number; ts?: { val: number; ecr: number } } = {
+  const o: {
+    mss: number;
+    wscale?: number;
+    ts?: { val: number; ecr: number };
+    sackPermitted?: boolean;
+  } = {
     mss: d.profile.mss,
   };
   if (ts) o.ts = ts;
+  if (d.sackOk) o.sackPermitted = true;
   if (d.wsOk) o.wscale = d.rcvWscale;
   return o;
+}
+
+/**
+ * The SACK blocks an ACK carries (RFC 2018 §4): a pending D-SACK first (sent
+ * once, RFC 2883), then the receiver's blocks, the most recent first, as many as fit.
+ */
+function sackToSend(d: Draft): readonly SackBlock[] | null {
+  if (!d.sackOk || (d.dsack === null && d.rcvSack.length === 0)) return null;
+  const blocks = d.dsack ? [d.dsack, ...d.rcvSack] : d.rcvSack;
+  d.dsack = null;
+  return blocks.slice(0, maxSackBlocks(d.tsOk));
 }
 
 /** TSval: a 1 kHz clock (Linux's tcp_time_stamp_ms) with a per-connection random offset. */
@@ -573,6 +716,12 @@ export function answerOutOfWindow(
     if (last !== null && d.now - last < limit) return d;
     d.lastOowAck = d.now;
   }
+  // Old data again (Linux tcp_send_dupack()): a D-SACK for the part below RCV.NXT.
+  const len = seg.payload.length;
+  if (!challenge && len > 0 && seqLt(seg.seq, d.rcvNxt)) {
+    const end = seqAdd(seg.seq, len);
+    reportDuplicate(d, seg.seq, seqDiff(seqLt(end, d.rcvNxt) ? end : d.rcvNxt, seg.seq));
+  }
   sendAck(d, out);
   return d;
 }
@@ -593,23 +742,6 @@ export function resetFor(seg: Segment): Segment | undefined {
   return { ...base, seq: 0, ack: seqAdd(seg.seq, segLen(seg)), flags: RST | ACK };
 }
 
-/**
- * The retransmission queue a draft made for itself in this step. A draft is a
- * fresh copy made by one handler, so a queue it made is seen by no snapshot yet
- * and may grow in place: a burst of N segments costs N, not N²/2, copies.
- */
-const ownQueue = new WeakMap<Draft, RtxEntry[]>();
-
-function appendRtx(d: Draft, e: RtxEntry): void {
-  let q = ownQueue.get(d);
-  if (q !== d.rtxQueue) {
-    q = [...d.rtxQueue];
-    ownQueue.set(d, q);
-    d.rtxQueue = q;
-  }
-  q.push(e);
-}
-
 /** Queue a segment for retransmission and start the timer if it is not running (RFC 6298 §5.1). */
 function track(d: Draft, seq: number, len: number, ctl: number): void {
   if (len === 0) return;
@@ -617,7 +749,17 @@ function track(d: Draft, seq: number, len: number, ctl: number): void {
     d.retransStart = d.now;
     d.retransmits = 0;
   }
-  appendRtx(d, { seq, len, ctl, sentAt: d.now, retransmitted: false });
+  appendEntry(d, {
+    seq,
+    len,
+    ctl,
+    sentAt: d.now,
+    order: d.xmits,
+    retransmitted: false,
+    sacked: false,
+    lost: false,
+    rtxOut: false,
+  });
   if (d.rttSeq === null) {
     d.rttSeq = seqAdd(seq, len);
     d.rttStart = d.now;
@@ -645,6 +787,7 @@ function takeSynOptions(d: Draft, seg: Segment): void {
   d.tsOk = p.timestamps && o.ts !== undefined;
   if (d.tsOk && o.ts) d.tsRecent = o.ts.val;
   d.wsOk = p.wscale !== null && o.wscale !== undefined;
+  d.sackOk = p.sack && o.sackPermitted === true;
   d.sndWscale = d.wsOk ? Math.min(o.wscale ?? 0, 14) : 0;
   d.rcvWscale = d.wsOk ? (p.wscale ?? 0) : 0;
   const peerMss = o.mss ?? 536; // RFC 9293 §3.7.1: 536 when no MSS option came
@@ -682,6 +825,7 @@ function startOpen(d: Draft, p: OpenParams): void {
   d.sndUna = p.iss;
   d.sndNxt = seqAdd(p.iss, 1);
   d.pushedSeq = d.sndNxt;
+  d.sackOk = d.profile.sack;
 }
 
 /** OPEN call, active (RFC 9293 §3.10.1): send <SEQ=ISS><CTL=SYN>, enter SYN_SENT. */
@@ -723,9 +867,15 @@ export function listenSyn(t: Tcb, seg: Segment, now: number, out: Out): Tcb {
 function activeSyn(d: Draft): Segment {
   const p = d.profile;
   const seg = segment(d, SYN, d.iss, EMPTY);
-  const o: { mss: number; wscale?: number; ts?: { val: number; ecr: number } } = { mss: p.mss };
+  const o: {
+    mss: number;
+    wscale?: number;
+    ts?: { val: number; ecr: number };
+    sackPermitted?: boolean;
+  } = { mss: p.mss };
   if (p.timestamps) o.ts = { val: tsVal(d), ecr: 0 };
   if (p.wscale !== null) o.wscale = p.wscale;
+  if (p.sack) o.sackPermitted = true;
   return { ...seg, options: o };
 }
 
@@ -773,8 +923,11 @@ export function synSentEstablish(t: Tcb, seg: Segment, out: Out): Tcb {
 
 /** RFC 6298 §5.7: after a retransmitted SYN with no RTT sample, data starts with RTO = 3 s. */
 function establishRto(d: Draft): void {
-  // RFC 6928 initial window (RFC 5681 §3.1: one segment after a lost SYN is set with congestion control).
-  d.cwnd = 10 * d.sndMss;
+  // RFC 6928's initial window; RFC 5681 §3.1: one segment once a SYN or SYN,ACK was lost.
+  // (Linux keeps TCP_INIT_CWND after one lost SYN and falls to 1 after two: not modelled.)
+  d.cwnd = d.synRetransmitted && d.profile.name !== 'linux' ? d.sndMss : initialWindow(d);
+  d.lastSend = d.now;
+  setPhase(d);
   if (d.synRetransmitted && d.rto.srtt === undefined) {
     d.rto = { ...d.rto, base: Math.max(d.rto.base, d.profile.rtoAfterSynLoss), backoff: 0 };
   }
@@ -830,36 +983,42 @@ export function completesFin(t: Tcb, seg: Segment): boolean {
 
 /** Step 5 (the ACK field) for a synchronized connection. */
 function ackAdvance(d: Draft, seg: Segment): void {
+  // Congestion control runs once the connection is synchronized (cwnd set).
+  const cc = d.cwnd > 0;
+  const flightBefore = seqDiff(d.sndNxt, d.sndUna);
+  let ackedBytes = 0;
+  let ackedPackets = 0;
+  let delivered = 0;
+  let dup = false;
   if (ackNew(d, seg)) {
+    ackedBytes = seqDiff(seg.ack, d.sndUna);
     d.sndUna = seg.ack;
-    // Drop what is now acknowledged from the retransmission queue.
-    let q = d.rtxQueue;
-    let i = 0;
-    while (i < q.length && seqLe(seqAdd(q[i]!.seq, q[i]!.len), seg.ack)) i++;
-    if (i > 0) q = q.slice(i);
-    if (q.length > 0 && seqLt(q[0]!.seq, seg.ack)) {
-      const h = q[0]!;
-      const cut = seqDiff(seg.ack, h.seq);
-      q = [{ ...h, seq: seg.ack, len: h.len - cut, ctl: h.ctl & ~SYN }, ...q.slice(1)];
-    }
-    d.rtxQueue = q;
+    // Drop what is now acknowledged from the retransmission queue (and the scoreboard).
+    const a = dropAcked(d, seg.ack);
+    ackedPackets = a.packets;
+    delivered = linuxRules(d.profile) ? a.delivered : a.deliveredBytes;
     // RFC 6298 §2 with Karn's rule: only a segment sent once gives a sample.
     // RFC 6298 §5 (after 5.7): a backed-off RTO stays until a valid sample replaces it;
     // Linux tcp_ack_update_rtt() ends the backoff on every valid sample.
     const ts = seg.options.ts;
     if (d.rttSeq !== null && seqGe(seg.ack, d.rttSeq)) {
-      d.rto = resetBackoff(sampleRtt(d.rto, d.now - d.rttStart, d.profile));
+      rttSample(d, d.now - d.rttStart);
       d.rttSeq = null;
     } else if (d.tsOk && ts && ts.ecr !== 0) {
       // RFC 7323 §4.1: with timestamps, the echoed TSval times even the ACK of a
       // retransmission (Karn's ambiguity is gone); Linux uses it when the sent-once
       // sample is not there (tcp_ack_update_rtt(), rcv_tsecr).
       const rtt = tsRtt(d, ts.ecr);
-      if (rtt !== null) d.rto = resetBackoff(sampleRtt(d.rto, rtt, d.profile));
+      if (rtt !== null) rttSample(d, rtt);
     }
     d.retransmits = 0;
     d.retransStart = d.now;
-    d.dupAcks = 0;
+    // Without SACK, Linux counts duplicate ACKs as SACKed packets and takes the
+    // acknowledged ones off that count (tcp_remove_reno_sacks()).
+    d.dupAcks =
+      linuxRules(d.profile) && !d.sackOk && d.ccPhase === 'fast-recovery'
+        ? Math.max(0, d.dupAcks - ackedPackets)
+        : 0;
     // RFC 6298 §5.2 and §5.3.
     if (d.sndUna === d.sndNxt) setTimer(d, 'rtx', null);
     else armRtx(d);
@@ -871,6 +1030,19 @@ function ackAdvance(d: Draft, seg: Segment): void {
     seg.window << d.sndWscale === d.sndWnd
   ) {
     d.dupAcks++;
+    dup = true;
+  }
+  if (cc) {
+    if (d.sackOk && seg.options.sack && d.sndUna !== d.sndNxt) {
+      const u = usableBlocks(seg.options.sack, d.sndUna, d.sndNxt);
+      if (u.blocks.length > 0) {
+        const s = takeSack(d, u.blocks);
+        delivered += linuxRules(d.profile) ? s.packets : s.bytes;
+      }
+    }
+    // Without SACK, Linux takes a duplicate ACK as one packet delivered.
+    if (dup && !d.sackOk && linuxRules(d.profile)) delivered += 1;
+    congestionOnAck(d, { ackedBytes, ackedPackets, delivered, dup, flightBefore });
   }
   // Window update (RFC 9293 §3.10.7.4, fifth check).
   if (seqLt(d.sndWl1, seg.seq) || (d.sndWl1 === seg.seq && seqLe(d.sndWl2, seg.ack))) {
@@ -880,6 +1052,82 @@ function ackAdvance(d: Draft, seg: Segment): void {
   }
   if (d.tsOk && seg.options.ts && seqGe(seg.options.ts.val, d.tsRecent))
     d.tsRecent = seg.options.ts.val;
+}
+
+/** Fold an RTT measurement (ms) into the estimator, and the minimum RTT. */
+function rttSample(d: Draft, rtt: number): void {
+  d.rto = resetBackoff(sampleRtt(d.rto, rtt, d.profile));
+  if (d.minRtt < 0 || rtt < d.minRtt) d.minRtt = rtt;
+}
+
+interface AckNews {
+  /** Bytes and whole segments the cumulative ACK took off the queue. */
+  readonly ackedBytes: number;
+  readonly ackedPackets: number;
+  /** Newly delivered (cumulatively ACKed or SACKed), in the window's units. */
+  readonly delivered: number;
+  readonly dup: boolean;
+  /** SND.NXT − SND.UNA before the ACK. */
+  readonly flightBefore: number;
+}
+
+/**
+ * What an ACK means for the congestion window and loss recovery
+ * (congestion.ts): growth, loss detection, entering, running and leaving
+ * recovery. What must be resent goes at the next output().
+ */
+function congestionOnAck(d: Draft, a: AckNews): void {
+  const L = linuxRules(d.profile);
+  const unaAdvanced = a.ackedBytes > 0;
+  const phase = d.ccPhase;
+  const recovering = phase === 'fast-recovery' || phase === 'rto-recovery';
+  if (recovering && unaAdvanced && seqGe(d.sndUna, d.recover)) {
+    if (phase === 'rto-recovery') grow(d, a.ackedBytes, a.ackedPackets, a.flightBefore, true);
+    exitRecovery(d);
+    return;
+  }
+  if (phase === 'fast-recovery') {
+    if (L) {
+      const lostBefore = d.lostOut;
+      if (d.sackOk) rackDetect(d);
+      else if (unaAdvanced) markHeadLost(d); // tcp_newreno_mark_lost() on a partial ACK
+      prrReduce(d, a.delivered, unaAdvanced, d.lostOut > lostBefore);
+    } else if (d.sackOk) {
+      markLostBySack(d); // RFC 6675: cwnd stays at ssthresh; pipe decides
+    } else if (a.dup) {
+      d.cwnd += d.sndMss; // RFC 5681 §3.2 step 4: inflate for each segment that left
+    } else if (unaAdvanced) {
+      if (d.profile.cc === 'reno') {
+        exitRecovery(d); // plain Reno: any new ACK ends recovery (RFC 5681 §3.2 step 6)
+      } else {
+        // RFC 6582 §3.2 step 5: a partial ACK; resend the next hole, deflate, add one back.
+        markHeadLost(d);
+        d.cwnd = Math.max(
+          d.sndMss,
+          d.cwnd - a.ackedBytes + (a.ackedBytes >= d.sndMss ? d.sndMss : 0),
+        );
+      }
+    }
+    return;
+  }
+  if (phase === 'rto-recovery') {
+    grow(d, a.ackedBytes, a.ackedPackets, a.flightBefore, true);
+    if (L && d.sackOk) rackDetect(d);
+    else if (d.sackOk) markLostBySack(d);
+    return;
+  }
+  grow(d, a.ackedBytes, a.ackedPackets, a.flightBefore);
+  if (L) {
+    if (d.sackOk) rackDetect(d);
+    else if (d.dupAcks >= d.profile.reordering) markHeadLost(d);
+  } else {
+    if (d.sackOk) markLostBySack(d);
+    if (d.dupAcks >= d.profile.reordering) markHeadLost(d);
+  }
+  if (d.lostOut > 0) {
+    enterRecovery(d);
+    if (L) prrReduce(d, Math.max(1, a.delivered), unaAdvanced, true);
+  }
 }
 
 type TextResult = 'none' | 'inorder' | 'ack-now' | 'fin' | 'fin-filled';
@@ -917,14 +1165,31 @@ function takenText(t: Tcb, seg: Segment): { start: number; data: Uint8Array; fin
 
 function text(d: Draft, seg: Segment): TextResult {
   if (seg.payload.length === 0 && !(seg.flags & FIN)) return 'none';
-  if (d.finRcvd) return 'ack-now'; // a retransmission of what we have
+  const dataSeq = seg.flags & SYN ? seqAdd(seg.seq, 1) : seg.seq;
+  if (d.finRcvd) {
+    // A retransmission of what we have.
+    reportDuplicate(d, dataSeq, seg.payload.length);
+    return 'ack-now';
+  }
   const taken = takenText(d, seg);
-  if (!taken) return 'ack-now'; // a duplicate: ACK it
+  if (!taken) {
+    // A duplicate: ACK it (with a D-SACK for its bytes).
+    reportDuplicate(d, dataSeq, seg.payload.length);
+    return 'ack-now';
+  }
   const { start, data } = taken;
+  // Partly old: D-SACK the part we had (Linux tcp_data_queue()).
+  if (seqLt(dataSeq, start)) reportDuplicate(d, dataSeq, seqDiff(start, dataSeq));
   let fin = taken.fin;
   if (start !== d.rcvNxt) {
     // Out of order: hold it, and ACK at once so the sender sees the gap (RFC 5681 §4.2).
-    if (data.length > 0 || fin) insertOoo(d, { seq: start, data: data.slice(), fin });
+    if (data.length > 0 || fin) {
+      const fresh = insertOoo(d, { seq: start, data: data.slice(), fin });
+      const piece = { start, end: seqAdd(start, data.length) };
+      if (!fresh) reportDuplicate(d, start, data.length);
+      else if (d.sackOk && data.length > 0)
+        d.rcvSack = reportPiece(d.rcvSack, heldRanges(d.ooo), piece);
+    }
     return 'ack-now';
   }
   let filled = false;
@@ -949,10 +1214,12 @@ function text(d: Draft, seg: Segment): TextResult {
     if (o.fin && seqAdd(o.seq, o.data.length) === d.rcvNxt) fin = true;
   }
   if (data.length > 0) noteDataReceived(d);
+  if (d.rcvSack.length > 0) d.rcvSack = dropDelivered(d.rcvSack, d.rcvNxt);
   if (fin) {
     d.rcvNxt = seqAdd(d.rcvNxt, 1);
     d.finRcvd = true;
     d.ooo = [];
+    d.rcvSack = [];
     // A FIN that came in order by filling a gap is ACKed at once, as the filled gap is.
     return filled ? 'fin-filled' : 'fin';
   }
@@ -969,12 +1236,39 @@ function measureRcvMss(d: Draft, len: number): void {
   if (len >= d.rcvMss) d.rcvMss = Math.min(len, d.profile.mss - (d.tsOk ? 12 : 0));
 }
 
-function insertOoo(d: Draft, s: OooSegment): void {
+/** Hold an out-of-order piece; false when all of it is held already (a duplicate). */
+function insertOoo(d: Draft, s: OooSegment): boolean {
+  const end = seqAdd(s.seq, s.data.length);
+  if (
+    s.data.length > 0 &&
+    heldRanges(d.ooo).some((r) => seqLe(r.start, s.seq) && seqGe(r.end, end))
+  )
+    return false;
   const q = d.ooo.filter((o) => !(o.seq === s.seq && o.data.length <= s.data.length));
-  if (q.some((o) => o.seq === s.seq)) return; // a longer copy is held already
+  if (q.some((o) => o.seq === s.seq)) return false; // a longer copy is held already
   let i = 0;
   while (i < q.length && seqLt(q[i]!.seq, s.seq)) i++;
   d.ooo = [...q.slice(0, i), s, ...q.slice(i)];
+  return true;
+}
+
+/** The receiver's out-of-order data as ascending, disjoint ranges. */
+function heldRanges(ooo: readonly OooSegment[]): SackBlock[] {
+  const out: SackBlock[] = [];
+  for (const o of ooo) {
+    if (o.data.length === 0) continue;
+    const end = seqAdd(o.seq, o.data.length);
+    const last = out[out.length - 1];
+    if (last && seqLe(o.seq, last.end)) {
+      if (seqGt(end, last.end)) out[out.length - 1] = { start: last.start, end };
+    } else out.push({ start: o.seq, end });
+  }
+  return out;
+}
+
+/** A duplicate of `len` bytes at `seq` arrived: report it in the next ACK's first block (RFC 2883). */
+function reportDuplicate(d: Draft, seq: number, len: number): void {
+  if (d.sackOk && len > 0) d.dsack = { start: seq, end: seqAdd(seq, len) };
 }
 
 /** Linux tcp_event_data_recv(): the first data starts quick-ACK mode; a long silence restarts it. */
@@ -1069,7 +1363,6 @@ export function processSegment(t: Tcb, now: number, seg: Segment, from: StateNam
     setSndWnd(d, seg.window << d.sndWscale);
   }
   ackAdvance(d, seg);
-  if (d.dupAcks === 3) retransmitHead(d, from, out);
   const takesText =
     from === 'ESTABLISHED' ||
     from === 'FIN_WAIT_1' ||
@@ -1150,12 +1443,20 @@ export function output(d: Draft, out: Out): void {
   const dataStart = seqAdd(d.iss, 1);
   const dataEnd = seqAdd(dataStart, d.sndWritten);
   const mss = sendMss(d);
+  // Segments deemed lost go first (RFC 6675 NextSeg() rule 1; Linux tcp_xmit_retransmit_queue()).
+  if (d.lostOut > d.retransOut) retransmitLost(d, out);
+  if (seqDiff(dataEnd, d.sndNxt) > 0) restartAfterIdle(d, currentRto(d.rto, p));
+  let cwndHeld = false;
   for (;;) {
     const unsent = seqDiff(dataEnd, d.sndNxt);
     if (unsent <= 0) break;
     const usable = seqDiff(seqAdd(d.sndUna, d.sndWnd), d.sndNxt);
     if (usable <= 0) break;
     const len = Math.min(mss, unsent, usable);
+    if (!cwndAllows(d, len)) {
+      cwndHeld = true;
+      break;
+    }
     const last = len === unsent;
     // Nagle: hold a small segment while anything sent is unacknowledged.
     if (p.nagle && len < mss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
@@ -1175,12 +1476,15 @@ export function output(d: Draft, out: Out): void {
     const seq = d.sndNxt;
     noteDataSent(d);
     push(out, segment(d, flags, seq, payload));
+    noteSent(d, true);
     d.sndNxt = seqAdd(seq, len + (withFin ? 1 : 0));
     track(d, seq, len + (withFin ? 1 : 0), flags & (FIN | PSH));
   }
-  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd) {
+  d.cwndLimited = cwndHeld;
+  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd && cwndAllows(d, 0)) {
     const seq = d.sndNxt;
     push(out, segment(d, FIN | ACK, seq, EMPTY));
+    noteSent(d, false);
     d.sndNxt = seqAdd(seq, 1);
     track(d, seq, 1, FIN);
   }
@@ -1209,8 +1513,18 @@ function noteDataSent(d: Draft): void {
  * from SND.UNA, with the FIN if it fits.
  */
 function retransmitHead(d: Draft, state: StateName, out: Out): void {
-  const h = d.rtxQueue[0];
-  if (!h) return;
+  if (d.rtxQueue.length > 0) retransmitEntry(d, 0, state, out);
+}
+
+/**
+ * Resend queue entry `i`: the SYN (or SYN,ACK once the peer's SYN is in), or the
+ * segment as it was sent — its queue entry, less what was acknowledged of it —
+ * not repacketized with the segments after it: Linux merges those only when no
+ * other copy of them is held (tcp_retrans_try_collapse(), skb_cloned()), and a
+ * segment still on its way or queued at the receiver is held.
+ */
+function retransmitEntry(d: Draft, i: number, state: StateName, out: Out): void {
+  const h = d.rtxQueue[i]!;
   d.rttSeq = null; // Karn: no sample from anything sent before this point
   if (h.ctl & SYN) {
     d.synRetransmitted = true;
@@ -1218,25 +1532,33 @@ function retransmitHead(d: Draft, state: StateName, out: Out): void {
   } else {
     const dataStart = seqAdd(d.iss, 1);
     const dataEnd = seqAdd(dataStart, d.sndWritten);
-    // The segment as it was sent (its queue entry, less what was acknowledged of it),
-    // not repacketized with the segments after it: Linux merges those only when
-    // no other copy of them is held (tcp_retrans_try_collapse(), skb_cloned()),
-    // and a segment still on its way or queued at the receiver is held.
     const own = h.len - (h.ctl & FIN ? 1 : 0);
     const len = Math.max(
       0,
-      Math.min(d.sndMss, own, seqDiff(dataEnd, d.sndUna), seqDiff(d.sndNxt, d.sndUna)),
+      Math.min(d.sndMss, own, seqDiff(dataEnd, h.seq), seqDiff(d.sndNxt, h.seq)),
     );
-    const off = seqDiff(d.sndUna, dataStart);
+    const off = seqDiff(h.seq, dataStart);
     const payload = len > 0 ? d.sndLog.read(off, off + len) : EMPTY;
-    const withFin = finSent(d) && seqAdd(d.sndUna, len) === finSeq(d);
+    const withFin = finSent(d) && seqAdd(h.seq, len) === finSeq(d);
     // PSH belongs to the segment's last byte (Linux keeps it on the skb, tcp_fragment()
     // moves it to the tail piece): resent whole, the segment keeps it.
     const whole = len === own;
     const flags = ACK | (withFin ? FIN : 0) | (len > 0 && whole && h.ctl & PSH ? PSH : 0);
-    push(out, segment(d, flags, d.sndUna, payload), true);
+    push(out, segment(d, flags, h.seq, payload), true);
   }
-  d.rtxQueue = [{ ...h, retransmitted: true, sentAt: d.now }, ...d.rtxQueue.slice(1)];
+  noteSent(d, false);
+  setEntry(d, i, { ...h, retransmitted: true, sentAt: d.now, order: d.xmits, rtxOut: h.lost });
+}
+
+/** Resend the segments deemed lost, in order, while the congestion window allows. */
+function retransmitLost(d: Draft, out: Out): void {
+  const q = d.rtxQueue;
+  for (let i = 0; i < q.length && d.lostOut > d.retransOut; i++) {
+    const e = d.rtxQueue[i]!;
+    if (!e.lost || e.rtxOut || e.sacked) continue;
+    if (!cwndAllows(d, e.len)) break;
+    retransmitEntry(d, i, 'ESTABLISHED', out);
+  }
 }
 
 /** Has the retransmission timer run out of retries (Linux tcp_write_timeout())? */
@@ -1269,6 +1591,8 @@ export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
     setTimer(d, 'rtx', d.now + currentRto(d.rto, p));
     return d;
   }
+  // Congestion control's answer to the timeout (RFC 5681 §3.1, RFC 6675 §5.1).
+  if (state !== 'SYN_SENT' && state !== 'SYN_RECEIVED') enterLoss(d);
   retransmitHead(d, state, out);
   d.retransmits++;
   // Linux keeps the SYN's RTO for the first tcp_syn_linear_timeouts retries, then doubles.
@@ -1308,7 +1632,7 @@ export function onDelackTimeout(t: Tcb, out: Out): Tcb {
 /** CLOSED: no timers, nothing to retransmit. */
 function closeTimers(d: Draft): Draft {
   d.timers = NO_TIMERS;
-  d.rtxQueue = [];
+  clearQueue(d);
   d.probing = false;
   return d;
 }
@@ -1364,7 +1688,7 @@ export function resendSynAck(t: Tcb, out: Out): Tcb {
 /** Enter TIME_WAIT, or restart its timer on a retransmitted FIN (RFC 9293 eighth check). */
 export function enterTimeWait(t: Tcb): Tcb {
   const d = draft(t);
-  d.rtxQueue = [];
+  clearQueue(d);
   d.probing = false;
   d.timers = { ...t.timers, rtx: null, finWait2: null, timeWait: t.now + t.profile.timeWait };
   return d;
@@ -1381,7 +1705,7 @@ export function armFinWait2(t: Tcb): Tcb {
 /** LAST_ACK, our FIN is acknowledged: the connection is gone, and so are its timers. */
 export function lastAckDone(t: Tcb): Tcb {
   const d = draft(t);
-  d.rtxQueue = [];
+  clearQueue(d);
   d.timers = { ...t.timers, rtx: null, delack: null };
   return d;
 }

@@ -8,7 +8,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareWire, formatWireLine, parseReference, wireLines } from './conformance';
+import {
+  compareWire,
+  formatWireLine,
+  parseReference,
+  sysctlOverrides,
+  wireLines,
+} from './conformance';
 import { parseScenario } from '../formats/scenario';
 import { runScenario } from '../formats/scenario-runner';
 
@@ -54,7 +60,11 @@ describe('reference captures', () => {
         existsSync(join(shared, d, `${base}.segments`)),
       );
       expect(dir, n).toBeDefined();
-      for (const ext of ['segments', 'calls', ...(dir === 'traces2' ? ['scenario'] : [])]) {
+      for (const ext of [
+        'segments',
+        'calls',
+        ...(dir === 'traces2' ? ['scenario', 'sysctl'] : []),
+      ]) {
         expect(readFileSync(join(refDir, `${n}.${ext}`), 'utf8'), `${n}.${ext}`).toBe(
           readFileSync(join(shared, dir!, `${base}.${ext}`), 'utf8'),
         );
@@ -70,11 +80,6 @@ describe('reference captures', () => {
  * stay true. `calls`: how many socket-call results differ as a consequence.
  */
 const KNOWN: Readonly<Record<string, { rows: readonly number[]; calls: number; why: string }>> = {
-  'lost-data': {
-    rows: [8, 9, 10, 11, 12],
-    calls: 3,
-    why: 'SACK and RACK: the kernel resends msg2 after one duplicate ACK; the model has no SACK and waits for three',
-  },
   'lost-syn-ack': {
     rows: [2, 3, 4, 5],
     calls: 0,
@@ -91,7 +96,10 @@ describe.each(names)('linux conformance: %s', (name) => {
   // Each capture's scenario lives beside it.
   const text = readFileSync(join(refDir, `${name}.scenario`), 'utf8');
   const sc = parseScenario(text, `${name}.scenario`);
-  const run = runScenario(sc);
+  // The second set of captures records the kernel's sysctls beside each; the run uses them.
+  const sysctl = join(refDir, `${name}.sysctl`);
+  const overrides = existsSync(sysctl) ? sysctlOverrides(readFileSync(sysctl, 'utf8')) : {};
+  const run = runScenario(sc, { overrides });
 
   it('runs under the linux profile with near-zero link delay', () => {
     expect(run.world.profile.name).toBe('linux');
@@ -140,5 +148,26 @@ describe('the comparison itself', () => {
     expect(compareWire(ref, [ok[0], { ...ok[1], time: 1.2 }])[0]?.what).toMatch(/time/);
     expect(compareWire(ref, [ok[0], { ...ok[1], flags: 'SA' }])[0]?.what).toMatch(/flags/);
     expect(compareWire(ref, [ok[0]])[0]?.what).toBe('missing segment');
+  });
+});
+
+describe('a capture’s sysctls', () => {
+  it('become the profile settings the model has; the rest is left out', () => {
+    const text = [
+      'net.ipv4.tcp_sack = 0',
+      'net.ipv4.tcp_reordering = 5',
+      'net.ipv4.tcp_fin_timeout = 30',
+      'net.ipv4.tcp_rto_min_us = 200000',
+      'net.ipv4.tcp_window_scaling = 1',
+      'net.ipv4.tcp_ecn = 2',
+      '-A INPUT -p tcp -j DROP',
+    ].join('\n');
+    expect(sysctlOverrides(text)).toEqual({
+      sack: false,
+      reordering: 5,
+      tcp_fin_timeout: 30_000,
+      rtoMin: 200,
+    });
+    expect(sysctlOverrides('net.ipv4.tcp_window_scaling = 0')).toEqual({ wscale: null });
   });
 });

@@ -7,6 +7,7 @@
  * counts from one before its first sequence number — and compare.
  */
 import { ACK, FIN, PSH, RST, SYN } from '../tcp/segment';
+import type { ProfileOverrides } from '../tcp/profile';
 import type { SegmentRecord, TraceRecord } from '../sim/trace';
 
 export interface WireLine {
@@ -126,3 +127,52 @@ export function compareWire(
 
 export const formatWireLine = (l: WireLine): string =>
   `${l.time.toFixed(6)} ${l.dir} ${l.flags} ${l.seq} ${l.ack} ${l.len}`;
+
+/**
+ * The kernel's TCP sysctls (a capture's `NAME.sysctl`: `net.ipv4.KEY = VALUE`
+ * lines) as overrides of the `linux` profile, for the settings the model has.
+ * Lines it does not know (other sysctls, the iptables rules) are left out.
+ */
+export function sysctlOverrides(text: string): ProfileOverrides {
+  const o: { -readonly [K in keyof ProfileOverrides]: ProfileOverrides[K] } = {};
+  for (const line of text.split('\n')) {
+    const m = /^net\.ipv4\.(\w+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (!m) continue;
+    const key = m[1]!;
+    const n = Number(m[2]);
+    if (!Number.isInteger(n)) continue;
+    switch (key) {
+      case 'tcp_sack':
+        o.sack = n !== 0;
+        break;
+      case 'tcp_timestamps':
+        o.timestamps = n !== 0;
+        break;
+      case 'tcp_window_scaling':
+        if (n === 0) o.wscale = null;
+        break;
+      case 'tcp_reordering':
+        o.reordering = n;
+        break;
+      case 'tcp_slow_start_after_idle':
+        o.slowStartAfterIdle = n !== 0;
+        break;
+      case 'tcp_syn_retries':
+        o.tcp_syn_retries = n;
+        break;
+      case 'tcp_synack_retries':
+        o.tcp_synack_retries = n;
+        break;
+      case 'tcp_syn_linear_timeouts':
+        o.tcp_syn_linear_timeouts = n;
+        break;
+      case 'tcp_fin_timeout':
+        o.tcp_fin_timeout = n * 1000;
+        break;
+      case 'tcp_rto_min_us':
+        o.rtoMin = n / 1000;
+        break;
+    }
+  }
+  return o;
+}

@@ -49,6 +49,14 @@ export function describeSegment(seg: Segment, rel: { seq: number; ack: number })
   if (o.sackPermitted) opts.push('sackOK');
   if (o.ts) opts.push(`TS val ${o.ts.val} ecr ${o.ts.ecr}`);
   if (o.wscale !== undefined) opts.push(`wscale ${o.wscale}`);
+  if (o.sack && o.sack.length > 0) {
+    // SACK edges live in the sequence space the ACK field counts in: shown relative like it.
+    const base = (seg.ack - rel.ack) >>> 0;
+    const r = (x: number): number => (x - base) >>> 0;
+    opts.push(
+      `sack ${o.sack.length} {${o.sack.map((b) => `${r(b.start)}:${r(b.end)}`).join(' ')}}`,
+    );
+  }
   if (opts.length > 0) parts.push(`options [${opts.join(',')}]`);
   parts.push(`length ${len}`);
   return parts.join(', ');

@@ -24,6 +24,7 @@ import {
   SYN,
   URG,
   ipToString,
+  type SackBlock,
   type Segment,
   type TcpOptions,
 } from '../tcp/segment';
@@ -49,6 +50,7 @@ export const TCPOPT = Object.freeze({
   MSS: 2,
   WSCALE: 3,
   SACK_PERM: 4,
+  SACK: 5,
   TIMESTAMP: 8,
 } as const);
 
@@ -107,6 +109,13 @@ function checkSegment(seg: Segment): void {
     checkInt('options.ts.val', o.ts.val, U32);
     checkInt('options.ts.ecr', o.ts.ecr, U32);
   }
+  if (o.sack) {
+    if (o.sack.length > 4) throw new WireError(`${o.sack.length} SACK blocks: at most 4 fit`);
+    for (const b of o.sack) {
+      checkInt('options.sack.start', b.start, U32);
+      checkInt('options.sack.end', b.end, U32);
+    }
+  }
 }
 
 const u32bytes = (v: number): number[] => [
@@ -134,6 +143,10 @@ export function encodeTcpOptions(o: TcpOptions): Uint8Array {
     b.push(TCPOPT.NOP, TCPOPT.NOP, TCPOPT.SACK_PERM, 2);
   }
   if (o.wscale !== undefined) b.push(TCPOPT.NOP, TCPOPT.WSCALE, 3, o.wscale & 255);
+  if (o.sack && o.sack.length > 0) {
+    b.push(TCPOPT.NOP, TCPOPT.NOP, TCPOPT.SACK, 2 + 8 * o.sack.length);
+    for (const s of o.sack) b.push(...u32bytes(s.start), ...u32bytes(s.end));
+  }
   while (b.length % 4 !== 0) b.push(TCPOPT.EOL);
   return Uint8Array.from(b);
 }
@@ -241,6 +254,7 @@ export function decodeTcpOptions(b: Uint8Array): TcpOptions {
     wscale?: number;
     sackPermitted?: boolean;
     ts?: { val: number; ecr: number };
+    sack?: SackBlock[];
   } = {};
   const v = viewOf(b);
   let i = 0;
@@ -263,6 +277,14 @@ export function decodeTcpOptions(b: Uint8Array): TcpOptions {
     else if (kind === TCPOPT.WSCALE) o.wscale = b[i + 2]!;
     else if (kind === TCPOPT.SACK_PERM) o.sackPermitted = true;
     else if (kind === TCPOPT.TIMESTAMP) o.ts = { val: v.getUint32(i + 2), ecr: v.getUint32(i + 6) };
+    else if (kind === TCPOPT.SACK) {
+      if ((len - 2) % 8 !== 0 || len < 10)
+        throw new WireError(`TCP SACK option at ${i} has a bad length ${len}`);
+      const blocks: SackBlock[] = [];
+      for (let k = i + 2; k < i + len; k += 8)
+        blocks.push({ start: v.getUint32(k), end: v.getUint32(k + 4) });
+      o.sack = blocks;
+    }
     i += len;
   }
   return o;
@@ -389,6 +411,7 @@ const OPTION_NAMES: Readonly<Record<number, readonly [label: string, filter: str
   2: ['Maximum segment size', 'tcp.options.mss'],
   3: ['Window scale', 'tcp.options.wscale'],
   4: ['SACK permitted', 'tcp.options.sack_perm'],
+  5: ['SACK', 'tcp.options.sack'],
   8: ['Timestamps', 'tcp.options.timestamp'],
 };
 
@@ -894,6 +917,16 @@ export function describeFields(frame: Uint8Array): WireField[] {
         summary = `wscale ${shift} (multiply by ${2 ** shift})`;
       } else if (kind === TCPOPT.SACK_PERM && len === 2) {
         summary = 'sackOK';
+      } else if (kind === TCPOPT.SACK && len >= 10 && (len - 2) % 8 === 0) {
+        const edges: string[] = [];
+        for (let k = i + 2, n = 1; k < i + len; k += 8, n++) {
+          const le = v.getUint32(k);
+          const re = v.getUint32(k + 4);
+          subField(`le${n}`, 'tcp.options.sack_le', `left edge ${n}`, k, 4, le);
+          subField(`re${n}`, 'tcp.options.sack_re', `right edge ${n}`, k + 4, 4, re);
+          edges.push(`${le}:${re}`);
+        }
+        summary = `sack ${edges.length} {${edges.join(' ')}}`;
       } else if (kind === TCPOPT.TIMESTAMP && len === 10) {
         const val = v.getUint32(i + 2);
         const ecr = v.getUint32(i + 6);
