@@ -212,6 +212,8 @@ describe('ipv4Length', () => {
       fc.property(options, fc.integer({ min: 0, max: 3000 }), (o, n) => {
         const opts = o as TcpOptions;
         expect(tcpOptionsLength(opts)).toBe(encodeTcpOptions(opts).length);
+        // More than 40 octets of options cannot be sent (the encoder refuses them).
+        if (tcpOptionsLength(opts) > 40) return;
         const s = seg({ options: opts, payload: new Uint8Array(n) });
         expect(ipv4Length(s)).toBe(encodeIpv4(s, 0).length);
       }),

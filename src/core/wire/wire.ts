@@ -154,14 +154,17 @@ export function encodeTcpOptions(o: TcpOptions): Uint8Array {
 /**
  * The length of the options block `encodeTcpOptions` writes, without writing
  * it: MSS 4; timestamps 12 (with SACK_PERM in the place of the two NOPs when
- * both are present); SACK_PERM alone 4 (NOP,NOP,SACK_PERM); window scale 4.
- * Each piece is a multiple of 4 octets, so no EOL padding is ever added.
+ * both are present); SACK_PERM alone 4 (NOP,NOP,SACK_PERM); window scale 4;
+ * SACK blocks 4 + 8 each (NOP,NOP,SACK). Each piece is a multiple of 4
+ * octets, so no EOL padding is ever added.
  */
 export function tcpOptionsLength(o: TcpOptions): number {
+  const blocks = o.sack?.length ?? 0;
   return (
     (o.mss !== undefined ? 4 : 0) +
     (o.ts ? 12 : o.sackPermitted ? 4 : 0) +
-    (o.wscale !== undefined ? 4 : 0)
+    (o.wscale !== undefined ? 4 : 0) +
+    (blocks > 0 ? 4 + 8 * blocks : 0)
   );
 }
 
