@@ -174,11 +174,37 @@ function linkSettings(rng: Rng): string {
   const parts: string[] = [];
   const n = rng.int(1, 3);
   for (let i = 0; i < n; i++) {
-    const key = rng.pick(['delay', 'jitter', 'loss', 'duplicate', 'reorder']);
+    const key = rng.pick(['delay', 'jitter', 'loss', 'duplicate', 'reorder', 'rate', 'queue']);
     const v =
       key === 'delay' || key === 'jitter'
         ? duration(rng)
-        : rng.pick(['0', '0.05', '5%', '0.5', '1', '100%', '1.5', '-0.1', '1e-9']);
+        : key === 'rate'
+          ? rng.pick([
+              '0',
+              '1kbit',
+              '64kbit',
+              '1.5Mbit',
+              '10Mbit',
+              '100Gbit',
+              '999',
+              '10mbit',
+              '1.5bit',
+            ])
+          : key === 'queue'
+            ? rng.pick([
+                '1',
+                '4',
+                '64',
+                'unlimited',
+                '1B',
+                '1500B',
+                '96KB',
+                '1GB',
+                '0',
+                '2GB',
+                '1.5',
+              ])
+            : rng.pick(['0', '0.05', '5%', '0.5', '1', '100%', '1.5', '-0.1', '1e-9']);
     parts.push(`${key} ${v}`);
   }
   return parts.join(' ');
@@ -649,10 +675,12 @@ function mutateRun(rng: Rng, run: Json): Json {
     case 'linkCfg': {
       const opts = asObj(r.options);
       const dir = rng.pick(['client', 'server']);
+      const key = rng.pick(['delay', 'jitter', 'loss', 'duplicate', 'reorder', 'rate', 'queue']);
       const cfg = {
-        [rng.pick(['delay', 'jitter', 'loss', 'duplicate', 'reorder'])]: rng.pick([
-          0, 1, 0.5, 1e7, 2e7, 1e308,
-        ]),
+        [key]:
+          key === 'queue'
+            ? rng.pick<Json>([null, { packets: 1 }, { bytes: 1 }, { packets: 0 }, 5, {}])
+            : rng.pick([0, 1, 0.5, 1000, 1e7, 2e7, 1e11, 1e308]),
       };
       return { ...r, options: { ...opts, link: { ...asObj(opts.link), [dir]: cfg } } };
     }

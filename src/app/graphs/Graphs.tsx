@@ -348,7 +348,8 @@ export function Graphs() {
   // ------------------------------------------------------------ congestion frame
   const ccR = ccs ? stepRange(ccs.t, t0, tEnd) : ([0, 0] as const);
   const oCcR = oCc ? stepRange(oCc.t, t0, tEnd) : ([0, 0] as const);
-  const queue = dir && 'queueCount' in world.trace ? cci.queue[dir.from] : null;
+  // The sender's direction of the link: its bottleneck queue, if it has one.
+  const queue = dir && cci.queue[dir.from].t.length > 0 ? cci.queue[dir.from] : null;
   const ccPrep = (s: CcSeries, [lo, hi]: readonly [number, number], k: 0 | 1) => {
     const col = (name: CcLineName) => caches.cc[k][name].update(s.t, s[name], lo, hi, ccXs);
     return {

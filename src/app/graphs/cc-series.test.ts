@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Trace, type CcSample } from '../../core';
-import { CcIndex, ccIndexFor, hasQueue, phaseBands } from './cc-series';
+import { Trace, World, type CcSample } from '../../core';
+import { CcIndex, ccIndexFor, phaseBands } from './cc-series';
 
 const sample = (t: number, phase: CcSample['phase'], conn = 'client:1'): CcSample => ({
   t,
@@ -53,19 +53,31 @@ describe('the congestion series', () => {
     expect(phaseBands(s, 0, 0, 15)).toEqual([]);
   });
 
-  it('reads queue samples only from a trace that records them', () => {
-    expect(hasQueue(new Trace())).toBe('queueCount' in new Trace());
-    const fake = Object.assign(new Trace(), {
-      queueCount: 2,
-      queueSample: (i: number) => ({
-        t: i * 10,
-        from: 'client' as const,
-        packets: i,
-        bytes: i * 1500,
-      }),
+  it('reads the bottleneck queue per direction, as the link records it', () => {
+    const w = new World({
+      seed: 2,
+      link: { client: { delay: 10, rate: 2_000_000 }, server: { delay: 10 } },
     });
-    const idx = new CcIndex(fake).update();
-    expect(idx.queue.client).toEqual({ t: [0, 10], packets: [0, 1], bytes: [0, 1500] });
+    w.call('server', { name: 'socket' });
+    w.call('server', { name: 'bind', fd: 3, port: 80 });
+    w.call('server', { name: 'listen', fd: 3 });
+    w.call('server', { name: 'accept', fd: 3 });
+    w.call('client', { name: 'socket' });
+    w.call('client', { name: 'connect', fd: 3, ip: w.server.ip, port: 80 });
+    w.runUntil(100);
+    w.call('client', { name: 'send', fd: 3, data: new Uint8Array(200_000) });
+    w.runUntil(400);
+    const idx = ccIndexFor(w.trace);
+    const q = idx.queue.client;
+    expect(q.t.length).toBeGreaterThan(0);
+    expect(Math.max(...q.bytes)).toBeGreaterThan(1500);
+    expect(Math.max(...q.packets)).toBeGreaterThan(1);
+    // In time order; the other direction, with no rate, has no queue.
+    expect([...q.t].sort((a, b) => a - b)).toEqual(q.t);
     expect(idx.queue.server.t).toEqual([]);
+    // Samples recorded later are taken in.
+    const before = q.t.length;
+    w.runUntil(2000);
+    expect(ccIndexFor(w.trace).queue.client.t.length).toBeGreaterThan(before);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The congestion graph's series, copied out of the trace's sample columns
  * incrementally (`ccSample(i)` makes an object per call; a frame reads plain
- * arrays instead), one set per sending connection; and the link's queue
- * occupancy per direction, where the core records it.
+ * arrays instead), one set per sending connection; and the occupancy of the
+ * link's bottleneck queue per direction (recorded when a direction has a rate).
  */
 import { CC_PHASES, type CcPhase, type CcSample, type Side, type Trace } from '../../core';
 
@@ -21,28 +21,11 @@ export interface CcSeries {
   readonly phase: number[];
 }
 
-/** What the link's queue held, per direction (the bottleneck link records it). */
+/** What the link's bottleneck queue held, per direction. */
 export interface QueueSeries {
   readonly t: number[];
   readonly packets: number[];
   readonly bytes: number[];
-}
-
-/** The queue samples' interface, as the bottleneck link adds it to the trace. */
-interface QueueSample {
-  readonly t: number;
-  readonly from: Side;
-  readonly packets: number;
-  readonly bytes: number;
-}
-interface QueueTrace {
-  readonly queueCount: number;
-  queueSample(i: number): QueueSample;
-}
-
-/** The trace records queue occupancy (a core with the bottleneck link). */
-export function hasQueue(trace: object): trace is QueueTrace {
-  return 'queueCount' in trace && 'queueSample' in trace;
 }
 
 export class CcIndex {
@@ -60,17 +43,17 @@ export class CcIndex {
     const tr = this.trace;
     for (let i = this.processed; i < tr.ccCount; i++) this.add(tr.ccSample(i));
     this.processed = tr.ccCount;
-    if (hasQueue(tr)) {
-      const n = tr.queueCount;
-      for (let i = this.queueProcessed; i < n; i++) {
-        const q = tr.queueSample(i);
-        const s = this.queue[q.from];
-        s.t.push(q.t);
-        s.packets.push(q.packets);
-        s.bytes.push(q.bytes);
-      }
-      this.queueProcessed = n;
+    // Queue samples are recorded lazily (after each step, and when `at(t)` reads):
+    // read the count again each frame.
+    const n = tr.queueCount;
+    for (let i = this.queueProcessed; i < n; i++) {
+      const q = tr.queueSample(i);
+      const s = this.queue[q.from];
+      s.t.push(q.t);
+      s.packets.push(q.packets);
+      s.bytes.push(q.bytes);
     }
+    this.queueProcessed = n;
     return this;
   }
 

@@ -128,7 +128,7 @@ export const messages = {
     ccAxis: 'bytes (left) and milliseconds (right) over time',
     empty: 'No data sent yet. The graph shows the data a connection sends, once it sends some.',
     ccEmpty: 'No congestion samples for this sender yet.',
-    noQueue: 'This link records no queue occupancy.',
+    noQueue: 'No queue: this direction of the link has no bottleneck rate.',
     windowAbove: 'window edge {b} above ↑',
     seqPlot:
       'Time–sequence graph of the data {dir} sends. Arrow keys move between segments; Enter selects one.',
@@ -203,7 +203,7 @@ export const messages = {
     ccAxis: '字节（左轴）与毫秒（右轴）随时间变化',
     empty: '还没有发送数据。连接发送数据之后，这里会画出它发送的数据。',
     ccEmpty: '这个发送方还没有拥塞采样。',
-    noQueue: '这条链路没有记录队列占用。',
+    noQueue: '没有队列：链路的这个方向没有设置瓶颈速率。',
     windowAbove: '窗口右沿在上方 {b} ↑',
     seqPlot: '{dir} 发送数据的时间–序号图。用方向键在报文段之间移动，按 Enter 选中。',
     ccPlot: '{dir} 的拥塞图：cwnd、ssthresh、在途字节、SRTT 和 RTO 随时间变化。',

@@ -9,6 +9,7 @@ import {
   describeFields,
   flagString,
   peerOf,
+  type DropReason,
   type SegmentRecord,
   type TraceRecord,
   type WireField,
@@ -39,6 +40,13 @@ import './inspector.css';
 type T = Translate<InspectorKey>;
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
+
+const REASON_KEYS: Readonly<Record<DropReason, InspectorKey>> = {
+  loss: 'reasonLoss',
+  rule: 'reasonRule',
+  user: 'reasonUser',
+  queue: 'reasonQueue',
+};
 
 // ------------------------------------------------------------------ field text
 
@@ -251,8 +259,7 @@ function Summary({
   const rel = relativeNumbers(records, seg);
   const fate = segmentFate(records, seg, cursor);
   const len = s.payload.length;
-  const reason = (r: string) =>
-    r === 'loss' ? t('reasonLoss') : r === 'rule' ? t('reasonRule') : t('reasonUser');
+  const reason = (r: DropReason) => t(REASON_KEYS[r]);
   const status =
     fate.status === 'delivered'
       ? t('statusDelivered', { t: secs(fate.at ?? seg.arriveAt) })

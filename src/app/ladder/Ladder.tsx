@@ -564,7 +564,7 @@ export function Ladder() {
       la: r1(lp.angle),
       anchor: lp.anchor,
       marker: kind === 'rtx' ? t('rtx') : kind === 'dup' ? t('dup') : null,
-      droppedText: t('dropped'),
+      droppedText: t(r.dropped === 'queue' ? 'queueFull' : 'dropped'),
       aria: text.aria,
       selected: isSel,
       onActivate,

@@ -398,6 +398,13 @@ describe('text', () => {
     expect(accessibleName(syn, { seq: 0, ack: 0 }, 'inflight', tr('zh'))).toBe(
       '客户端到服务器 [S] seq 0 ack 0 长度 0，传输中',
     );
+    const full = { ...data, dropped: 'queue' as const };
+    expect(accessibleName(full, { seq: 1, ack: 1 }, 'dropped', tr('en'))).toBe(
+      'client to server [.] seq 1 ack 1 length 5, dropped: the bottleneck queue was full, retransmission',
+    );
+    expect(accessibleName(full, { seq: 1, ack: 1 }, 'dropped', tr('zh'))).toContain(
+      '已丢弃：瓶颈队列已满',
+    );
   });
 
   it('formats durations and seconds', () => {

@@ -605,7 +605,8 @@ const STATUS_KEY: Record<SegStatus, LadderKey> = {
 
 /** The accessible name of a segment: "client to server [S] seq 0 ack 0 length 0, in flight". */
 export function accessibleName(
-  r: Pick<SegmentRecord, 'from' | 'rtx' | 'dupOf' | 'seg'>,
+  r: Pick<SegmentRecord, 'from' | 'rtx' | 'dupOf' | 'seg'> &
+    Partial<Pick<SegmentRecord, 'dropped'>>,
   n: SeqNums,
   status: SegStatus,
   t: Translate<LadderKey>,
@@ -617,7 +618,10 @@ export function accessibleName(
     seq: shown(n.seq, 'seq', hide),
     ack: shown(n.ack, 'ack', hide),
     len: r.seg.payload.length,
-    status: t(STATUS_KEY[status]),
+    // A full queue is named: it is the one drop the sender itself brought about.
+    status: t(
+      status === 'dropped' && r.dropped === 'queue' ? 'statusQueueFull' : STATUS_KEY[status],
+    ),
     marks: (r.rtx ? t('markRtx') : '') + (r.dupOf !== null ? t('markDup') : ''),
   });
 }

@@ -16,6 +16,7 @@ type Key =
   | 'absolute'
   | 'now'
   | 'dropped'
+  | 'queueFull'
   | 'rtx'
   | 'dup'
   | 'dropButton'
@@ -26,6 +27,7 @@ type Key =
   | 'statusInFlight'
   | 'statusDelivered'
   | 'statusDropped'
+  | 'statusQueueFull'
   | 'markRtx'
   | 'markDup'
   | 'timerRtx'
@@ -58,6 +60,7 @@ export const messages = {
     absolute: 'absolute numbers',
     now: 'now',
     dropped: 'dropped',
+    queueFull: 'queue full',
     rtx: 'rtx',
     dup: 'dup',
     dropButton: '✕ drop',
@@ -68,6 +71,7 @@ export const messages = {
     statusInFlight: 'in flight',
     statusDelivered: 'delivered',
     statusDropped: 'dropped',
+    statusQueueFull: 'dropped: the bottleneck queue was full',
     markRtx: ', retransmission',
     markDup: ', duplicate made by the link',
     timerRtx: 'RTO {d}',
@@ -97,6 +101,7 @@ export const messages = {
     absolute: '绝对序号',
     now: '当前',
     dropped: '已丢弃',
+    queueFull: '队列已满',
     rtx: '重传',
     dup: '重复',
     dropButton: '✕ 丢弃',
@@ -107,6 +112,7 @@ export const messages = {
     statusInFlight: '传输中',
     statusDelivered: '已送达',
     statusDropped: '已丢弃',
+    statusQueueFull: '已丢弃：瓶颈队列已满',
     markRtx: '，重传',
     markDup: '，链路复制的副本',
     timerRtx: 'RTO {d}',

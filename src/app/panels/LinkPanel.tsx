@@ -1,12 +1,22 @@
 /**
  * The link, one direction at a time: one-way delay, loss, duplication and
- * reordering, and a button that drops the next segment sent that way.
- * Probabilities are shown in percent and given to the session as 0..1.
- * The bounds are the core's (LINK_LIMITS), so whatever is set here can be
+ * reordering, the bottleneck (its rate and its queue's limit, with how full
+ * the queue is at the cursor), and a button that drops the next segment sent
+ * that way. Probabilities are shown in percent and given to the session as
+ * 0..1; the rate in Mbit/s, given as bit/s; a queue of bytes in KB (1024
+ * bytes, as scenario files count them). The bounds are the core's
+ * (LINK_LIMITS, RATE_LIMIT, QUEUE_LIMITS), so whatever is set here can be
  * shared and saved.
  */
 import { useId, useState } from 'react';
-import { LINK_LIMITS, type Side } from '../../core';
+import {
+  LINK_LIMITS,
+  QUEUE_LIMITS,
+  RATE_LIMIT,
+  type QueueLevel,
+  type QueueLimit,
+  type Side,
+} from '../../core';
 import { useT, type Translate } from '../i18n';
 import { useSession } from '../use-session';
 import type { MsgKey } from './log';
@@ -14,7 +24,7 @@ import { messages } from './messages';
 import { pendingDrops } from './availability';
 import './panels.css';
 
-type Field = 'delay' | 'loss' | 'duplicate' | 'reorder';
+type Field = 'delay' | 'loss' | 'duplicate' | 'reorder' | 'rate';
 
 interface FieldSpec {
   readonly label: MsgKey;
@@ -46,7 +56,21 @@ const FIELDS: Readonly<Record<Field, FieldSpec>> = {
   loss: percent('loss'),
   duplicate: percent('duplicate'),
   reorder: percent('reorder'),
+  rate: {
+    label: 'rate',
+    min: 0,
+    max: RATE_LIMIT.max / 1e6,
+    sliderMax: 100,
+    step: 0.1,
+    show: (bits) => round(bits / 1e6, 6),
+    // 0 is no bottleneck; anything else at least the slowest rate the core takes.
+    store: (mbit) =>
+      mbit <= 0 ? 0 : Math.min(RATE_LIMIT.max, Math.max(RATE_LIMIT.min, Math.round(mbit * 1e6))),
+  },
 };
+
+type QueueUnit = 'packets' | 'KB';
+const KB = 1024;
 
 function percent(label: 'loss' | 'duplicate' | 'reorder'): FieldSpec {
   return {
@@ -69,6 +93,7 @@ export function LinkPanel() {
         <Direction from="client" t={t} />
         <Direction from="server" t={t} />
       </div>
+      <p className="link-hint">{t('bottleneckHint')}</p>
       <p className="link-hint">
         <span aria-hidden="true">✂ </span>
         {t('linkHint')}
@@ -106,6 +131,22 @@ function Direction({ from, t }: { from: Side; t: Translate<MsgKey> }) {
           onChange={(v) => session.setLink(from, { [f]: v })}
         />
       ))}
+      <QueueField
+        id={`${id}-queue`}
+        legendId={legendId}
+        limit={config.queue}
+        t={t}
+        onChange={(queue) => session.setLink(from, { queue })}
+      />
+      {(config.rate > 0 || session.view.queues[from].packets > 0) && (
+        <QueueNow
+          id={`${id}-now`}
+          legendId={legendId}
+          level={session.view.queues[from]}
+          limit={config.queue}
+          t={t}
+        />
+      )}
       <div className="link-drop">
         <button
           type="button"
@@ -189,6 +230,137 @@ function NumberField({
         value={shown}
         onChange={(e) => commit(e.target.value)}
       />
+    </div>
+  );
+}
+
+/** The queue's limit: a number (0: none) in packets or KB, a unit, and a slider. */
+function QueueField({
+  id,
+  legendId,
+  limit,
+  t,
+  onChange,
+}: {
+  id: string;
+  legendId: string;
+  limit: QueueLimit | null;
+  t: Translate<MsgKey>;
+  onChange: (limit: QueueLimit | null) => void;
+}) {
+  const [chosen, setChosen] = useState<QueueUnit>('packets');
+  const unit: QueueUnit = limit === null ? chosen : 'packets' in limit ? 'packets' : 'KB';
+  const shown =
+    limit === null ? 0 : 'packets' in limit ? limit.packets : round(limit.bytes / KB, 3);
+  const [draft, setDraft] = useState<string | null>(null);
+  const max = unit === 'packets' ? QUEUE_LIMITS.packets.max : QUEUE_LIMITS.bytes.max / KB;
+  const store = (v: number, u: QueueUnit): QueueLimit | null => {
+    if (v <= 0) return null;
+    if (u === 'packets')
+      return { packets: Math.min(QUEUE_LIMITS.packets.max, Math.max(1, Math.round(v))) };
+    return { bytes: Math.min(QUEUE_LIMITS.bytes.max, Math.max(1, Math.round(v * KB))) };
+  };
+  const commit = (text: string): void => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) return;
+    const next = store(Math.min(max, v), unit);
+    if (JSON.stringify(next) !== JSON.stringify(limit)) onChange(next);
+  };
+  const labelId = `${id}-label`;
+  return (
+    <div className="link-field link-field--queue">
+      <label id={labelId} htmlFor={id}>
+        {t('queueLimit')}
+      </label>
+      <input
+        id={id}
+        className="link-num mono"
+        type="number"
+        inputMode="decimal"
+        min={0}
+        max={max}
+        step={1}
+        aria-labelledby={`${legendId} ${labelId}`}
+        value={draft ?? String(shown)}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          commit(e.target.value);
+        }}
+        onBlur={() => setDraft(null)}
+      />
+      <select
+        className="link-unit"
+        aria-label={t('queueUnit')}
+        value={unit}
+        onChange={(e) => {
+          const u = e.target.value as QueueUnit;
+          setChosen(u);
+          // The same number in the other unit: 64 packets become 64 KB.
+          if (limit !== null) onChange(store(shown, u));
+        }}
+      >
+        <option value="packets">{t('unitPackets')}</option>
+        <option value="KB">{t('unitKB')}</option>
+      </select>
+      <input
+        className="link-range"
+        type="range"
+        min={0}
+        max={Math.max(unit === 'packets' ? 1000 : 1024, shown)}
+        step={1}
+        aria-labelledby={`${legendId} ${labelId}`}
+        value={shown}
+        onChange={(e) => commit(e.target.value)}
+      />
+    </div>
+  );
+}
+
+/** How full the queue is at the cursor: packets and bytes, and a meter when it has a limit. */
+function QueueNow({
+  id,
+  legendId,
+  level,
+  limit,
+  t,
+}: {
+  id: string;
+  legendId: string;
+  level: QueueLevel;
+  limit: QueueLimit | null;
+  t: Translate<MsgKey>;
+}) {
+  const kb = round(level.bytes / KB, 1);
+  const text =
+    level.packets === 0
+      ? t('queueEmpty')
+      : level.packets === 1
+        ? t('queueOne', { kb })
+        : t('queueLevel', { n: level.packets, kb });
+  const [value, max] =
+    limit === null
+      ? [0, 0]
+      : 'packets' in limit
+        ? [level.packets, limit.packets]
+        : [round(level.bytes / KB, 1), round(limit.bytes / KB, 1)];
+  const labelId = `${id}-label`;
+  return (
+    <div className="link-queue">
+      <span id={labelId}>{t('queueNow')}</span>
+      <output className="mono" aria-labelledby={`${legendId} ${labelId}`}>
+        {text}
+      </output>
+      {limit !== null && (
+        <meter
+          className="link-meter"
+          min={0}
+          max={max}
+          high={max * 0.75}
+          value={Math.min(value, max)}
+          aria-labelledby={`${legendId} ${labelId}`}
+          title={t('queueFill', { n: value, max })}
+        />
+      )}
     </div>
   );
 }

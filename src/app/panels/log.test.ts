@@ -147,6 +147,22 @@ describe('LogBuilder', () => {
     expect(textOf(lossy)).toContain('0.000 client #0 [S] seq 0 lost on the link');
   });
 
+  it('names a drop at a full bottleneck queue, in both languages', () => {
+    const s = new Session();
+    s.setLink('client', { rate: 64_000, queue: { packets: 1 } });
+    s.listen();
+    s.connect();
+    s.seek(400);
+    s.send('client', 'x'.repeat(3000)); // two full segments at once: room for one
+    s.seek(1000);
+    const queued = (lang: 'en' | 'zh') =>
+      textOf(s, lang).filter((l) => l.includes(lang === 'en' ? 'queue' : '队列'));
+    expect(queued('en')).toEqual([
+      '0.400 client #4 [.] seq 1449:2897 dropped: the bottleneck queue is full',
+    ]);
+    expect(queued('zh')).toEqual(['0.400 客户端 #4 [.] seq 1449:2897 被丢弃：瓶颈队列已满']);
+  });
+
   it('reads only what is new on each update, with the same result as one pass', () => {
     const s = new Session();
     const b = new LogBuilder(s.world.trace.records);

@@ -11,6 +11,7 @@ import {
   causeText,
   describeSegment,
   type CloseVariant,
+  type DropReason,
   type SegmentRecord,
   type Side,
   type StateCause,
@@ -51,7 +52,7 @@ export type LogBody =
       readonly id: number;
       /** "[P.] seq 1:6". */
       readonly what: string;
-      readonly reason: 'loss' | 'rule' | 'user';
+      readonly reason: DropReason;
     }
   | { readonly kind: 'note'; readonly text: string };
 
@@ -233,10 +234,11 @@ export function linesUntil(lines: readonly LogLine[], t: number): number {
   return lo;
 }
 
-const DROP_KEYS: Readonly<Record<'loss' | 'rule' | 'user', MsgKey>> = {
+const DROP_KEYS: Readonly<Record<DropReason, MsgKey>> = {
   loss: 'dropLoss',
   rule: 'dropRule',
   user: 'dropUser',
+  queue: 'dropQueue',
 };
 
 const TIMER_KEYS: Readonly<Record<TimerName, MsgKey>> = {

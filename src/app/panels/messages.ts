@@ -90,6 +90,16 @@ export const messages = {
     loss: 'Loss (%)',
     duplicate: 'Duplication (%)',
     reorder: 'Reordering (%)',
+    rate: 'Bottleneck rate (Mbit/s)',
+    queueLimit: 'Queue limit',
+    queueUnit: 'Queue limit unit',
+    unitPackets: 'packets',
+    unitKB: 'KB',
+    queueNow: 'Queue at the cursor',
+    queueEmpty: 'empty',
+    queueLevel: '{n} packets · {kb} KB',
+    queueOne: '1 packet · {kb} KB',
+    queueFill: '{n} of {max}',
     dropNext: 'Drop the next segment',
     dropArmed: 'The next segment {dir} will be dropped',
     dropArmedMany: 'The next {n} segments {dir} will be dropped',
@@ -97,6 +107,8 @@ export const messages = {
     dropWaitingMany: '{n} drop rules {dir} wait for the segments they match',
     linkHint:
       'To drop a segment already in flight, click it on the timeline, or focus it there and press D.',
+    bottleneckHint:
+      'A rate of 0 is no bottleneck, a queue limit of 0 no limit. A segment that finds the queue full is dropped.',
 
     // Event log
     log: 'Event log',
@@ -120,6 +132,7 @@ export const messages = {
     dropLoss: '#{id} {what} lost on the link',
     dropRule: '#{id} {what} dropped ("drop the next segment")',
     dropUser: '#{id} {what} dropped in flight by you',
+    dropQueue: '#{id} {what} dropped: the bottleneck queue is full',
 
     // Time bar
     timeBar: 'Playback',
@@ -229,12 +242,23 @@ export const messages = {
     loss: '丢包率（%）',
     duplicate: '重复率（%）',
     reorder: '乱序率（%）',
+    rate: '瓶颈速率（Mbit/s）',
+    queueLimit: '队列上限',
+    queueUnit: '队列上限的单位',
+    unitPackets: '个包',
+    unitKB: 'KB',
+    queueNow: '游标处的队列',
+    queueEmpty: '空',
+    queueLevel: '{n} 个包 · {kb} KB',
+    queueOne: '1 个包 · {kb} KB',
+    queueFill: '{n} / {max}',
     dropNext: '丢弃下一个报文段',
     dropArmed: '{dir} 的下一个报文段将被丢弃',
     dropArmedMany: '{dir} 的接下来 {n} 个报文段将被丢弃',
     dropWaiting: '{dir} 有一条丢弃规则在等待与之匹配的报文段',
     dropWaitingMany: '{dir} 有 {n} 条丢弃规则在等待与之匹配的报文段',
     linkHint: '要丢弃已在途中的报文段：在时序图上点击它，或让它获得焦点后按 D。',
+    bottleneckHint: '速率为 0 表示没有瓶颈，队列上限为 0 表示不限。遇到队列已满的报文段会被丢弃。',
 
     log: '事件日志',
     logEmpty: '尚未发生任何事件。',
@@ -257,6 +281,7 @@ export const messages = {
     dropLoss: '#{id} {what} 在链路上丢失',
     dropRule: '#{id} {what} 被丢弃（“丢弃下一个报文段”）',
     dropUser: '#{id} {what} 在途中被你丢弃',
+    dropQueue: '#{id} {what} 被丢弃：瓶颈队列已满',
 
     timeBar: '播放控制',
     play: '播放',

@@ -44,7 +44,7 @@ export function Exercise({ onClose }: { onClose: () => void }) {
   );
   const q = questions[index];
   // The walkthrough's steps of this run, for the explanation shown after each check.
-  const steps = useMemo(() => buildSteps(world.trace.records), [world, questions]);
+  const steps = useMemo(() => buildSteps(world.trace.records, world.trace), [world, questions]);
 
   // While asking, the views hide the chosen fields of this segment and the later ones.
   useEffect(() => {

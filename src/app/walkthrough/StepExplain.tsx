@@ -23,7 +23,7 @@ export function StepExplain() {
   const { steps, segById } = useMemo(() => {
     const byId = new Map<number, SegmentRecord>();
     for (const r of records) if (r.kind === 'segment') byId.set(r.id, r);
-    return { steps: buildSteps(records), segById: (id: number) => byId.get(id) };
+    return { steps: buildSteps(records, world.trace), segById: (id: number) => byId.get(id) };
   }, [world, n]);
   const instant = instantAt(records, session.cursor)?.t ?? null;
   const { account, changes } = useMemo(() => {

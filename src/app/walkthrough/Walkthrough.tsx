@@ -60,10 +60,10 @@ const MAX_RUN_ON = 500;
 
 /** Run the world on, one instant at a time, until a step beyond the first `have` appears or nothing is left to happen. */
 function runOn(session: Session, have: number): Step[] {
-  let steps = buildSteps(session.world.trace.records);
+  let steps = buildSteps(session.world.trace.records, session.world.trace);
   for (let i = 0; i < MAX_RUN_ON && steps.length <= have && session.busy; i++) {
     session.stepForward();
-    steps = buildSteps(session.world.trace.records);
+    steps = buildSteps(session.world.trace.records, session.world.trace);
   }
   return steps;
 }
@@ -82,7 +82,7 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
   const nRecords = records.length;
   const cursor = session.cursor;
 
-  const steps = useMemo(() => buildSteps(world.trace.records), [world, nRecords]);
+  const steps = useMemo(() => buildSteps(world.trace.records, world.trace), [world, nRecords]);
   const [walkState, setWalk] = useState<Walk>(IDLE);
   const walk = walkState.world === world ? walkState : IDLE;
   const started = walk.world !== null;

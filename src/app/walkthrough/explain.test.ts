@@ -58,7 +58,7 @@ describe('explanations of the shipped scenarios', () => {
 
   it.each(files)('%s: every step has a specific explanation in both languages', (file) => {
     const run = runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
-    const steps = buildSteps(run.world.trace.records);
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
     expect(steps.length).toBeGreaterThan(0);
     const fallbacks: string[] = [];
     for (const s of steps)
@@ -76,7 +76,7 @@ describe('explanations of the shipped scenarios', () => {
     const run = runScenario(
       parseScenario(readFileSync(join(dir, 'lost-syn.scenario'), 'utf8'), 'lost-syn.scenario'),
     );
-    const steps = buildSteps(run.world.trace.records);
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
     const drop = explain(steps[2]!, 'en');
     expect(drop.key).toBe('drop:send:rule:syn');
     expect(drop.text).toContain('due at 1.05 s');
@@ -89,16 +89,41 @@ describe('explanations of the shipped scenarios', () => {
     expect(zh.text).toContain('第 1 次重传');
   });
 
+  it('explains a segment dropped at a full bottleneck queue, in both languages', () => {
+    const sc = [
+      'link both delay 50ms',
+      'link client rate 64kbit queue 1',
+      '0 server l = socket()',
+      '0 server bind(l, 9821)',
+      '0 server listen(l, 8)',
+      '0 server c = accept(l)',
+      '0 client s = socket()',
+      '0 client connect(s, server)',
+      '+0.2 client send(s, 3000)',
+    ].join('\n');
+    const run = runScenario(parseScenario(sc, 'queue.scenario'));
+    const steps = buildSteps(run.world.trace.records);
+    const drop = steps.find((s) => s.kind === 'drop');
+    expect(drop).toBeDefined();
+    const en = explain(drop!, 'en', run.world.profile);
+    expect(en.key).toBe('drop:send:queue:data');
+    expect(en.text).toContain('bottleneck');
+    expect(en.fallback).toBe(false);
+    const zh = explain(drop!, 'zh', run.world.profile);
+    checkText(zh.text, 'zh', 'queue drop zh');
+    expect(zh.text).toContain('队列已满');
+  });
+
   it('tells linear SYN retries from backed-off ones', () => {
     const run = (file: string) =>
       runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
     const linear = run('../../conformance/linux/syn-timeout.scenario');
-    const texts = buildSteps(linear.world.trace.records)
+    const texts = buildSteps(linear.world.trace.records, linear.world.trace)
       .filter((s) => s.kind === 'retransmit')
       .map((s) => explain(s, 'en', linear.world.profile));
     expect(texts[1]!.text).toContain('tcp_syn_linear_timeouts = 4');
     const expo = run('../../conformance/linux/syn-timeout-exponential.scenario');
-    const doubled = buildSteps(expo.world.trace.records)
+    const doubled = buildSteps(expo.world.trace.records, expo.world.trace)
       .filter((s) => s.kind === 'retransmit')
       .map((s) => explain(s, 'en', expo.world.profile));
     expect(doubled[1]!.text).toContain('doubled (1 s → 2 s)');
@@ -112,7 +137,7 @@ describe('explanations of the shipped scenarios', () => {
         'teardown-client.scenario',
       ),
     );
-    const steps = buildSteps(run.world.trace.records);
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
     const last = explain(steps[steps.length - 1]!, 'en');
     expect(last.text).toContain('60 s later');
     expect(last.cites).toEqual(
@@ -129,7 +154,9 @@ describe('explanations of the shipped scenarios', () => {
         '../../conformance/linux/syn-timeout.scenario',
       ),
     );
-    const err = buildSteps(run.world.trace.records).find((s) => s.kind === 'error')!;
+    const err = buildSteps(run.world.trace.records, run.world.trace).find(
+      (s) => s.kind === 'error',
+    )!;
     expect(explain(err, 'en', run.world.profile).text).toContain('6 SYNs went out over 7 s');
     expect(explain(err, 'zh', run.world.profile).text).toContain('共发出 6 个 SYN');
   });
@@ -305,5 +332,68 @@ describe('formatting', () => {
     expect(spaceOut('客户端发出的SYN在链路上丢失了')).toBe('客户端发出的 SYN 在链路上丢失了');
     expect(spaceOut('connect()返回')).toBe('connect() 返回');
     expect(spaceOut('（60 秒）')).toBe('（60 秒）');
+  });
+});
+
+describe('retransmissions that no timer of their own sent', () => {
+  const SERVER = `0 server l = socket()
+0 server bind(l, 9821)
+0 server listen(l, 8) => 0
+0 server c = accept(l)
++0 server recv(c, 1000000) => 14480
+0 client s = socket()
+0 client connect(s, server) => 0
+0.1 client send(s, 14480) => 14480
+run 5s`;
+  const rtxSteps = (text: string) => {
+    const run = runScenario(parseScenario(`seed 1\n${text}`, 't.scenario'));
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
+    return {
+      steps: steps.filter((s) => s.kind === 'retransmit'),
+      profile: run.world.profile,
+    };
+  };
+
+  it('linux with SACK: the first is RACK’s, the others of the same recovery are recovery’s', () => {
+    // Two holes in the first flight.
+    const { steps, profile } = rtxSteps(`profile linux
+link both delay 10ms
+set rcvBuf 1000000
+0 link drop nth client 4
+0 link drop nth client 7
+${SERVER}`);
+    expect(steps.map((s) => s.kind === 'retransmit' && s.cause)).toEqual(['sack', 'recovery']);
+    expect(explain(steps[0]!, 'en', profile).key).toBe('retransmit:rack:data');
+    expect(explain(steps[0]!, 'en', profile).text).toMatch(/RACK/);
+    expect(explain(steps[1]!, 'zh', profile).key).toBe('retransmit:recovery:data');
+  });
+
+  it('rfc without SACK: three duplicate ACKs', () => {
+    const { steps, profile } = rtxSteps(`profile rfc
+link both delay 10ms
+set rcvBuf 1000000
+0 link drop nth client 4
+${SERVER}`);
+    expect(steps.map((s) => s.kind === 'retransmit' && s.cause)).toEqual(['dupacks']);
+    expect(explain(steps[0]!, 'en', profile).text).toMatch(/Three duplicate ACKs/);
+  });
+
+  it('after a timeout, the segments resent as ACKs open the window are slow start’s', () => {
+    // The first three data segments are lost (the client's 3rd to 5th segments, after SYN
+    // and ACK), and so is the fast retransmission of the first (its 12th): the timer fires
+    // and resends the first; the other two follow as ACKs open the window again.
+    const { steps, profile } = rtxSteps(`profile rfc
+link both delay 10ms
+set rcvBuf 1000000
+0 link drop nth client 3
+0 link drop nth client 4
+0 link drop nth client 5
+0 link drop nth client 12
+${SERVER}`);
+    const causes = steps.map((s) => (s.kind === 'retransmit' ? (s.timer ? 'timer' : s.cause) : ''));
+    expect(causes).toContain('timer');
+    expect(causes.slice(causes.indexOf('timer') + 1)).toContain('after-timeout');
+    const later = steps[causes.lastIndexOf('after-timeout')]!;
+    expect(explain(later, 'en', profile).key).toBe('retransmit:slowstart:data');
   });
 });

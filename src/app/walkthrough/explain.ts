@@ -31,6 +31,7 @@ import {
   type CauseKind,
   type DropStep,
   type RetransmitStep,
+  type RtxCause,
   type SegmentClass,
   type StateStep,
   type Step,
@@ -158,6 +159,12 @@ const R = {
   backoff: 'RFC 6298 §5.5',
   synRto: 'RFC 6298 §5.7',
   fastRtx: 'RFC 5681 §3.2',
+  rack: 'RFC 8985 §6.2',
+  sackLoss: 'RFC 6675 §4',
+  prr: 'RFC 6937',
+  newReno: 'RFC 6582 §3.2',
+  lossWindow: 'RFC 5681 §3.1',
+  rtoLost: 'RFC 6675 §5.1',
   rstAttack: 'RFC 5961 §3.2',
   synAttack: 'RFC 5961 §4',
   unread: 'RFC 1122 §4.2.2.13',
@@ -719,6 +726,10 @@ const DROP_REASON: Readonly<Record<string, Bi>> = {
     en: 'The {side}’s {seg} was dropped by hand as it was sent.',
     zh: '{side}发出的{seg}在发送时被手动丢弃了。',
   },
+  'send:queue': {
+    en: 'The queue at this direction’s bottleneck was full when the {side}’s {seg} reached it, so the link threw it away (drop-tail): the {side} is sending faster than the bottleneck’s rate.',
+    zh: '{side}的{seg}到达这个方向的瓶颈时，队列已满，链路把它丢弃了（尾部丢弃）：{side}发送得比瓶颈速率更快。',
+  },
   'flight:user': {
     en: 'You dropped the {side}’s {seg} while it was crossing the link.',
     zh: '你在{side}的{seg}穿越链路途中把它丢弃了。',
@@ -845,6 +856,38 @@ const RTX_HEAD: Readonly<Record<string, Bi>> = {
     en: 'Three duplicate ACKs arrived: the {peer} keeps acknowledging the same byte. The {side} resends the segment it is missing at once instead of waiting for its timer — a fast retransmit.',
     zh: '连续收到三个重复 ACK：{peer}一直在确认同一个字节。{side}不等计时器到期，立即重发对方缺失的报文段——这就是快速重传。',
   },
+  'rack:data': {
+    en: 'An ACK came back with a SACK block: the {peer} holds data sent after this segment, but not this one. Linux’s RACK deems a segment lost once a segment sent after it has arrived and more than a round trip has passed since it left, so the {side} resends it at once, without waiting for three duplicate ACKs, and enters fast recovery: ssthresh drops and PRR paces what goes out while the holes are filled.',
+    zh: '返回的 ACK 带有 SACK 块：{peer}已经收到了在这个报文段之后发出的数据，唯独没有它。Linux 的 RACK 规定：只要比它晚发出的报文段已经到达，且它发出后已经过了一个往返时间以上，它就算丢失了。于是{side}不等三个重复 ACK，立即重发它，并进入快速恢复：ssthresh 下调，PRR 控制在补洞期间发送的节奏。',
+  },
+  'rack:fin': {
+    en: 'An ACK came back with a SACK block: the {peer} holds what was sent after this segment, but not this one. Linux’s RACK deems it lost and the {side} resends it at once, entering fast recovery.',
+    zh: '返回的 ACK 带有 SACK 块：{peer}收到了之后发出的内容，唯独没有这个报文段。Linux 的 RACK 判定它已丢失，{side}立即重发并进入快速恢复。',
+  },
+  'sack:data': {
+    en: 'The SACK blocks in the ACKs show three segments above this one arrived while it did not: by RFC 6675 it is lost. The {side} resends it at once and enters fast recovery, with cwnd set to ssthresh, half the data that was in flight.',
+    zh: 'ACK 中的 SACK 块表明，在它之后已有三个报文段到达，而它没有：按 RFC 6675，它已丢失。{side}立即重发，并进入快速恢复，cwnd 设为 ssthresh，即在途数据的一半。',
+  },
+  'sack:fin': {
+    en: 'The SACK blocks show the {peer} has what came after this segment but not the segment itself: the {side} resends it at once and enters fast recovery.',
+    zh: 'SACK 块表明{peer}收到了后面的内容，却没有收到这个报文段：{side}立即重发，并进入快速恢复。',
+  },
+  'recovery:data': {
+    en: 'Still in fast recovery: the ACKs show another segment missing (a partial ACK, or SACK blocks beyond another hole), and the {side} resends it as soon as the congestion window lets it.',
+    zh: '仍处于快速恢复中：ACK 表明还缺另一个报文段（部分确认，或 SACK 块越过了另一个空洞），拥塞窗口一允许，{side}就重发它。',
+  },
+  'recovery:fin': {
+    en: 'Still in fast recovery: the {peer} is missing this segment as well, and the {side} resends it as the congestion window allows.',
+    zh: '仍处于快速恢复中：{peer}也缺这个报文段，拥塞窗口允许时{side}就重发它。',
+  },
+  'slowstart:data': {
+    en: 'Since the retransmission timeout, everything unacknowledged counts as lost and the congestion window started again from one segment. Each ACK opens it further (slow start, up to ssthresh), and the {side} resends the next segment the {peer} has not acknowledged or SACKed.',
+    zh: '自从重传超时以来，所有未确认的数据都算作丢失，拥塞窗口从一个报文段重新开始。每个 ACK 都让它继续增大（慢启动，直到 ssthresh），{side}随之重发下一个{peer}既未确认也未 SACK 的报文段。',
+  },
+  'slowstart:fin': {
+    en: 'After the retransmission timeout the window restarted from one segment; as ACKs open it, the {side} resends what the {peer} still lacks, this segment included.',
+    zh: '重传超时之后，窗口从一个报文段重新开始；随着 ACK 让窗口增大，{side}重发{peer}仍缺的内容，包括这个报文段。',
+  },
 };
 
 const RTX_HEAD_CITES: Readonly<Record<string, readonly string[]>> = {
@@ -855,6 +898,22 @@ const RTX_HEAD_CITES: Readonly<Record<string, readonly string[]>> = {
   'repeat:synack': [R.checkReq],
   'fast:data': [R.fastRtx],
   'fast:fin': [R.fastRtx],
+  'rack:data': [R.rack, R.prr],
+  'rack:fin': [R.rack],
+  'sack:data': [R.sackLoss],
+  'sack:fin': [R.sackLoss],
+  'recovery:data': [R.newReno, R.sackLoss, R.prr],
+  'recovery:fin': [R.newReno, R.sackLoss],
+  'slowstart:data': [R.lossWindow, R.rtoLost],
+  'slowstart:fin': [R.lossWindow, R.rtoLost],
+};
+
+/** The explanation a retransmission that no timer of its own sent gets, by its cause. */
+const RTX_MODE: Readonly<Record<RtxCause, { linux: string; rfc: string }>> = {
+  dupacks: { linux: 'fast', rfc: 'fast' },
+  sack: { linux: 'rack', rfc: 'sack' },
+  recovery: { linux: 'recovery', rfc: 'recovery' },
+  'after-timeout': { linux: 'slowstart', rfc: 'slowstart' },
 };
 
 const GAP: Readonly<Record<string, { text: Bi; cites: readonly string[] }>> = {
@@ -932,6 +991,10 @@ const DROPPED_TOO: Readonly<Record<string, Bi>> = {
     en: 'This copy was dropped as well.',
     zh: '这一份副本也被丢弃了。',
   },
+  queue: {
+    en: 'This copy found the bottleneck’s queue full as well.',
+    zh: '这一份副本同样遇到了已满的瓶颈队列。',
+  },
 };
 
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.5, b * 0.01);
@@ -939,7 +1002,11 @@ const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.5,
 function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
   const cls = segmentClass(s.segment.seg);
   const family = cls === 'syn' || cls === 'synack' ? 'syn' : 'data';
-  const mode = s.timer ? 'timer' : cls === 'synack' ? 'repeat' : 'fast';
+  const mode = s.timer
+    ? 'timer'
+    : cls === 'synack'
+      ? 'repeat'
+      : RTX_MODE[s.cause ?? 'dupacks'][c.profile.name === 'linux' ? 'linux' : 'rfc'];
   const headKey = `${mode}:${cls}`;
   const head = RTX_HEAD[headKey];
   const vars: Vars = {
@@ -975,7 +1042,7 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
     cites.push(...g.cites);
   }
   if (s.dropped) parts.push(fill((DROPPED_TOO[s.dropped] ?? DROPPED_TOO.user!)[c.lang], vars));
-  if (mode !== 'fast') {
+  if (mode === 'timer' || mode === 'repeat') {
     parts.push(fill((family === 'syn' ? KARN_SYN : KARN_DATA)[c.lang], vars));
     cites.push(R.karn);
     if (family === 'syn') cites.push(R.synRto);

@@ -31,6 +31,8 @@ import {
   RST,
   STATES,
   type CallRecord,
+  type CcPhase,
+  type CcSample,
   type CloseVariant,
   type DropReason,
   type SegmentRecord,
@@ -43,6 +45,15 @@ import {
   type TraceRecord,
 } from '../../core';
 import { buildGraph, machineTransitions, type DiagramTransition } from '../diagram/graph';
+
+/** What sent a retransmission that no timer of its own sent (see RetransmitStep.cause). */
+export type RtxCause = 'dupacks' | 'sack' | 'recovery' | 'after-timeout';
+
+/** The trace's congestion samples, where buildSteps reads each sender's phase. */
+export interface CcSeries {
+  readonly ccCount: number;
+  ccSample(i: number): CcSample;
+}
 
 interface StepBase {
   /** When it happened (virtual ms): where "Next" puts the cursor. */
@@ -69,6 +80,12 @@ export interface RetransmitStep extends StepBase {
   readonly segment: SegmentRecord;
   /** The retransmission timer that fired for it; null for a fast retransmit or a SYN,ACK repeated for a repeated SYN. */
   readonly timer: TimerRecord | null;
+  /**
+   * Why it went without a timer of its own: duplicate ACKs, a SACK that showed it
+   * missing (the first of a recovery), later in the same fast recovery, or in the
+   * slow start that follows a timeout. Null when the timer sent it, or a repeated SYN did.
+   */
+  readonly cause: RtxCause | null;
   /** This is the n-th copy sent again (1 for the first retransmission). */
   readonly count: number;
   /** Time since the copy before (ms). */
@@ -255,8 +272,41 @@ interface Armed {
  * decides what to show. One pass over the trace (it runs again whenever the
  * trace grows), with a look ahead within an instant only.
  */
-export function buildSteps(records: readonly TraceRecord[]): Step[] {
+export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step[] {
   const out: Keyed[] = [];
+  // Each sender's congestion phase by instant (one sample per connection per instant).
+  const phases = new Map<string, { t: number[]; phase: CcPhase[] }>();
+  for (let i = 0; cc && i < cc.ccCount; i++) {
+    const s = cc.ccSample(i);
+    let p = phases.get(s.conn);
+    if (!p) phases.set(s.conn, (p = { t: [], phase: [] }));
+    p.t.push(s.t);
+    p.phase.push(s.phase);
+  }
+  /**
+   * The phase a connection was in after instant t (its last sample at or before t),
+   * and when that run of the phase began.
+   */
+  const phaseAt = (conn: string, t: number): { phase: CcPhase; since: number } | null => {
+    const p = phases.get(conn);
+    if (!p) return null;
+    let lo = 0;
+    let hi = p.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p.t[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return null;
+    const phase = p.phase[lo - 1]!;
+    let k = lo - 1;
+    while (k > 0 && p.phase[k - 1] === phase) k--;
+    return { phase, since: p.t[k]! };
+  };
+  /** The last segment each side received, by the side it went to (arrived at or before the current instant). */
+  const lastAck: Record<Side, SegmentRecord | null> = { client: null, server: null };
+  /** When the fast recovery in which each connection last retransmitted began. */
+  const recoveryOf = new Map<string, number>();
   /** Timer records already part of a step. */
   const used = new Set<number>();
   const segById = new Map<number, SegmentRecord>();
@@ -354,6 +404,17 @@ export function buildSteps(records: readonly TraceRecord[]): Step[] {
           const j = firedFor(i, r.conn, 'rtx');
           const timer = j === null ? null : (records[j] as TimerRecord);
           if (j !== null) used.add(j);
+          // Why a retransmission no timer sent went: the sender's phase as its instant
+          // ended, and whether the ACK that came last carried SACK blocks.
+          let cause: RtxCause | null = null;
+          if (r.conn !== null && !timer && segmentClass(r.seg) !== 'synack') {
+            const p = phaseAt(r.conn, r.t);
+            if (p?.phase === 'rto-recovery') cause = 'after-timeout';
+            else if (p?.phase === 'fast-recovery' && recoveryOf.get(r.conn) === p.since)
+              cause = 'recovery';
+            else cause = lastAck[r.from]?.seg.options.sack ? 'sack' : 'dupacks';
+            if (p?.phase === 'fast-recovery') recoveryOf.set(r.conn, p.since);
+          }
           // `before` now includes this copy: the last two entries before it are the previous copies.
           const times = before?.times ?? [r.t];
           const last = times[times.length - 2];
@@ -367,6 +428,7 @@ export function buildSteps(records: readonly TraceRecord[]): Step[] {
               records: timer ? [r, timer] : [r],
               segment: r,
               timer,
+              cause,
               count: before?.rtx ?? 1,
               sinceLast: last === undefined ? null : r.t - last,
               gapBefore: last === undefined || prior === undefined ? null : last - prior,
@@ -432,6 +494,11 @@ export function buildSteps(records: readonly TraceRecord[]): Step[] {
           lateTimers.push({ i, r, armedAt: armedAt(r.conn, r.timer, r.deadline) });
         if (r.op === 'armed') armed.set(key, { t: r.t, deadline: r.deadline });
         else armed.delete(key);
+        break;
+      }
+      case 'deliver': {
+        const s = segById.get(r.id);
+        if (s) lastAck[s.from === 'client' ? 'server' : 'client'] = s;
         break;
       }
       default:

@@ -16,6 +16,8 @@ import {
   MAX_SEND_BYTES,
   PATTERN_LIMIT,
   PROFILE_LIMITS,
+  QUEUE_LIMITS,
+  RATE_LIMIT,
   SEED_LIMIT,
   TIME_LIMIT,
   WSCALE_LIMIT,
@@ -330,6 +332,55 @@ describe('limits: link settings, seed and times', () => {
     });
   }
 
+  /** The parser and the codec on a bottleneck setting: the value the parser gives, or its error. */
+  const bothWays = (
+    line: string,
+    json: Record<string, unknown>,
+  ): { parsed: unknown; decoded: unknown } => {
+    const sc = parse(`link client ${line}`);
+    const d = decodeJson({
+      v: 1,
+      options: { seed: 1, link: { client: json } },
+      inputs: [],
+      cursor: 0,
+    });
+    return {
+      parsed: typeof sc === 'string' ? 'refused' : worldOptions(sc).link?.client,
+      decoded: typeof d === 'string' ? 'refused' : d.options.link?.client,
+    };
+  };
+
+  it('rate: 0, or RATE_LIMIT, in both', () => {
+    for (const rate of [0, RATE_LIMIT.min, RATE_LIMIT.max])
+      expect(bothWays(`rate ${rate}`, { rate })).toEqual({ parsed: { rate }, decoded: { rate } });
+    for (const rate of [1, RATE_LIMIT.min - 1, RATE_LIMIT.max + 1, 1500.5])
+      expect(bothWays(`rate ${rate}`, { rate })).toEqual({ parsed: 'refused', decoded: 'refused' });
+  });
+
+  it('queue: QUEUE_LIMITS in packets or bytes, in both', () => {
+    for (const [text, queue] of [
+      [String(QUEUE_LIMITS.packets.min), { packets: QUEUE_LIMITS.packets.min }],
+      [String(QUEUE_LIMITS.packets.max), { packets: QUEUE_LIMITS.packets.max }],
+      [`${QUEUE_LIMITS.bytes.min}B`, { bytes: QUEUE_LIMITS.bytes.min }],
+      [`${QUEUE_LIMITS.bytes.max}B`, { bytes: QUEUE_LIMITS.bytes.max }],
+      ['unlimited', null],
+    ] as const)
+      expect(bothWays(`queue ${text}`, { queue })).toEqual({
+        parsed: { queue },
+        decoded: { queue },
+      });
+    for (const [text, queue] of [
+      ['0', { packets: 0 }],
+      [String(QUEUE_LIMITS.packets.max + 1), { packets: QUEUE_LIMITS.packets.max + 1 }],
+      ['0B', { bytes: 0 }],
+      [`${QUEUE_LIMITS.bytes.max + 1}B`, { bytes: QUEUE_LIMITS.bytes.max + 1 }],
+    ] as const)
+      expect(bothWays(`queue ${text}`, { queue })).toEqual({
+        parsed: 'refused',
+        decoded: 'refused',
+      });
+  });
+
   it('seed: 0 to 2^32 − 1 in both', () => {
     for (const v of [SEED_LIMIT.min, SEED_LIMIT.max]) {
       const sc = parse(`seed ${v}`);
@@ -403,6 +454,8 @@ describe('limits: link settings, seed and times', () => {
             loss: 0.123456789012345,
             duplicate: 0.123456789012345,
             reorder: 0.123456789012345,
+            rate: 99_999_999_999,
+            queue: { bytes: 1_073_741_823 },
           },
         },
       });

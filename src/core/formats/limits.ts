@@ -176,6 +176,29 @@ export const LINK_LIMITS = Object.freeze({
   reorder: { min: 0, max: 1, integer: false, unit: '' },
 } as const satisfies Record<string, NumberLimit>);
 
+/**
+ * A bottleneck's rate (bit/s), when it has one (0 is no bottleneck): 1 kbit/s
+ * to 100 Gbit/s. Below, a full 64 KB packet would take minutes to send. Above,
+ * the smallest packet (40 bytes, 3.2 ns at 100 Gbit/s) would take too little
+ * time to stay exact in float ms at the last instant a run may reach (10⁹ ms,
+ * where a float step is about 10⁻⁷ ms). The rate costs no work: departures are
+ * worked out as segments enter, and the work budget bounds those.
+ */
+export const RATE_LIMIT: NumberLimit = whole(1_000, 100_000_000_000, 'bit/s');
+
+/** Is `v` a rate a direction may have: 0 (none) or within RATE_LIMIT? */
+export const isRate = (v: unknown): v is number => v === 0 || withinLimit(v, RATE_LIMIT);
+
+/**
+ * A bottleneck queue's drop-tail limit: 1 to 100,000 segments, or 1 byte to
+ * 1 GiB. The queue holds segments sent and not yet serialized, so the
+ * segment budget (WORK_BUDGET) bounds its memory whatever the limit.
+ */
+export const QUEUE_LIMITS = Object.freeze({
+  packets: whole(1, 100_000, 'packets'),
+  bytes: whole(1, 1024 * 1024 * 1024, 'bytes'),
+} as const satisfies Record<string, NumberLimit>);
+
 // ------------------------------------------------------------------ calls and the run
 
 /** The most bytes one send() may carry. */
@@ -222,7 +245,7 @@ export const MAX_SCENARIO_ID = 200;
  * within the limits above: MAX_RUN_SEND_BYTES of data as base64 plus
  * MAX_INPUTS inputs of up to 640 characters of JSON each (a drop rule with
  * two payload patterns of PATTERN_LIMIT.max bytes is about 560, a link change
- * with five numbers at full precision about 270), all in base64url.
+ * with every setting at full precision about 340), all in base64url.
  */
 export const MAX_RUN_TEXT = Math.ceil(
   (((MAX_RUN_SEND_BYTES + 3 * MAX_INPUTS) * 4) / 3 + MAX_INPUTS * 640 + 4096) * (4 / 3),

@@ -54,6 +54,10 @@ function allBytes(times: number): Uint8Array {
   return out;
 }
 
+/** The run's queue samples, as values. */
+const queueSamples = (w: World) =>
+  Array.from({ length: w.trace.queueCount }, (_, i) => w.trace.queueSample(i));
+
 // ------------------------------------------------------------------ recorded runs
 
 function echoRun(): World {
@@ -198,7 +202,42 @@ function patternRulesRun(): World {
   return w;
 }
 
+/**
+ * A bulk transfer through bottlenecks both ways: a rate and a queue of packets
+ * from the start, a queue of bytes and another rate set mid-run, a segment
+ * dropped by hand while it waits in the queue, and loss and jitter besides.
+ */
+function bottleneckRun(): World {
+  const w = new World({
+    seed: 77,
+    link: {
+      client: { delay: 5, jitter: 1, rate: 2_000_000, queue: { packets: 6 } },
+      server: { delay: 5, rate: 500_000 },
+    },
+  });
+  echoServer(w, listenOn(w));
+  const { fd, connect } = connectTo(w);
+  w.runUntil(100);
+  okRet(connect);
+  readAll(w, 'client', fd);
+  w.act({ kind: 'link', from: 'server', change: { queue: { bytes: 6000 }, loss: 0.05 } });
+  w.call('client', { name: 'send', fd, data: allBytes(40) });
+  w.runUntil(w.now + 200);
+  w.call('client', { name: 'send', fd, data: allBytes(20) });
+  w.runUntil(w.now + 2);
+  // The second of these is still in the client's queue (a segment takes 6 ms at 2 Mbit/s).
+  const waiting = w.at(w.now).inFlight.filter((s) => s.from === 'client' && s.seg.payload.length);
+  w.act({ kind: 'drop', id: waiting[1]!.id });
+  w.act({ kind: 'link', from: 'client', change: { rate: 8_000_000, queue: null } });
+  w.call('client', { name: 'send', fd, data: allBytes(20) });
+  w.runUntil(w.now + 3000);
+  w.call('client', { name: 'shutdown', fd, how: 'SHUT_WR' });
+  w.runUntilIdle(600_000);
+  return w;
+}
+
 const RUNS: readonly [string, () => World][] = [
+  ['bottlenecks with queues of packets and bytes, changed mid-run', bottleneckRun],
   ['an echo session', echoRun],
   ['data with every byte value, SO_LINGER abort', allBytesRun],
   ['rfc profile, overrides, addresses, a faulty link changed mid-run', faultyLinkRun],
@@ -219,11 +258,30 @@ describe('encodeRun → decodeRun → World.replay', () => {
       expect(d.run.cursor).toBe(w.now);
       const again = World.replay(d.run.options, d.run.inputs, d.run.cursor);
       expect(again.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+      expect(queueSamples(again)).toEqual(queueSamples(w));
       expect(again.now).toBe(w.now);
       // The text form is canonical: decoding and encoding again changes nothing.
       expect(encodeRun(d.run)).toBe(text);
     });
   }
+
+  it('covers what it claims: queue drops both ways, a segment dropped while it waits', () => {
+    const w = bottleneckRun();
+    const drops = w.trace.segments.filter((s) => s.dropped === 'queue');
+    expect(new Set(drops.map((s) => s.from))).toEqual(new Set(['client', 'server']));
+    expect(w.trace.records.some((r) => r.kind === 'drop' && r.reason === 'user')).toBe(true);
+    expect(w.options.link?.client?.queue).toEqual({ packets: 6 });
+    const d = decodeRun(encodeRun(shared(w)));
+    if (!d.ok) throw new Error(d.error);
+    expect(d.run.options.link).toEqual(w.options.link);
+    // The segment dropped by hand was still waiting: it kept its place in the queue.
+    const user = w.trace.records.find((r) => r.kind === 'drop' && r.reason === 'user')!;
+    expect(w.trace.queueAt(user.t).client.packets).toBeGreaterThan(1);
+    expect(d.run.inputs.map((i) => i.action).filter((a) => a.kind === 'link')).toEqual([
+      { kind: 'link', from: 'server', change: { queue: { bytes: 6000 }, loss: 0.05 } },
+      { kind: 'link', from: 'client', change: { rate: 8_000_000, queue: null } },
+    ]);
+  });
 
   it('covers what it claims: drops by rule and by hand, a faulty link, every byte value', () => {
     const rd = rulesAndDropsRun();
@@ -780,6 +838,51 @@ const BROKEN: readonly [string, string, string][] = [
     'an unknown link setting',
     broken((j) => (((opts(j).link as Json).server as Json).bandwidth = 1)),
     'options.link.server.bandwidth: unknown field',
+  ],
+  [
+    'a rate below 1 kbit/s',
+    broken((j) => (((opts(j).link as Json).client as Json).rate = 999)),
+    'options.link.client.rate: expected 0 (no bottleneck) or a whole number of bit/s 1000–100000000000, got 999',
+  ],
+  [
+    'a rate with a fraction of a bit',
+    broken((j) => (((opts(j).link as Json).client as Json).rate = 1500.5)),
+    'options.link.client.rate: expected 0 (no bottleneck)',
+  ],
+  [
+    'a rate as text',
+    broken((j) => (((opts(j).link as Json).client as Json).rate = '10Mbit')),
+    'options.link.client.rate: expected 0 (no bottleneck)',
+  ],
+  [
+    'a queue as a bare number',
+    broken((j) => (((opts(j).link as Json).server as Json).queue = 64)),
+    'options.link.server.queue: expected null, { packets: 1–100000 } or { bytes: 1–1073741824 }, got 64',
+  ],
+  [
+    'a queue of 0 packets',
+    broken((j) => (((opts(j).link as Json).server as Json).queue = { packets: 0 })),
+    'options.link.server.queue.packets: expected a whole number of packets 1–100000, got 0',
+  ],
+  [
+    'a queue of both packets and bytes',
+    broken((j) => (((opts(j).link as Json).server as Json).queue = { packets: 5, bytes: 5 })),
+    'options.link.server.queue: expected one of packets or bytes',
+  ],
+  [
+    'a queue over 1 GiB',
+    broken((j) => (((opts(j).link as Json).server as Json).queue = { bytes: 2 ** 30 + 1 })),
+    'options.link.server.queue.bytes: expected a whole number of bytes 1–1073741824',
+  ],
+  [
+    'a queue in another unit',
+    broken((j) => (((opts(j).link as Json).server as Json).queue = { segments: 5 })),
+    'options.link.server.queue.segments: unknown field (expected packets or bytes)',
+  ],
+  [
+    'a link change to a bad queue',
+    broken((j) => (act(j, 6).change = { queue: { bytes: -1 } })),
+    'inputs[6].action.change.queue.bytes: expected a whole number of bytes',
   ],
   [
     'an address out of range',

@@ -19,6 +19,7 @@ import {
   type DirectionConfig,
   type LinkRule,
   type PayloadTest,
+  type QueueLimit,
   type Trigger,
 } from '../sim/link';
 import { LINUX, PROFILE_KEYS, RFC, type ProfileOverrides } from '../tcp/profile';
@@ -55,12 +56,15 @@ import {
   MAX_SEND_BYTES,
   PATTERN_LIMIT,
   PROFILE_LIMITS,
+  QUEUE_LIMITS,
+  RATE_LIMIT,
   SEED_LIMIT,
   TIME_LIMIT,
   WORK_BUDGET,
   WSCALE_LIMIT,
   CC_ALGORITHMS,
   isNumericProfileKey,
+  isRate,
   limitText,
   profileProblem,
   withinLimit,
@@ -181,12 +185,29 @@ function fromBase64(
 // ------------------------------------------------------------------ encoding
 
 const SIDES: readonly Side[] = ['client', 'server'];
-const DIRECTION_KEYS = ['delay', 'jitter', 'loss', 'duplicate', 'reorder'] as const;
+const DIRECTION_KEYS = [
+  'delay',
+  'jitter',
+  'loss',
+  'duplicate',
+  'reorder',
+  'rate',
+  'queue',
+] as const;
 
-function directionJson(d: Partial<DirectionConfig>): Record<string, number> {
-  const o: Record<string, number> = {};
-  for (const k of DIRECTION_KEYS) if (d[k] !== undefined) o[k] = d[k];
+/** A direction's settings as JSON; a queue limit as `{ packets: N }`, `{ bytes: N }` or null. */
+function directionJson(d: Partial<DirectionConfig>): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of DIRECTION_KEYS) {
+    const v = d[k];
+    if (v === undefined) continue;
+    o[k] = v === null || typeof v === 'number' ? v : queueJson(v);
+  }
   return o;
+}
+
+function queueJson(q: QueueLimit): Record<string, number> {
+  return 'packets' in q ? { packets: q.packets } : { bytes: q.bytes };
 }
 
 function optionsJson(o: WorldOptions): Record<string, unknown> {
@@ -328,12 +349,31 @@ function ipText(path: string, v: unknown): string {
   return ipToString(ip);
 }
 
+/** A queue limit: null, `{ packets: N }` or `{ bytes: N }` within QUEUE_LIMITS. */
+function queueLimit(path: string, v: unknown): QueueLimit | null {
+  if (v === null) return null;
+  const what = `null, { packets: ${QUEUE_LIMITS.packets.min}–${QUEUE_LIMITS.packets.max} } or { bytes: ${QUEUE_LIMITS.bytes.min}–${QUEUE_LIMITS.bytes.max} }`;
+  if (typeof v !== 'object' || Array.isArray(v)) expected(path, what, v);
+  const o = object(path, v, ['packets', 'bytes'], what);
+  if ((o.packets === undefined) === (o.bytes === undefined))
+    fail(path, `expected one of packets or bytes (${what})`);
+  return o.packets !== undefined
+    ? { packets: limited(keyPath(path, 'packets'), o.packets, QUEUE_LIMITS.packets) }
+    : { bytes: limited(keyPath(path, 'bytes'), o.bytes, QUEUE_LIMITS.bytes) };
+}
+
 function direction(path: string, v: unknown): Partial<DirectionConfig> {
   const o = object(path, v, DIRECTION_KEYS);
-  const d: { -readonly [K in keyof DirectionConfig]?: number } = {};
+  const d: { -readonly [K in keyof DirectionConfig]?: DirectionConfig[K] } = {};
+  if (o.rate !== undefined) {
+    if (!isRate(o.rate))
+      expected(keyPath(path, 'rate'), `0 (no bottleneck) or ${limitText(RATE_LIMIT)}`, o.rate);
+    d.rate = o.rate;
+  }
+  if (o.queue !== undefined) d.queue = queueLimit(keyPath(path, 'queue'), o.queue);
   for (const k of DIRECTION_KEYS) {
     const x = o[k];
-    if (x === undefined) continue;
+    if (x === undefined || k === 'rate' || k === 'queue') continue;
     d[k] = limited(
       keyPath(path, k),
       x,

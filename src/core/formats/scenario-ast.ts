@@ -7,7 +7,7 @@
  *
  * Pure: no I/O, no clock, no randomness.
  */
-import type { DirectionConfig } from '../sim/link';
+import type { DirectionConfig, QueueLimit } from '../sim/link';
 import type { ShutHow } from '../sockets/host';
 import { LINUX, type Profile, type ProfileName, type ProfileOverrides } from '../tcp/profile';
 import type { CallName, Side } from '../sim/trace';
@@ -22,14 +22,25 @@ export type ProfileKey = keyof Omit<Profile, 'name'>;
 /** Which segments a link setting applies to: those `client` sends, those `server` sends, or both. */
 export type LinkDir = Side | 'both';
 
-export type LinkKey = 'delay' | 'jitter' | 'loss' | 'duplicate' | 'reorder';
-export const LINK_KEYS: readonly LinkKey[] = ['delay', 'jitter', 'loss', 'duplicate', 'reorder'];
+export type LinkKey = 'delay' | 'jitter' | 'loss' | 'duplicate' | 'reorder' | 'rate' | 'queue';
+export const LINK_KEYS: readonly LinkKey[] = [
+  'delay',
+  'jitter',
+  'loss',
+  'duplicate',
+  'reorder',
+  'rate',
+  'queue',
+];
 
-/** One link setting: delay and jitter in ms, the others probabilities in [0, 1]. */
-export interface LinkSetting {
-  readonly key: LinkKey;
-  readonly value: number;
-}
+/**
+ * One link setting: delay and jitter in ms, loss, duplicate and reorder
+ * probabilities in [0, 1], the rate in bit/s (0: none), the queue's limit
+ * (null: none).
+ */
+export type LinkSetting =
+  | { readonly key: Exclude<LinkKey, 'queue'>; readonly value: number }
+  | { readonly key: 'queue'; readonly value: QueueLimit | null };
 
 /** When a timed line happens: `ms` after the start, or (relative) after the previous line of its thread. */
 export interface Time {
@@ -297,7 +308,7 @@ export function scenarioSettings(sc: Scenario): ScenarioSettings {
   let seed = DEFAULT_SEED;
   let profile: ProfileName = 'linux';
   const overrides: Record<string, unknown> = {};
-  const link: Record<Side, Record<string, number>> = { client: {}, server: {} };
+  const link: Record<Side, Record<string, unknown>> = { client: {}, server: {} };
   let clientIp = DEFAULT_CLIENT_IP;
   let serverIp = DEFAULT_SERVER_IP;
   let run: 'idle' | number = 'idle';
@@ -350,7 +361,7 @@ export const dirSides = (d: LinkDir): readonly Side[] => (d === 'both' ? SIDE_NA
 
 /** A link direction's settings as a DirectionConfig change. */
 export function linkChange(settings: readonly LinkSetting[]): Partial<DirectionConfig> {
-  const c: Record<string, number> = {};
+  const c: Record<string, unknown> = {};
   for (const s of settings) c[s.key] = s.value;
   return c;
 }

@@ -53,4 +53,40 @@ describe('a session as a scenario file', () => {
     expect(text).toContain('profile rfc');
     expect(text).toContain('send(3, "hi\\x00\\n\\xff\\"")');
   });
+
+  it('writes bottlenecks: in the header only when there is one, and as link changes', () => {
+    const plain = scenarioFromRun(clickSession());
+    expect(plain).not.toContain('rate');
+    expect(plain).not.toContain('queue');
+    const w = new World({
+      seed: 4,
+      link: { client: { rate: 1_500_000, queue: { bytes: 98_304 } }, server: { rate: 64_000 } },
+    });
+    const l = w.call('server', { name: 'socket' }).result!.ret;
+    w.call('server', { name: 'bind', fd: l, port: 9821 });
+    w.call('server', { name: 'listen', fd: l, backlog: 8 });
+    w.call('server', { name: 'accept', fd: l });
+    w.runUntil(100);
+    const c = w.call('client', { name: 'socket' }).result!.ret;
+    w.call('client', { name: 'connect', fd: c, ip: SERVER, port: 9821 });
+    w.runUntil(300);
+    w.call('client', { name: 'send', fd: c, data: new Uint8Array(20_000) });
+    w.act({ kind: 'link', from: 'client', change: { queue: { packets: 3 } } });
+    w.runUntil(400);
+    w.act({ kind: 'link', from: 'server', change: { rate: 0, queue: null } });
+    w.runUntil(3000);
+    const text = scenarioFromRun(w);
+    expect(text).toContain(
+      'link client delay 50ms jitter 0s loss 0 duplicate 0 reorder 0 rate 1.5Mbit queue 96KB',
+    );
+    expect(text).toContain(
+      'link server delay 50ms jitter 0s loss 0 duplicate 0 reorder 0 rate 64kbit\n',
+    );
+    expect(text).toContain('0.3 link client queue 3\n');
+    expect(text).toContain('0.4 link server rate 0 queue unlimited\n');
+    const run = runScenario(parseScenario(text, 'saved.scenario'));
+    run.world.runUntil(w.now);
+    expect(run.world.trace.toJsonLines()).toBe(w.trace.toJsonLines());
+    expect(run.world.trace.queueCount).toBe(w.trace.queueCount);
+  });
 });

@@ -14,13 +14,21 @@
  * from the file.
  */
 import type { Call } from '../sockets/host';
-import { DEFAULT_DIRECTION, type LinkRule, type SegmentPattern } from '../sim/link';
+import {
+  DEFAULT_DIRECTION,
+  type DirectionConfig,
+  type LinkRule,
+  type SegmentPattern,
+} from '../sim/link';
 import {
   DURATION_KEYS,
+  LINK_KEYS,
   formatDuration,
   formatLinkAction,
+  formatSettings,
   quoteBytes,
   type LinkAction,
+  type LinkSetting,
   type Pattern,
 } from './scenario';
 import { ipToString, parseIp } from '../tcp/segment';
@@ -80,6 +88,16 @@ export function ruleAction(r: LinkRule): LinkAction {
   };
 }
 
+/** The settings a direction's config (or a change to it) gives, in the order of LINK_KEYS. */
+function linkSettings(c: Partial<DirectionConfig>): LinkSetting[] {
+  const out: LinkSetting[] = [];
+  for (const key of LINK_KEYS) {
+    const value = c[key];
+    if (value !== undefined) out.push({ key, value } as LinkSetting);
+  }
+  return out;
+}
+
 /** The run so far as the text of a scenario file. */
 export function scenarioFromRun(
   world: World,
@@ -111,9 +129,10 @@ export function scenarioFromRun(
     lines.push(`set ${k} ${text}`);
   }
   for (const side of ['client', 'server'] as const) {
-    const c = { ...DEFAULT_DIRECTION, ...o.link?.[side] };
+    const { rate, queue, ...c } = { ...DEFAULT_DIRECTION, ...o.link?.[side] };
+    // A bottleneck is written only when there is one, so files of runs without stay as they were.
     lines.push(
-      `link ${side} delay ${formatDuration(c.delay)} jitter ${formatDuration(c.jitter)} loss ${c.loss} duplicate ${c.duplicate} reorder ${c.reorder}`,
+      `link ${side} ${formatSettings(linkSettings({ ...c, ...(rate === 0 ? {} : { rate }), ...(queue === null ? {} : { queue }) }))}`,
     );
   }
   if (o.clientIp) lines.push(`address client ${o.clientIp}`);
@@ -124,10 +143,8 @@ export function scenarioFromRun(
     const t = secs(i.t);
     if (a.kind === 'call') lines.push(`${t} ${a.side} ${callText(a.call, serverIp, clientIp)}`);
     else if (a.kind === 'link') {
-      const parts = Object.entries(a.change).map(([k, v]) =>
-        k === 'delay' || k === 'jitter' ? `${k} ${formatDuration(v)}` : `${k} ${v}`,
-      );
-      if (parts.length) lines.push(`${t} link ${a.from} ${parts.join(' ')}`);
+      const settings = linkSettings(a.change);
+      if (settings.length) lines.push(`${t} link ${a.from} ${formatSettings(settings)}`);
     } else if (a.kind === 'rule') lines.push(`${t} link ${formatLinkAction(ruleAction(a.rule))}`);
     else lines.push(`${t} link drop segment ${a.id}`);
   }

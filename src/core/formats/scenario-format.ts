@@ -4,6 +4,7 @@
  *
  * Pure: no I/O, no clock, no randomness.
  */
+import type { QueueLimit } from '../sim/link';
 import {
   valueKind,
   type Expect,
@@ -45,6 +46,50 @@ export function formatDuration(ms: number): string {
   return us % 1_000_000 === 0 ? `${us / 1_000_000}s` : `${decimalText(us, 3)}ms`;
 }
 
+/** Units of rates, as tc writes them (powers of 1000), largest first. */
+export const RATE_UNITS: readonly (readonly [string, number])[] = [
+  ['Gbit', 9],
+  ['Mbit', 6],
+  ['kbit', 3],
+];
+
+/** A rate in bit/s as tc writes it, in the largest unit it reaches: `10Mbit`, `1.5Mbit`, `64kbit`; 0 as `0`. */
+export function formatRate(bits: number): string {
+  if (bits === 0) return '0';
+  for (const [unit, exp] of RATE_UNITS) if (bits >= 10 ** exp) return decimalText(bits, exp) + unit;
+  return `${bits}bit`;
+}
+
+/** Units of queue sizes, in bytes as tc reads sizes (powers of 1024), largest first. */
+export const SIZE_UNITS: readonly (readonly [string, number])[] = [
+  ['GB', 1024 ** 3],
+  ['MB', 1024 ** 2],
+  ['KB', 1024],
+];
+
+/** A queue limit: `64` (packets), `96KB`, `100000B`, or `unlimited`. */
+export function formatQueueLimit(q: QueueLimit | null): string {
+  if (q === null) return 'unlimited';
+  if ('packets' in q) return String(q.packets);
+  for (const [unit, n] of SIZE_UNITS) if (q.bytes % n === 0) return `${q.bytes / n}${unit}`;
+  return `${q.bytes}B`;
+}
+
+/** One link setting's value as a scenario writes it. */
+export function formatLinkValue(s: LinkSetting): string {
+  switch (s.key) {
+    case 'delay':
+    case 'jitter':
+      return formatDuration(s.value);
+    case 'rate':
+      return formatRate(s.value);
+    case 'queue':
+      return formatQueueLimit(s.value);
+    default:
+      return String(s.value);
+  }
+}
+
 // ------------------------------------------------------------------ strings
 
 /** Bytes as a scenario string literal, quotes included. */
@@ -76,13 +121,9 @@ function formatSetValue(name: ProfileKey, v: number | boolean | string | null): 
   return valueKind(name) === 'duration' ? formatDuration(v) : String(v);
 }
 
-function formatSettings(settings: readonly LinkSetting[]): string {
-  return settings
-    .map(
-      (s) =>
-        `${s.key} ${s.key === 'delay' || s.key === 'jitter' ? formatDuration(s.value) : String(s.value)}`,
-    )
-    .join(' ');
+/** Link settings as written after the direction: `delay 50ms rate 10Mbit queue 64`. */
+export function formatSettings(settings: readonly LinkSetting[]): string {
+  return settings.map((s) => `${s.key} ${formatLinkValue(s)}`).join(' ');
 }
 
 /** A call as it is written in a scenario: `connect(s, server, 80)`. */

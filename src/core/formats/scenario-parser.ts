@@ -31,7 +31,7 @@ import { SHUT_HOWS, type ShutHow } from '../sockets/host';
 import { LINUX, RFC, PROFILE_KEYS } from '../tcp/profile';
 import { ipToString, parseIp } from '../tcp/segment';
 import { STATES, type StateName } from '../tcp/tcb';
-import { parseFlagPattern } from '../sim/link';
+import { parseFlagPattern, type QueueLimit } from '../sim/link';
 import { CALL_NAMES, type CallName, type Side } from '../sim/trace';
 import { DEFAULT_CLIENT_IP, DEFAULT_SERVER_IP } from '../sim/world';
 import {
@@ -41,11 +41,14 @@ import {
   MAX_RUN_SEND_BYTES,
   PATTERN_LIMIT,
   PROFILE_LIMITS,
+  QUEUE_LIMITS,
+  RATE_LIMIT,
   SEED_LIMIT,
   TIME_LIMIT,
   WSCALE_LIMIT,
   CC_ALGORITHMS,
   isNumericProfileKey,
+  isRate,
   profileProblem,
   withinLimit,
   type NumberLimit,
@@ -77,7 +80,14 @@ import {
   type WaitEvent,
 } from './scenario-ast';
 import { LineParser, MAX_QUOTED, clip, describeTok, type Tok } from './scenario-lexer';
-import { formatDuration, formatTime } from './scenario-format';
+import {
+  RATE_UNITS,
+  SIZE_UNITS,
+  formatDuration,
+  formatQueueLimit,
+  formatRate,
+  formatTime,
+} from './scenario-format';
 
 // ------------------------------------------------------------------ vocabulary
 
@@ -168,6 +178,90 @@ function parseProbability(text: string): number | undefined {
   if (!m) return undefined;
   const v = Number(m[2] ? text.slice(0, -1) : text) / (m[2] ? 100 : 1);
   return Number.isFinite(v) && v >= 0 && v <= 1 ? v : undefined;
+}
+
+const RATE_UNIT_NAMES = ['bit', ...RATE_UNITS.map(([u]) => u).reverse()];
+const RATE_EXAMPLES = '10Mbit, 1.5Mbit, 64kbit, 800000bit or 800000';
+
+/**
+ * A rate as tc writes it, to bit/s: a decimal number and `bit`, `kbit`,
+ * `Mbit` or `Gbit` (powers of 1000), or none (bit/s); a whole number of bit/s
+ * in all, 0 (no bottleneck) or within RATE_LIMIT. Or what is wrong with it.
+ */
+export function parseRate(text: string): number | { readonly error: string } {
+  if (text.startsWith('-')) return { error: `rate must not be negative, got '${clip(text)}'` };
+  const m = /^(\d+(?:\.\d+)?|\.\d+)([A-Za-z/]*)$/.exec(text);
+  if (!m)
+    return {
+      error: `bad rate '${clip(text)}' (expected bits per second as tc writes them: ${RATE_EXAMPLES}; 0 for no bottleneck)`,
+    };
+  const unit = m[2]!;
+  const exp = unit === '' || unit === 'bit' ? 0 : RATE_UNITS.find(([u]) => u === unit)?.[1];
+  if (exp === undefined) {
+    const units = orList(RATE_UNIT_NAMES);
+    const sameLetters = RATE_UNIT_NAMES.find((u) => u.toLowerCase() === unit.toLowerCase());
+    const why = sameLetters
+      ? ` (units are written as tc prints them: ${sameLetters}, not ${clip(unit)})`
+      : /bps$|\/s$/i.test(unit)
+        ? ` (write ${units}, as tc does; in tc, '${clip(unit)}' would be bytes per second)`
+        : ` (expected ${units}, as tc writes them)${didYouMean(unit, RATE_UNIT_NAMES)}`;
+    return { error: `unknown rate unit '${clip(unit)}' in '${clip(text)}'${why}` };
+  }
+  const bits = decimalUnits(m[1]!, exp);
+  if (bits === undefined)
+    return {
+      error: `a rate is a whole number of bits per second, got '${clip(text)}'`,
+    };
+  if (!isRate(bits))
+    return {
+      error: `rate out of range: ${clip(text)} (0 for no bottleneck, or ${formatRate(RATE_LIMIT.min)} to ${formatRate(RATE_LIMIT.max)})`,
+    };
+  return bits;
+}
+
+const SIZE_UNIT_NAMES = ['B', ...SIZE_UNITS.map(([u]) => u).reverse()];
+const QUEUE_EXAMPLES = 'a number of packets (64), bytes with B, KB, MB or GB (96KB), or unlimited';
+
+/**
+ * A queue's drop-tail limit: `unlimited`; a whole number of packets (`64`);
+ * or of bytes with `B`, `KB`, `MB` or `GB` (powers of 1024, as tc reads
+ * sizes: `96KB`); within QUEUE_LIMITS. Or what is wrong with it.
+ */
+export function parseQueueLimit(text: string): QueueLimit | null | { readonly error: string } {
+  if (text === 'unlimited') return null;
+  if (text.startsWith('-')) return { error: `queue must not be negative, got '${clip(text)}'` };
+  const m = /^(\d+)([A-Za-z]*)$/.exec(text);
+  if (!m)
+    return {
+      error: /^\d*\.\d/.test(text)
+        ? `a queue limit is a whole number, got '${clip(text)}'`
+        : `bad queue limit '${clip(text)}' (expected ${QUEUE_EXAMPLES})`,
+    };
+  const unit = m[2]!;
+  const n = Number(m[1]!);
+  const range = `1 to ${QUEUE_LIMITS.packets.max} packets, or 1B to ${formatQueueLimit({ bytes: QUEUE_LIMITS.bytes.max })}`;
+  if (unit === '') {
+    if (n === 0)
+      return { error: "a queue holds at least 1 packet: write 'queue unlimited' for no limit" };
+    if (!withinLimit(n, QUEUE_LIMITS.packets))
+      return { error: `queue out of range: ${clip(text)} packets (${range})` };
+    return { packets: n };
+  }
+  const mult = unit === 'B' ? 1 : SIZE_UNITS.find(([u]) => u === unit)?.[1];
+  if (mult === undefined) {
+    const why = /^(p|pkts?|packets?)$/i.test(unit)
+      ? ` (a bare number counts packets: write ${m[1]!})`
+      : /bit$/i.test(unit)
+        ? ' (a queue holds packets or bytes, not bits)'
+        : ` (expected ${QUEUE_EXAMPLES})${didYouMean(unit, SIZE_UNIT_NAMES)}`;
+    return { error: `unknown queue unit '${clip(unit)}' in '${clip(text)}'${why}` };
+  }
+  const bytes = n * mult;
+  if (bytes === 0)
+    return { error: "a queue holds at least 1 byte: write 'queue unlimited' for no limit" };
+  if (!withinLimit(bytes, QUEUE_LIMITS.bytes))
+    return { error: `queue out of range: ${clip(text)} (${range})` };
+  return { bytes };
 }
 
 function parseUint(text: string): number | undefined {
@@ -476,9 +570,19 @@ function parseLinkSettings(p: LineParser): LinkSetting[] {
     const v = p.peek();
     if (v?.type !== 'word') p.fail(p.col, `link setting '${key}' needs a value`);
     p.next();
+    if (key === 'queue') {
+      const q = parseQueueLimit(v.text);
+      if (q !== null && 'error' in q) p.fail(v.col, q.error);
+      settings.push({ key, value: q });
+      continue;
+    }
     let value: number;
     if (key === 'delay' || key === 'jitter') {
       value = durationArg(p, v, key, LINK_LIMITS[key]);
+    } else if (key === 'rate') {
+      const r = parseRate(v.text);
+      if (typeof r !== 'number') p.fail(v.col, r.error);
+      value = r;
     } else {
       const prob = parseProbability(v.text);
       if (prob === undefined)

@@ -206,6 +206,67 @@ const BROKEN: readonly { name: string; text: string; at: string; message: string
     message: "loss must be a probability between 0 and 1 (or 0% to 100%), got '1.5'",
   },
   {
+    name: 'rate unit in the wrong case',
+    text: 'link client rate 10mbit',
+    at: '10mbit',
+    message:
+      "unknown rate unit 'mbit' in '10mbit' (units are written as tc prints them: Mbit, not mbit)",
+  },
+  {
+    name: 'rate in bytes per second',
+    text: 'link client rate 10Mbps',
+    at: '10Mbps',
+    message: "in tc, 'Mbps' would be bytes per second",
+  },
+  {
+    name: 'rate below 1 kbit/s',
+    text: 'link both rate 999bit',
+    at: '999bit',
+    message: 'rate out of range: 999bit (0 for no bottleneck, or 1kbit to 100Gbit)',
+  },
+  {
+    name: 'rate above 100 Gbit/s',
+    text: 'link both rate 101Gbit',
+    at: '101Gbit',
+    message: 'rate out of range',
+  },
+  {
+    name: 'rate with a fraction of a bit',
+    text: 'link server rate 1.2345kbit',
+    at: '1.2345kbit',
+    message: "a rate is a whole number of bits per second, got '1.2345kbit'",
+  },
+  {
+    name: 'queue of zero packets',
+    text: 'link server queue 0',
+    at: '0',
+    message: "a queue holds at least 1 packet: write 'queue unlimited' for no limit",
+  },
+  {
+    name: 'queue in an unknown unit',
+    text: 'link server rate 1Mbit queue 96kb',
+    at: '96kb',
+    message: "unknown queue unit 'kb' in '96kb'",
+  },
+  {
+    name: 'queue counted in packets with a unit',
+    text: 'link server queue 64p',
+    at: '64p',
+    message: 'a bare number counts packets: write 64',
+  },
+  {
+    name: 'queue of more than 100000 packets',
+    text: 'link client queue 100001',
+    at: '100001',
+    message: 'queue out of range: 100001 packets (1 to 100000 packets, or 1B to 1GB)',
+  },
+  {
+    name: 'queue of more than 1 GB',
+    text: 'link client queue 2GB',
+    at: '2GB',
+    message: 'queue out of range: 2GB',
+  },
+  {
     name: 'percentage above 100',
     text: 'link both duplicate 150%',
     at: '150%',
@@ -978,6 +1039,8 @@ describe('formatScenario', () => {
     'set ephemeralLow 40000',
     'link both delay 50ms jitter 0.5ms',
     'link client loss 5% reorder 0.125',
+    'link client rate 10Mbit queue 64',
+    'link server rate 1.5Mbit queue 96KB',
     'address client 192.0.2.10',
     'address server 192.0.2.1',
     `${SERVER}`,
@@ -996,6 +1059,8 @@ describe('formatScenario', () => {
     '0 link drop next server',
     '+1 link drop nth server 3',
     '3 link both loss 0 duplicate 1e-7',
+    '+0 link server rate 0 queue unlimited',
+    '+0 link client queue 100000B rate 64000',
     '+0 link drop next client . empty after server +F',
     '+0 link drop next server -.+S data',
     '+0 link drop next client containing 0x00ff after client containing "\\n"',
@@ -1102,6 +1167,24 @@ describe('formatScenario', () => {
       fc
         .tuple(fc.constantFrom('client', 'server', 'both'), dur, prob)
         .map(([d, ms, p]) => `link ${d} delay ${ms}ms loss ${p}`),
+      fc
+        .tuple(
+          fc.constantFrom('client', 'server', 'both'),
+          fc.oneof(
+            fc.constant('0'),
+            fc.integer({ min: 1000, max: 100_000_000_000 }).map(String),
+            // 1kbit to 100000kbit, 0.001Mbit to 100000Mbit, to the bit.
+            fc.integer({ min: 1_000, max: 100_000_000 }).map((n) => `${n / 1000}kbit`),
+            fc.integer({ min: 1, max: 100_000_000 }).map((n) => `${n / 1000}Mbit`),
+          ),
+          fc.oneof(
+            fc.constant('unlimited'),
+            fc.integer({ min: 1, max: 100_000 }).map(String),
+            fc.integer({ min: 1, max: 1024 ** 3 }).map((n) => `${n}B`),
+            fc.integer({ min: 1, max: 1024 }).map((n) => `${n}MB`),
+          ),
+        )
+        .map(([d, r, q]) => `link ${d} rate ${r} queue ${q}`),
       fc
         .tuple(fc.constantFrom('client', 'server'), fc.constantFrom('', ' S', ' F.', ' .', ' R'))
         .map(([d, f]) => `link drop next ${d}${f}`),

@@ -1,7 +1,8 @@
 /**
  * The virtual link between the two endpoints: per direction, a one-way delay
- * with jitter, and probabilities of loss, duplication and reordering; plus
- * rules that drop particular segments. All chance comes from the run's PRNG.
+ * with jitter, probabilities of loss, duplication and reordering, and a
+ * bottleneck (a rate and a drop-tail queue); plus rules that drop particular
+ * segments. All chance comes from the run's PRNG.
  *
  * A drop rule picks its segment by number (`dropNth`) or by a pattern
  * (`dropNext`): flags exactly or under a mask, and the payload (none, some, or
@@ -10,10 +11,32 @@
  * drops the first match sent after that segment. The link sees every segment
  * either side sends, so arming is decided here, in send order, and replays
  * exactly.
+ *
+ * A segment sent one way meets, in this order:
+ *
+ * 1. the drop rules, then random loss (a loss anywhere on the path): a segment
+ *    dropped here takes no place in the queue;
+ * 2. the bottleneck, when the direction has a rate: a FIFO queue, holding the
+ *    segments waiting and the one being serialized (a qdisc and the NIC
+ *    together). A segment that finds it full is dropped (`'queue'`, drop-tail,
+ *    as Linux's pfifo and bfifo); else it leaves when the segments before it
+ *    have, after its serialization time, its IPv4 length × 8 / rate:
+ *    `departure = max(now, previous departure) + length × 8 / rate`;
+ * 3. the path after it: the delay, jitter, reordering (held back by one more
+ *    delay) and duplication. A duplicate is made past the bottleneck, so it
+ *    takes no place in the queue: it arrives with the original's departure.
+ *
+ * Departures are worked out when a segment enters, and recorded as queue
+ * samples (`QueueSample`, through `onQueue`) lazily: `settle(t)` records every
+ * departure due by `t`, and the link settles before each sample it records, so
+ * the samples stay in time order without a scheduler event per departure. The
+ * world settles after each of its steps. With no rate and nothing queued, a
+ * segment does none of this.
  */
 import type { Prng } from './prng';
 import { ACK, FIN, PSH, RST, SYN, URG, flagString, type Segment } from '../tcp/segment';
-import type { Side } from './trace';
+import { ipv4Length } from '../wire/wire';
+import type { QueueLevel, QueueSample, Side } from './trace';
 
 export interface DirectionConfig {
   /** One-way delay (ms). */
@@ -26,7 +49,21 @@ export interface DirectionConfig {
   readonly duplicate: number;
   /** Probability that a segment is held back (by one more delay) so later ones overtake it. */
   readonly reorder: number;
+  /**
+   * The bottleneck's rate (bit/s): a segment takes its IPv4 length × 8 / rate
+   * seconds to be sent, one after another. 0: unlimited, no queue at all.
+   */
+  readonly rate: number;
+  /** The most the bottleneck's queue holds (the segment being sent included); null: no limit. */
+  readonly queue: QueueLimit | null;
 }
+
+/**
+ * A drop-tail limit: in segments (Linux pfifo: a segment is dropped when that
+ * many are queued) or in IPv4 bytes (bfifo: dropped when it would take the
+ * queue past that many bytes).
+ */
+export type QueueLimit = { readonly packets: number } | { readonly bytes: number };
 
 export const DEFAULT_DIRECTION: DirectionConfig = Object.freeze({
   delay: 50,
@@ -34,6 +71,8 @@ export const DEFAULT_DIRECTION: DirectionConfig = Object.freeze({
   loss: 0,
   duplicate: 0,
   reorder: 0,
+  rate: 0,
+  queue: null,
 });
 
 // ------------------------------------------------------------------ patterns
@@ -195,13 +234,46 @@ interface LiveRule {
 
 export interface Fate {
   readonly arriveAt: number;
-  readonly dropped: 'loss' | 'rule' | null;
+  readonly dropped: 'loss' | 'rule' | 'queue' | null;
   /** Arrival time of a duplicate copy, if the link makes one. */
   readonly dupAt: number | null;
 }
 
+/**
+ * One direction's bottleneck queue: the segments in it, in FIFO order from
+ * `head`, by the instant each leaves (the end of its serialization) and its
+ * length. Entries before `head` have left and been recorded.
+ */
+interface Queue {
+  readonly from: Side;
+  ends: number[];
+  sizes: number[];
+  head: number;
+  /** What is in it, counting entries not yet settled. */
+  packets: number;
+  bytes: number;
+  /** When the last segment in it leaves (the bottleneck is free from then on). */
+  last: number;
+}
+
+const emptyQueue = (from: Side): Queue => ({
+  from,
+  ends: [],
+  sizes: [],
+  head: 0,
+  packets: 0,
+  bytes: 0,
+  last: 0,
+});
+
 export class Link {
   readonly config: Record<Side, DirectionConfig>;
+  private queues: Record<Side, Queue> = {
+    client: emptyQueue('client'),
+    server: emptyQueue('server'),
+  };
+  /** Segments in both queues, departures not yet settled included: 0 when there is nothing to do. */
+  backlog = 0;
   private rules: LiveRule[] = [];
   /** How many of `rules` wait for their trigger. */
   private unarmed = 0;
@@ -215,6 +287,8 @@ export class Link {
   constructor(
     private readonly prng: Prng,
     config: Partial<Record<Side, Partial<DirectionConfig>>> = {},
+    /** Where queue samples go (the trace's `pushQueue`), in time order. */
+    private readonly onQueue: (s: QueueSample) => void = () => {},
   ) {
     this.config = {
       client: { ...DEFAULT_DIRECTION, ...config.client },
@@ -243,7 +317,8 @@ export class Link {
   fate(from: Side, seg: Segment, now: number): Fate {
     const n = ++this.sent[from];
     const c = this.config[from];
-    const arriveAt = now + c.delay + (c.jitter > 0 ? this.prng.float() * c.jitter : 0);
+    const jitter = c.jitter > 0 ? this.prng.float() * c.jitter : 0;
+    const arriveAt = now + c.delay + jitter;
     // Rules are tried in the order they were set; a segment that arms a rule is not
     // one that rule can drop, so the drop is decided first.
     const ruleIndex = this.rules.findIndex(
@@ -262,11 +337,90 @@ export class Link {
       return { arriveAt, dropped: 'rule', dupAt: null };
     }
     if (this.prng.chance(c.loss)) return { arriveAt, dropped: 'loss', dupAt: null };
+    // The bottleneck: when the segment has left it, or -1 if its queue is full.
+    const left = c.rate !== 0 || this.backlog !== 0 ? this.enqueue(from, seg, now, c) : now;
+    if (left < 0) return { arriveAt, dropped: 'queue', dupAt: null };
+    const at = left === now ? arriveAt : left + c.delay + jitter;
     const held = this.prng.chance(c.reorder) ? Math.max(c.delay, 1) : 0;
     const dupAt = this.prng.chance(c.duplicate)
-      ? arriveAt + held + (c.jitter > 0 ? this.prng.float() * c.jitter : 0) + 0.001
+      ? at + held + (c.jitter > 0 ? this.prng.float() * c.jitter : 0) + 0.001
       : null;
-    return { arriveAt: arriveAt + held, dropped: null, dupAt };
+    return { arriveAt: at + held, dropped: null, dupAt };
+  }
+
+  /**
+   * Put a segment in `from`'s bottleneck queue at `now`: when it has left
+   * (after the segments before it and its own serialization), or -1 if the
+   * queue is full and it is dropped. A direction without a rate whose queue
+   * has emptied passes it at once (`now`) and records nothing.
+   */
+  private enqueue(from: Side, seg: Segment, now: number, c: DirectionConfig): number {
+    this.settle(now);
+    const q = this.queues[from];
+    if (c.rate === 0 && q.packets === 0) return now;
+    const size = ipv4Length(seg);
+    const limit = c.queue;
+    if (limit !== null) {
+      const full = 'packets' in limit ? q.packets >= limit.packets : q.bytes + size > limit.bytes;
+      if (full) return -1;
+    }
+    // With no rate (set to 0 while segments wait), a segment still leaves after them.
+    const end = Math.max(now, q.last) + (c.rate === 0 ? 0 : (size * 8000) / c.rate);
+    q.ends.push(end);
+    q.sizes.push(size);
+    q.packets++;
+    q.bytes += size;
+    q.last = end;
+    this.backlog++;
+    this.onQueue({ t: now, from, packets: q.packets, bytes: q.bytes });
+    return end;
+  }
+
+  /**
+   * Record every departure due by `t`, both directions merged in time order
+   * (the client's first at the same instant). A departure at an instant comes
+   * before a segment entering at it: the bottleneck is free again by then.
+   */
+  settle(t: number): void {
+    if (this.backlog === 0) return;
+    const c = this.queues.client;
+    const s = this.queues.server;
+    for (;;) {
+      const tc = c.head < c.ends.length ? c.ends[c.head]! : Infinity;
+      const ts = s.head < s.ends.length ? s.ends[s.head]! : Infinity;
+      const q = tc <= ts ? c : s;
+      const end = tc <= ts ? tc : ts;
+      if (!(end <= t)) break;
+      q.packets--;
+      q.bytes -= q.sizes[q.head]!;
+      q.head++;
+      this.backlog--;
+      if (q.packets === 0) {
+        q.ends.length = 0;
+        q.sizes.length = 0;
+        q.head = 0;
+      } else if (q.head >= 1024 && q.head * 2 >= q.ends.length) {
+        q.ends = q.ends.slice(q.head);
+        q.sizes = q.sizes.slice(q.head);
+        q.head = 0;
+      }
+      this.onQueue({ t: end, from: q.from, packets: q.packets, bytes: q.bytes });
+    }
+  }
+
+  /**
+   * What the departures not yet settled will have taken out of `from`'s queue
+   * by `t`: for reading the queue past the last settled instant.
+   */
+  leavingBy(from: Side, t: number): QueueLevel {
+    const q = this.queues[from];
+    let packets = 0;
+    let bytes = 0;
+    for (let i = q.head; i < q.ends.length && q.ends[i]! <= t; i++) {
+      packets++;
+      bytes += q.sizes[i]!;
+    }
+    return { packets, bytes };
   }
 
   /** Does `seg` match? Cheap tests first; a byte search last, counted in `scanned`. */

@@ -25,7 +25,7 @@ import {
   stateRecords,
   timerRecords,
 } from '../testing/test-world';
-import type { Side, TraceRecord } from './trace';
+import type { Side, Trace, TraceRecord } from './trace';
 import { recordToJson } from './trace';
 import { World, type WorldOptions } from './world';
 
@@ -87,6 +87,15 @@ const direction: fc.Arbitrary<DirectionConfig> = fc.record({
   loss: chance,
   duplicate: chance,
   reorder: chance,
+  // Half the time a bottleneck: 64 kbit/s to 100 Mbit/s, with no limit or a small drop-tail
+  // queue. A queue of bytes holds at least one full segment (1500 bytes with timestamps),
+  // or no data would ever pass and the graceful runs could not deliver.
+  rate: fc.oneof(fc.constant(0), fc.integer({ min: 64_000, max: 100_000_000 })),
+  queue: fc.oneof(
+    fc.constant(null),
+    fc.integer({ min: 1, max: 20 }).map((packets) => ({ packets })),
+    fc.integer({ min: 1500, max: 30_000 }).map((bytes) => ({ bytes })),
+  ),
 });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -389,6 +398,17 @@ const graceful = (r: Run): boolean =>
 
 const jsonLines = (records: readonly TraceRecord[]): string[] => records.map(recordToJson);
 
+/** The queue samples up to `until`, as lines; they must be in time order. */
+function queueLines(trace: Trace, until = Infinity): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < trace.queueCount; i++) {
+    const q = trace.queueSample(i);
+    if (i > 0 && q.t < trace.queueTime(i - 1)) throw new Error(`queue sample ${i} out of order`);
+    if (q.t <= until) out.push(`${q.t} ${q.from} ${q.packets} ${q.bytes}`);
+  }
+  return out;
+}
+
 const where = (sc: Scenario): string => `fast-check seed ${FC_SEED}, world seed ${sc.seed}`;
 
 function check(prop: (sc: Scenario) => void, runs = RUNS): void {
@@ -517,9 +537,10 @@ describe('random calls over a faulty link', () => {
     () => {
       check(
         (sc) => {
-          const a = run(sc).w.trace.toJsonLines();
-          const b = run(sc).w.trace.toJsonLines();
-          expect(a === b, where(sc)).toBe(true);
+          const x = run(sc).w.trace;
+          const y = run(sc).w.trace;
+          expect(x.toJsonLines() === y.toJsonLines(), where(sc)).toBe(true);
+          expect(queueLines(x), where(sc)).toEqual(queueLines(y));
         },
         Math.ceil(RUNS / 2),
       );
@@ -542,6 +563,7 @@ describe('random calls over a faulty link', () => {
             i === -1 && a.length === b.length,
             `${where(sc)}: first difference at record ${i}`,
           ).toBe(true);
+          expect(queueLines(again.trace), where(sc)).toEqual(queueLines(r.w.trace));
         },
         Math.ceil(RUNS / 2),
       );
@@ -565,6 +587,8 @@ describe('random calls over a faulty link', () => {
             `${where(sc)}: fork at ${t}, first difference at record ${i} (${a.length} vs ${b.length} records)`,
           ).toBe(true);
           expect(fork.now, where(sc)).toBe(t);
+          expect(queueLines(fork.trace), where(sc)).toEqual(queueLines(r.w.trace, t));
+          expect(fork.at(t).queues, where(sc)).toEqual(r.w.at(t).queues);
         }),
         { seed: FC_SEED, numRuns: Math.ceil(RUNS / 2) },
       );

@@ -18,7 +18,11 @@ export type Side = 'client' | 'server';
 export const SIDES: readonly Side[] = ['client', 'server'];
 export const peerOf = (s: Side): Side => (s === 'client' ? 'server' : 'client');
 
-export type DropReason = 'loss' | 'rule' | 'user';
+/**
+ * Why the link dropped a segment: random loss, a drop rule, a click (in
+ * flight), or a full queue at the link's bottleneck (drop-tail).
+ */
+export type DropReason = 'loss' | 'rule' | 'user' | 'queue';
 
 export interface SegmentRecord {
   readonly kind: 'segment';
@@ -29,7 +33,7 @@ export interface SegmentRecord {
   readonly t: number;
   /** When it arrives (or would have, had it not been dropped at once). */
   readonly arriveAt: number;
-  /** Dropped on the link as it was sent (loss or a rule); a drop while in flight is a DropRecord. */
+  /** Dropped on the link as it was sent (loss, a rule, a full queue); a drop while in flight is a DropRecord. */
   readonly dropped: DropReason | null;
   readonly rtx: boolean;
   /** The id of the segment this is a copy of, when the link duplicated it. */
@@ -183,6 +187,28 @@ export interface CcSample {
   readonly wnd: number;
 }
 
+/**
+ * How full one direction's bottleneck queue is (the segments waiting and the
+ * one being serialized), just after it changed at `t`: a segment entered, or
+ * one finished its serialization. Kept beside the record log
+ * (`Trace.queueCount`, `queueSample(i)`), not in it.
+ */
+export interface QueueSample {
+  readonly t: number;
+  readonly from: Side;
+  readonly packets: number;
+  /** IPv4 bytes (headers included). */
+  readonly bytes: number;
+}
+
+/** A direction's queue occupancy at an instant. */
+export interface QueueLevel {
+  readonly packets: number;
+  readonly bytes: number;
+}
+
+export const EMPTY_QUEUE: QueueLevel = Object.freeze({ packets: 0, bytes: 0 });
+
 export interface NoteRecord {
   readonly kind: 'note';
   readonly t: number;
@@ -210,7 +236,7 @@ const SEGMENT = 1;
 const DELIVER = 2;
 const TIMER = 3;
 
-const DROP_REASONS: readonly (DropReason | null)[] = [null, 'loss', 'rule', 'user'];
+const DROP_REASONS: readonly (DropReason | null)[] = [null, 'loss', 'rule', 'user', 'queue'];
 const TIMER_OPS: readonly TimerRecord['op'][] = ['armed', 'fired', 'cancelled'];
 
 /** Options held in the columns: none (the shared NO_OPTIONS), timestamps alone, or another object. */
@@ -285,6 +311,13 @@ export class Trace {
    */
   private cc = new Columns(1, 9);
   private conns: string[] = [];
+  /**
+   * Queue samples: t, bytes, the other direction's bytes; from, packets, the
+   * other direction's packets. Each row holds both directions' occupancy, so
+   * the level of both at an instant is one binary search (`queueAt`).
+   */
+  private q = new Columns(3, 3);
+  private queueNow: Record<Side, QueueLevel> = { client: EMPTY_QUEUE, server: EMPTY_QUEUE };
   private connIds = new Map<string, number>();
   // ---- record objects made so far
   private made: TraceRecord[] = [];
@@ -557,6 +590,61 @@ export class Trace {
     u[6]![i] = s.una >>> 0;
     u[7]![i] = s.nxt >>> 0;
     u[8]![i] = s.wnd >>> 0;
+  }
+
+  /** Number of queue samples. */
+  get queueCount(): number {
+    return this.q.n;
+  }
+
+  /** When queue sample `i` was taken (samples are in time order). */
+  queueTime(i: number): number {
+    return this.q.f[0]![i]!;
+  }
+
+  /** Queue sample `i`, made afresh at each call. */
+  queueSample(i: number): QueueSample {
+    const { f, u } = this.q;
+    return {
+      t: f[0]![i]!,
+      from: u[0]![i]! ? 'server' : 'client',
+      packets: u[1]![i]!,
+      bytes: f[1]![i]!,
+    };
+  }
+
+  /** Append a queue sample: `from`'s occupancy after a change at `s.t`, no earlier than the last. */
+  pushQueue(s: QueueSample): void {
+    const n = this.q.n;
+    if (n > 0 && s.t < this.q.f[0]![n - 1]!)
+      throw new Error(`queue sample at ${s.t} after one at ${this.q.f[0]![n - 1]!}`);
+    const other = this.queueNow[s.from === 'client' ? 'server' : 'client'];
+    this.queueNow[s.from] = { packets: s.packets, bytes: s.bytes };
+    const i = this.q.add();
+    const { f, u } = this.q;
+    f[0]![i] = s.t;
+    f[1]![i] = s.bytes;
+    f[2]![i] = other.bytes;
+    u[0]![i] = s.from === 'server' ? 1 : 0;
+    u[1]![i] = s.packets;
+    u[2]![i] = other.packets;
+  }
+
+  /** Each direction's queue occupancy at instant `t` (after every sample at `t`), by binary search. */
+  queueAt(t: number): Record<Side, QueueLevel> {
+    const { f, u } = this.q;
+    let lo = 0;
+    let hi = this.q.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (f[0]![mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) return { client: EMPTY_QUEUE, server: EMPTY_QUEUE };
+    const i = lo - 1;
+    const own = { packets: u[1]![i]!, bytes: f[1]![i]! };
+    const other = { packets: u[2]![i]!, bytes: f[2]![i]! };
+    return u[0]![i]! ? { client: other, server: own } : { client: own, server: other };
   }
 
   toJsonLines(): string {

@@ -17,7 +17,7 @@ import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } fr
 import { Scheduler } from './scheduler';
 import { parseIp, type Segment } from '../tcp/segment';
 import { TIMER_NAMES, type StateName, type Tcb, type TimerName } from '../tcp/tcb';
-import { Trace, type SegmentRecord, type Side } from './trace';
+import { Trace, type QueueLevel, type SegmentRecord, type Side } from './trace';
 
 export interface WorldOptions {
   readonly seed: number;
@@ -104,6 +104,8 @@ export interface WorldView {
   readonly timers: readonly { conn: string; side: Side; timer: TimerName; deadline: number }[];
   /** Each host's socket table: its open descriptors in fd order. */
   readonly sockets: Readonly<Record<Side, readonly SocketView[]>>;
+  /** Each direction's bottleneck queue (segments waiting and the one being sent), by sender. */
+  readonly queues: Readonly<Record<Side, QueueLevel>>;
 }
 
 /** Something that looks at a world as it runs (reads only). */
@@ -133,7 +135,7 @@ export class World {
   constructor(readonly options: WorldOptions) {
     this.prng = new Prng(options.seed);
     this.profile = makeProfile(options.profile ?? 'linux', options.overrides);
-    this.link = new Link(this.prng, options.link);
+    this.link = new Link(this.prng, options.link, (q) => this.trace.pushQueue(q));
     const keepHistory = options.keepHistory ?? true;
     const env = (side: Side, ip: string) => ({
       side,
@@ -258,6 +260,8 @@ export class World {
       throw new WorkBudgetExceeded('events', maxEvents);
     this.steps++;
     const ran = this.sched.step();
+    // Departures from the bottleneck due by now are recorded now (the link records them lazily).
+    if (this.link.backlog !== 0) this.link.settle(this.sched.now);
     if (this.exceeded) throw this.exceeded;
     if (this.watcher && this.steps % WATCH_EVERY === 0) this.watcher(this);
     return ran;
@@ -270,7 +274,10 @@ export class World {
       if (next === undefined || next > t) break;
       this.step();
     }
-    if (t > this.sched.now) this.sched.now = t;
+    if (t > this.sched.now) {
+      this.sched.now = t;
+      this.link.settle(t);
+    }
   }
 
   /** Run until nothing is left to happen, or `limit` (virtual ms) is reached. True if it went idle. */
@@ -334,7 +341,23 @@ export class World {
     // ---- socket tables (from each host's own history; kept apart from the machines' above)
     const sockets = { client: this.client.socketsAt(t), server: this.server.socketsAt(t) };
     // ---- end of socket tables
-    return { t, conns, inFlight, timers, sockets };
+    return { t, conns, inFlight, timers, sockets, queues: this.queuesAt(t) };
+  }
+
+  /**
+   * Each direction's queue at `t`, from the trace's queue samples; past the
+   * present, less the departures already known to come by then.
+   */
+  private queuesAt(t: number): Record<Side, QueueLevel> {
+    const link = this.link;
+    link.settle(this.sched.now);
+    const q = this.trace.queueAt(t);
+    if (link.backlog === 0 || t <= this.sched.now) return q;
+    const less = (side: Side): QueueLevel => {
+      const gone = link.leavingBy(side, t);
+      return { packets: q[side].packets - gone.packets, bytes: q[side].bytes - gone.bytes };
+    };
+    return { client: less('client'), server: less('server') };
   }
 
   /** A new world that replays this one's inputs up to instant `t` (inclusive) and stands at `t`. */

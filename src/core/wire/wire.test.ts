@@ -14,7 +14,9 @@ import {
   encodeIpv4,
   encodeTcp,
   encodeTcpOptions,
+  ipv4Length,
   macToString,
+  tcpOptionsLength,
   verifyChecksums,
   type WireField,
 } from './wire';
@@ -173,6 +175,50 @@ describe('encodeIpv4', () => {
   it('takes another TTL and refuses an identification beyond 16 bits', () => {
     expect(encodeIpv4(seg(), 0, 255)[8]).toBe(255);
     expect(() => encodeIpv4(seg(), 65536)).toThrow(RangeError);
+  });
+});
+
+describe('ipv4Length', () => {
+  it('is the length of the packet encodeIpv4 makes, without encoding it', () => {
+    expect(ipv4Length(seg())).toBe(40);
+    expect(ipv4Length(LINUX_SYN)).toBe(60);
+    expect(
+      ipv4Length(seg({ options: { ts: { val: 1, ecr: 2 } }, payload: new Uint8Array(1448) })),
+    ).toBe(1500);
+  });
+
+  it('counts the options as encodeTcpOptions lays them out, for every combination', () => {
+    // SACK blocks are in the model's options; when the encoder writes them, this length must follow.
+    const options = fc.record(
+      {
+        mss: fc.integer({ min: 0, max: 65535 }),
+        wscale: fc.integer({ min: 0, max: 14 }),
+        sackPermitted: fc.boolean(),
+        sack: fc.array(
+          fc.record({
+            start: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+            end: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          }),
+          { maxLength: 3 },
+        ),
+        ts: fc.record({
+          val: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+          ecr: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: 3000 }), (o, n) => {
+        const opts = o as TcpOptions;
+        expect(tcpOptionsLength(opts)).toBe(encodeTcpOptions(opts).length);
+        // More than 40 octets of options cannot be sent (the encoder refuses them).
+        if (tcpOptionsLength(opts) > 40) return;
+        const s = seg({ options: opts, payload: new Uint8Array(n) });
+        expect(ipv4Length(s)).toBe(encodeIpv4(s, 0).length);
+      }),
+      { numRuns: 300 * PROPERTY_SCALE },
+    );
   });
 });
 

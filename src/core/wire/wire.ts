@@ -151,6 +151,32 @@ export function encodeTcpOptions(o: TcpOptions): Uint8Array {
   return Uint8Array.from(b);
 }
 
+/**
+ * The length of the options block `encodeTcpOptions` writes, without writing
+ * it: MSS 4; timestamps 12 (with SACK_PERM in the place of the two NOPs when
+ * both are present); SACK_PERM alone 4 (NOP,NOP,SACK_PERM); window scale 4;
+ * SACK blocks 4 + 8 each (NOP,NOP,SACK). Each piece is a multiple of 4
+ * octets, so no EOL padding is ever added.
+ */
+export function tcpOptionsLength(o: TcpOptions): number {
+  const blocks = o.sack?.length ?? 0;
+  return (
+    (o.mss !== undefined ? 4 : 0) +
+    (o.ts ? 12 : o.sackPermitted ? 4 : 0) +
+    (o.wscale !== undefined ? 4 : 0) +
+    (blocks > 0 ? 4 + 8 * blocks : 0)
+  );
+}
+
+/**
+ * The length of the IPv4 packet `encodeIpv4` makes of `seg` (IPv4 header,
+ * TCP header with its options, payload): what a bottleneck link serializes.
+ * Cheap: nothing is encoded.
+ */
+export function ipv4Length(seg: Segment): number {
+  return IPV4_HEADER_LEN + TCP_HEADER_LEN + tcpOptionsLength(seg.options) + seg.payload.length;
+}
+
 /** The TCP segment (header, options, payload) with its checksum over the IPv4 pseudo-header. */
 export function encodeTcp(seg: Segment): Uint8Array {
   checkSegment(seg);
