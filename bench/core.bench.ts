@@ -4,6 +4,7 @@
  *   {"lifecycles_per_s", "segments_per_s", "seek_ms", ...}
  * (a) 10,000 connection lifecycles: handshake, 1 KB each way, teardown, TIME_WAIT expiry;
  * (b) one bulk transfer of about 10,000 segments (data and ACKs alike) at 5% loss;
+ * (c) 100 MB over a 100 Mbit/s bottleneck, 20 ms each way, 0.1% loss (issue 12's transfer);
  * seek: rebuilding the state of the world at random instants of (b).
  */
 import { performance } from 'node:perf_hooks';
@@ -113,6 +114,49 @@ function bulk(targetSegments: number): {
   w.runUntilIdle();
   const seconds = (performance.now() - t0) / 1000;
   return { seconds, segments: w.trace.segmentCount, world: w, bytes };
+}
+
+/**
+ * (c) Data transfer as issue 12 sizes it: 100 MB over a 100 Mbit/s bottleneck with
+ * 20 ms each way and 0.1% loss, congestion control and SACK as the linux profile has them.
+ */
+function transfer(): { seconds: number; segments: number; virtual: number } {
+  const w = new World({
+    seed: 3,
+    overrides: { rcvBuf: 4 * 1024 * 1024, sndBuf: 4 * 1024 * 1024 },
+    link: {
+      // A queue of about one bandwidth-delay product (100 Mbit/s × 40 ms ≈ 333 packets).
+      client: { delay: 20, loss: 0.001, rate: 100_000_000, queue: { packets: 333 } },
+      server: { delay: 20, loss: 0.001 },
+    },
+  });
+  const l = listen(w);
+  const bytes = 100 * 1000 * 1000;
+  w.call('server', { name: 'accept', fd: l }).onDone((a) => {
+    recvAll(w, 'server', a.ret, Infinity, () => w.call('server', { name: 'close', fd: a.ret }));
+  });
+  const fd = w.call('client', { name: 'socket' }).result!.ret;
+  // The send buffer takes 4 MB at a time: write in pieces as room frees.
+  const piece = new Uint8Array(1024 * 1024);
+  let left = bytes;
+  const write = (): void => {
+    if (left <= 0) {
+      w.call('client', { name: 'close', fd });
+      return;
+    }
+    const n = Math.min(left, piece.length);
+    left -= n;
+    w.call('client', {
+      name: 'send',
+      fd,
+      data: n === piece.length ? piece : piece.subarray(0, n),
+    }).onDone(write);
+  };
+  w.call('client', { name: 'connect', fd, ip: SERVER, port: DEFAULT_SERVER_PORT }).onDone(write);
+  const t0 = performance.now();
+  w.runUntilIdle();
+  const seconds = (performance.now() - t0) / 1000;
+  return { seconds, segments: w.trace.segmentCount, virtual: w.now / 1000 };
 }
 
 function seek(w: World, samples: number): { mean: number; max: number } {
@@ -241,6 +285,13 @@ const forkMs = median(forks);
 console.log(
   `fork at the middle of (b): ${forkMs.toFixed(1)} ms (median of ${forks.map((f) => f.toFixed(0)).join(', ')})`,
 );
+collect();
+last.b = null;
+const c = transfer();
+const transferRate = c.segments / c.seconds;
+console.log(
+  `(c) 100 MB over 100 Mbit/s × 20 ms at 0.1% loss: ${c.segments} segments in ${c.seconds.toFixed(2)} s, virtual ${c.virtual.toFixed(1)} s`,
+);
 const heap = heapPerSegment();
 console.log(
   heap
@@ -258,5 +309,6 @@ console.log(
     lifecycle_segments_per_s: Math.round(a.segments / a.seconds),
     fork_ms: Number(forkMs.toFixed(1)),
     heap_bytes_per_segment: heap ? Math.round(heap.bytes) : null,
+    transfer_segments_per_s: Math.round(transferRate),
   }),
 );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { USAGE, main, parseArgs, type Io } from './sim';
+import { SERIES_COLUMNS } from '../src/core/wire';
 
 const ROOT = join(import.meta.dirname, '..');
 const EXAMPLES = join(ROOT, 'public/scenarios');
@@ -188,6 +189,7 @@ describe('sim CLI (in process)', () => {
     expect(parseArgs(['f', '--max-events', '10', '--max-segments=5'])).toEqual({
       file: 'f',
       pcap: null,
+      series: null,
       json: false,
       maxEvents: 10,
       maxSegments: 5,
@@ -195,6 +197,7 @@ describe('sim CLI (in process)', () => {
     expect(parseArgs(['f', '--max-scan-bytes', '4096'])).toEqual({
       file: 'f',
       pcap: null,
+      series: null,
       json: false,
       maxScanBytes: 4096,
     });
@@ -230,10 +233,35 @@ describe('sim CLI (in process)', () => {
     expect(parseArgs(['f', '--json', '--pcap', 'o.pcap'])).toEqual({
       file: 'f',
       pcap: 'o.pcap',
+      series: null,
       json: true,
     });
-    expect(parseArgs(['--pcap=o.pcap', 'f'])).toEqual({ file: 'f', pcap: 'o.pcap', json: false });
+    expect(parseArgs(['--pcap=o.pcap', 'f', '--series', 's.csv'])).toEqual({
+      file: 'f',
+      pcap: 'o.pcap',
+      series: 's.csv',
+      json: false,
+    });
+    expect(parseArgs(['f', '--series'])).toEqual({ error: '--series needs a file name' });
     expect(parseArgs(['--nope'])).toEqual({ error: "unknown option '--nope'" });
+  });
+
+  it('--series writes the congestion and queue samples as CSV, in time order', async () => {
+    const f = fakeIo();
+    const file = join(EXAMPLES, 'lost-data.scenario');
+    expect(await main([file, '--series', 'out.csv'], f.io)).toBe(0);
+    const text = new TextDecoder().decode(f.written.get('out.csv'));
+    const [header, ...rows] = text.trimEnd().split('\n');
+    expect(header!.split(',')).toEqual([...SERIES_COLUMNS]);
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    const times = rows.map((r) => Number(r.split(',')[0]));
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]!);
+    // The client's timeout shows: cwnd falls to one segment in the recovery after it.
+    const rto = rows
+      .map((r) => r.split(','))
+      .find((c) => c[3] === 'client' && c[9] === 'rto-recovery');
+    expect(rto).toBeDefined();
+    expect(Number(rto![4])).toBe(1448);
   });
 
   it('--json prints the trace records as JSON lines, results on stderr', async () => {

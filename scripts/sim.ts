@@ -1,12 +1,13 @@
 /**
  * Run a scenario file headless and print what happened.
  *
- *     npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]
+ *     npm run sim -- FILE [--pcap OUT.pcap] [--series OUT.csv] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]
  *
  * Prints the trace one line per event (tcpdump style for segments), then the
  * result of each `=> EXPECTED`. With --json the trace is printed as JSON lines
  * instead (the expectation results go to stderr); --pcap also writes the
- * segments as a pcap file.
+ * segments as a pcap file, --series the time series behind the graphs (cwnd,
+ * ssthresh, in flight, SRTT, RTO, bottleneck queue) as CSV.
  *
  * Exit status: 0 the scenario ran and every expectation held; 1 it ran but
  * an expectation failed; 2 a bad scenario file (FILE:LINE:COL: message on
@@ -34,7 +35,7 @@ import {
 import { recordToJson, type WorkKind } from '../src/core/sim';
 
 export const USAGE =
-  'usage: npm run sim -- FILE [--pcap OUT.pcap] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]';
+  'usage: npm run sim -- FILE [--pcap OUT.pcap] [--series OUT.csv] [--json] [--max-events N] [--max-segments N] [--max-scan-bytes N]';
 
 /** Exit statuses (docs/scenarios.md). */
 export const EXIT = { ok: 0, expectation: 1, usage: 2, failed: 3, budget: 4 } as const;
@@ -56,6 +57,7 @@ const nodeIo: Io = {
 interface Args {
   readonly file: string;
   readonly pcap: string | null;
+  readonly series: string | null;
   readonly json: boolean;
   /** The work budget, where given (else WORK_BUDGET's). */
   readonly maxEvents?: number;
@@ -80,6 +82,7 @@ const FLAG_OF: Readonly<Record<WorkKind, keyof typeof BUDGET_FLAGS>> = {
 export function parseArgs(argv: readonly string[]): Args | { readonly error: string } | 'help' {
   let file: string | null = null;
   let pcap: string | null = null;
+  let series: string | null = null;
   let json = false;
   const budget: { maxEvents?: number; maxSegments?: number; maxScanBytes?: number } = {};
   for (let i = 0; i < argv.length; i++) {
@@ -98,13 +101,17 @@ export function parseArgs(argv: readonly string[]): Args | { readonly error: str
       const v = a === '--pcap' ? argv[++i] : a.slice('--pcap='.length);
       if (!v) return { error: '--pcap needs a file name' };
       pcap = v;
+    } else if (a === '--series' || a.startsWith('--series=')) {
+      const v = a === '--series' ? argv[++i] : a.slice('--series='.length);
+      if (!v) return { error: '--series needs a file name' };
+      series = v;
     } else if (a.startsWith('-') && a !== '-') return { error: `unknown option '${a}'` };
     else if (file !== null)
       return { error: `one scenario file at a time (got '${file}' and '${a}')` };
     else file = a;
   }
   if (file === null) return { error: 'no scenario file given' };
-  return { file, pcap, json, ...budget };
+  return { file, pcap, series, json, ...budget };
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -239,6 +246,17 @@ export async function main(argv: readonly string[], io: Io = nodeIo): Promise<nu
       io.err(`wrote ${bytes.length} bytes to ${args.pcap}\n`);
     } catch (e) {
       io.err(`sim: cannot write '${args.pcap}': ${errorText(e)}\n`);
+      return 2;
+    }
+  }
+  if (args.series !== null) {
+    try {
+      const { seriesCsv } = await import('../src/core/wire');
+      const text = seriesCsv(run.world.trace);
+      io.writeFile(args.series, new TextEncoder().encode(text));
+      io.err(`wrote ${text.split('\n').length - 2} samples to ${args.series}\n`);
+    } catch (e) {
+      io.err(`sim: cannot write '${args.series}': ${errorText(e)}\n`);
       return 2;
     }
   }

@@ -4,3 +4,4 @@ export * from './wire';
 export * from './pcap';
 export * from './format';
 export * from './conformance';
+export * from './series';
