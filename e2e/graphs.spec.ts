@@ -112,3 +112,54 @@ test('on a phone the graphs are a tab of their own', async ({ app }) => {
   await app.page.getByRole('button', { name: 'Timeline', exact: true }).click();
   await expect(pane).toBeHidden();
 });
+
+test('a segment dropped in a bulk transfer: the congestion graph shows the window fall', async ({
+  app,
+}, info) => {
+  await app.page.setViewportSize({ width: 1440, height: 900 });
+  await app.open();
+  await app.press('server', 'listen()');
+  await app.press('client', 'connect()');
+  await app.seek(200);
+  await app.page.evaluate(() => window.tcpPlayground!.session.send('client', 'x'.repeat(200_000)));
+  const pane = app.page.getByRole('region', { name: 'Graphs' });
+  await pane.getByRole('button', { name: 'Show graphs' }).click();
+  const now = pane.locator('.gr-now');
+  const read = async (): Promise<{ cwnd: number; ssthresh: string; phase: string }> => {
+    const text = (await now.textContent()) ?? '';
+    const m = /cwnd (\d+) bytes .*ssthresh ([\d—]+),.*, ([a-zA-Z ]+)$/.exec(text);
+    return m
+      ? { cwnd: Number(m[1]), ssthresh: m[2]!, phase: m[3]! }
+      : { cwnd: NaN, ssthresh: '', phase: '' };
+  };
+  // Two round trips of slow start: the window has grown past its initial 10 segments,
+  // and the burst its ACKs let out is on its way.
+  await app.seek(420);
+  await expect.poll(async () => (await read()).cwnd).toBeGreaterThan(10 * 1448);
+  const before = await read();
+  expect(before.ssthresh).toBe('—');
+  expect(before.phase).toBe('slow start');
+  // Drop one data segment on its way, as a person would: focus it on the timeline, press d.
+  const inFlight = app
+    .segment(/^client to server \[\.\] seq \d+ ack 1 length 1448, in flight/)
+    .first();
+  await inFlight.focus();
+  await app.page.keyboard.press('d');
+  await expect(
+    app.segment(/^client to server \[\.\] seq \d+ ack 1 length 1448, dropped/),
+  ).toHaveCount(1);
+  // Step the cursor through the next round trips: the SACKs show the hole, the sender
+  // enters fast recovery with a threshold, and its window falls below where it was.
+  const seen: { cwnd: number; ssthresh: string; phase: string }[] = [];
+  for (let t = 440; t <= 800; t += 20) {
+    await app.seek(t);
+    await expect.poll(async () => Number.isNaN((await read()).cwnd)).toBe(false);
+    seen.push(await read());
+  }
+  const recovery = seen.findIndex((r) => r.phase === 'fast recovery');
+  expect(recovery).toBeGreaterThan(0);
+  const peak = Math.max(...seen.slice(0, recovery).map((r) => r.cwnd));
+  expect(seen[recovery]!.cwnd).toBeLessThan(peak);
+  expect(Number(seen[recovery]!.ssthresh)).toBeLessThan(peak);
+  await app.shot(info, 'graphs-cwnd-falls');
+});

@@ -64,6 +64,14 @@ import { DUP, LOST, RTX, seqIndexFor, type Direction } from './seq-series';
 import { WindowStrips } from './WindowStrips';
 import './graphs.css';
 
+/** The phases' names, in CC_PHASES order. */
+const PHASE_NAMES: readonly GraphsKey[] = [
+  'phSlowStart',
+  'phAvoidance',
+  'phFastRecovery',
+  'phRtoRecovery',
+];
+
 type Mode = 'follow' | 'fit' | 'manual';
 
 type CcLineName = 'cwnd' | 'ssthresh' | 'flight' | 'srtt' | 'rto';
@@ -582,6 +590,21 @@ export function Graphs() {
   /** A phase's initials and name in the legend (just the name where they are the same). */
   const phaseName = (short: GraphsKey, name: GraphsKey): string =>
     t(short) === t(name) ? t(name) : `${t(short)} ${t(name)}`;
+  // The sender's congestion state at the cursor, in words (what the lines show there).
+  const nowAt = ccs ? upperBound(ccs.t, cursor) - 1 : -1;
+  const senderMss = session.view.conns.find((c) => c.id === dir?.key)?.tcb.sndMss ?? 0;
+  const ccNow =
+    ccs && nowAt >= 0
+      ? t('ccNow', {
+          cwnd: ccs.cwnd[nowAt]!,
+          segs: senderMss > 0 ? Math.round((ccs.cwnd[nowAt]! / senderMss) * 10) / 10 : '?',
+          ssthresh: Number.isNaN(ccs.ssthresh[nowAt]!) ? '—' : ccs.ssthresh[nowAt]!,
+          flight: ccs.flight[nowAt]!,
+          srtt: Number.isNaN(ccs.srtt[nowAt]!) ? '—' : `${ccs.srtt[nowAt]!.toFixed(1)} ms`,
+          rto: Math.round(ccs.rto[nowAt]!),
+          phase: t(PHASE_NAMES[ccs.phase[nowAt]!]!),
+        })
+      : t('ccNowNone');
 
   return (
     <div className="gr">
@@ -773,6 +796,7 @@ export function Graphs() {
             <AxisLabels a={ccArea} t={ccTicks} />
             {dir && !ccs && <p className="gr-empty">{t('ccEmpty')}</p>}
           </div>
+          {dir && <p className="gr-now">{ccNow}</p>}
           <ul className="gr-legend">
             <Key swatch={<path d="M1 7h20" className="gr-k-cwnd" />}>{t('lgCwnd')}</Key>
             <Key swatch={<path d="M1 7h20" className="gr-k-ssthresh" />}>{t('lgSsthresh')}</Key>

@@ -5,6 +5,8 @@ type Key =
   | 'title'
   | 'seqTitle'
   | 'ccTitle'
+  | 'ccNow'
+  | 'ccNowNone'
   | 'stripTitle'
   | 'direction'
   | 'dirOption'
@@ -80,6 +82,9 @@ export const messages = {
     title: 'Graphs',
     seqTitle: 'Time–sequence',
     ccTitle: 'Congestion',
+    ccNow:
+      'At the cursor: cwnd {cwnd} bytes ({segs} segments), ssthresh {ssthresh}, in flight {flight} bytes, SRTT {srtt}, RTO {rto} ms, {phase}',
+    ccNowNone: 'At the cursor: no congestion state yet',
     stripTitle: 'Send window at the cursor',
     direction: 'Data sent by',
     dirOption: '{from} → {to} ({conn})',
@@ -155,6 +160,9 @@ export const messages = {
     title: '图表',
     seqTitle: '时间–序号图',
     ccTitle: '拥塞',
+    ccNow:
+      '光标处：cwnd {cwnd} 字节（{segs} 个报文段），ssthresh {ssthresh}，在途 {flight} 字节，SRTT {srtt}，RTO {rto} 毫秒，{phase}',
+    ccNowNone: '光标处：尚无拥塞状态',
     stripTitle: '游标时刻的发送窗口',
     direction: '发送数据的一方',
     dirOption: '{from} → {to}（{conn}）',
