@@ -17,7 +17,7 @@
 import { DEFAULT_CLIENT_IP, World, WorkBudgetExceeded } from '../../sim/world';
 import type { CallHandle, CallResult } from '../../sockets/host';
 import type { Call } from '../../sim/trace';
-import { parseIp, type Segment } from '../../tcp/segment';
+import { SYN, parseIp, type Segment } from '../../tcp/segment';
 import { seqAdd } from '../../tcp/seq';
 import type { ProfileName } from '../../tcp/profile';
 import { stateOf } from '../../tcp/endpoint-machine';
@@ -188,11 +188,15 @@ class Run {
     if (t > this.now) this.world.runUntil(usToMs(t));
     this.checkPending(e);
     const s = this.sent[0];
-    if (s)
+    if (s) {
+      // A SYN before the endpoint's ISN is known starts its sequence space.
+      const space =
+        !this.space.sutKnown && s.seg.flags & SYN ? { ...this.space, sut: s.seg.seq } : this.space;
       this.diverge(
         e,
-        `the model sent an unexpected segment at ${secs(s.t)}: ${segmentText(s.seg, this.space)}`,
+        `the model sent an unexpected segment at ${secs(s.t)}: ${segmentText(s.seg, space)}`,
       );
+    }
   }
 
   /** Run the world, one step at a time, while `cond` holds and until `limit` (µs). */
@@ -265,7 +269,7 @@ class Run {
     if (!s) this.diverge(e, `the model sent nothing by ${secs(Math.max(limit, this.now))}`);
     const seg = s.seg;
     // The endpoint's ISN and port come from its first SYN.
-    if (!this.space.sutKnown && seg.flags & 0x02 && e.seq !== null) {
+    if (!this.space.sutKnown && seg.flags & SYN && e.seq !== null) {
       this.space.sut = (seg.seq - e.seq) >>> 0;
       this.space.sutKnown = true;
     }
