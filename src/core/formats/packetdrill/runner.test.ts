@@ -194,3 +194,41 @@ describe('skipped, with the reason', () => {
     ]);
   });
 });
+
+describe('exploring a skipped script', () => {
+  const nonBlocking = `${LISTEN}+0 fcntl(3, F_SETFL, O_RDWR | O_NONBLOCK) = 0
++0 < S 0:0(0) win 64240 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>
++0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 200 ecr 100,nop,wscale 7>
++0 getsockopt(3, SOL_SOCKET, SO_RCVBUF, [65536], [4]) = 0
++0 < . 1:1(0) ack 1 win 502 <nop,nop,TS val 100 ecr 200>
++0 accept(3, ..., ...) = 4
+`;
+  it('stays skipped, and says how the run went when the unsupported calls are passed over', () => {
+    expect(runPacketdrill(nonBlocking, 't.pkt', 'linux')).toEqual({
+      status: 'skipped',
+      reasons: ['fcntl O_NONBLOCK (non-blocking sockets)', 'getsockopt SO_RCVBUF'],
+    });
+    expect(runPacketdrill(nonBlocking, 't.pkt', 'linux', { explore: true })).toMatchObject({
+      status: 'skipped',
+      explored: { status: 'pass', level2: true },
+    });
+    const wrong = nonBlocking.replace('> S. 0:0(0) ack 1', '> S. 0:0(0) ack 9');
+    expect(runPacketdrill(wrong, 't.pkt', 'linux', { explore: true })).toMatchObject({
+      status: 'skipped',
+      explored: { status: 'fail', divergence: { line: 10 } },
+    });
+  });
+  it('makes a non-blocking connect as a blocking one and goes on at once', () => {
+    const active = `${HEADER}0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
++0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
++0 > S 0:0(0) <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>
++0.1 < S. 0:0(0) ack 1 win 65535 <mss 1460>
++0 > . 1:1(0) ack 1 win 64240
+`;
+    expect(runPacketdrill(active, 't.pkt', 'linux', { explore: true })).toMatchObject({
+      status: 'skipped',
+      reasons: ['connect returning EINPROGRESS (non-blocking sockets)'],
+      explored: { status: 'pass', level2: true },
+    });
+  });
+});

@@ -49,7 +49,8 @@ export interface PktDivergence {
   readonly actual: string;
 }
 
-export type PktResult =
+/** How a script that ran came out. */
+export type PktRunResult =
   | {
       readonly status: 'pass';
       /** Level 2 (window and options too) held on every outbound line. */
@@ -61,11 +62,35 @@ export type PktResult =
       readonly divergence: PktDivergence;
       readonly level2: false;
       readonly level2Divergence: PktDivergence | null;
-    }
-  | { readonly status: 'skipped'; readonly reasons: readonly string[] };
+    };
+
+export type PktResult =
+  | PktRunResult
+  | {
+      readonly status: 'skipped';
+      readonly reasons: readonly string[];
+      /** With `explore`: how the run went when what is unsupported was passed over. */
+      readonly explored?: PktRunResult;
+    };
+
+export interface PktRunOptions {
+  /**
+   * Run a script that would be skipped anyway, passing over what the core
+   * cannot do: unsupported calls are not made (a non-blocking connect is made
+   * as a blocking one, and the script goes on at once), unknown sysctls and
+   * shell or Python lines are ignored. Its result is reported beside the skip
+   * — never as a pass — to show what stands behind the missing features.
+   */
+  readonly explore?: boolean;
+}
 
 /** Parse and run a script; a script that does not parse fails at its error. */
-export function runPacketdrill(text: string, file: string, profile: ProfileName): PktResult {
+export function runPacketdrill(
+  text: string,
+  file: string,
+  profile: ProfileName,
+  options: PktRunOptions = {},
+): PktResult {
   let script: PktScript;
   try {
     script = parsePacketdrill(text, file);
@@ -78,7 +103,7 @@ export function runPacketdrill(text: string, file: string, profile: ProfileName)
       level2Divergence: null,
     };
   }
-  return runScript(script, profile);
+  return runScript(script, profile, options);
 }
 
 /** A failure of level 1: ends the run. */
@@ -102,11 +127,19 @@ interface Sent {
   readonly t: number;
 }
 
-export function runScript(script: PktScript, profileName: ProfileName): PktResult {
+export function runScript(
+  script: PktScript,
+  profileName: ProfileName,
+  options: PktRunOptions = {},
+): PktResult {
   const plan = planScript(script, profileName);
-  if (plan.skip.length > 0) return { status: 'skipped', reasons: plan.skip };
-  const run = new Run(script, plan, profileName);
-  return run.go();
+  if (plan.skip.length === 0) return new Run(script, plan, profileName).go();
+  if (!options.explore) return { status: 'skipped', reasons: plan.skip };
+  return {
+    status: 'skipped',
+    reasons: plan.skip,
+    explored: new Run(script, plan, profileName).go(),
+  };
 }
 
 const usToMs = (us: number) => us / 1000;
@@ -155,7 +188,7 @@ class Run {
     return msToUs(this.world.now);
   }
 
-  go(): PktResult {
+  go(): PktRunResult {
     try {
       this.script.events.forEach((e, i) => this.event(e, i));
       // Calls still blocked at the end must return by their time.
@@ -217,7 +250,7 @@ class Run {
       case 'packet':
         return e.direction === 'inbound' ? this.inbound(e) : this.outbound(e);
       case 'syscall':
-        return this.syscall(e);
+        return this.plan.unsupported.has(index) ? this.passOver(e) : this.syscall(e);
       case 'shell':
       case 'python': {
         const at = this.resolve(e.time.start);
@@ -292,6 +325,15 @@ class Run {
   }
 
   // ------------------------------------------------------------ calls
+
+  /** An unsupported call, while exploring: not made, except a non-blocking connect, made blocking. */
+  private passOver(e: PktSyscall): void {
+    const at = this.resolve(e.time.start);
+    this.advanceTo(at, e);
+    this.last = at;
+    if (e.name === 'connect' && e.errno === 'EINPROGRESS')
+      this.world.call('server', this.toCall(e));
+  }
 
   private syscall(e: PktSyscall): void {
     const at = this.resolve(e.time.start);

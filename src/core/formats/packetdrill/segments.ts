@@ -11,7 +11,7 @@
  */
 import { ACK, FIN, PSH, RST, SYN, URG, type Segment, type TcpOptions } from '../../tcp/segment';
 import { seqAdd } from '../../tcp/seq';
-import { TCPOPT, encodeTcpOptions } from '../../wire/wire';
+import { CWR, ECE, TCPOPT, encodeTcpOptions } from '../../wire/wire';
 import type { PktPacket, PktTcpOption } from './ast';
 
 /** Unsigned 32-bit distance from `base` to `v`: a relative sequence number. */
@@ -23,10 +23,12 @@ const FLAG_BITS: Readonly<Record<string, number>> = {
   R: RST,
   P: PSH,
   U: URG,
+  E: ECE,
+  W: CWR,
   '.': ACK,
 };
 
-/** The control bits a flags text names. E and W (ECN) are refused before a run. */
+/** The control bits a flags text names (E and W are ECN's, which the model never sets). */
 export function flagBits(text: string): number {
   let f = 0;
   for (const ch of text) f |= FLAG_BITS[ch] ?? 0;

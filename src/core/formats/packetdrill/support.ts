@@ -42,6 +42,8 @@ export interface PktPlan {
   readonly skip: readonly string[];
   /** What each shell or Python event does, by its index in `events`. */
   readonly directives: ReadonlyMap<number, PktDirective>;
+  /** The calls the core cannot make, by index in `events` (an exploring run passes over them). */
+  readonly unsupported: ReadonlySet<number>;
 }
 
 /** FreeBSD's sockstat names and packetdrill's TCPI_ names, as the model's states. */
@@ -153,6 +155,14 @@ export const SUPPORTED_CALLS: ReadonlySet<string> = new Set([
   'setsockopt',
 ]);
 
+/** What only a non-blocking socket answers. */
+const NON_BLOCKING_ERRNOS: ReadonlySet<string> = new Set([
+  'EINPROGRESS',
+  'EALREADY',
+  'EAGAIN',
+  'EWOULDBLOCK',
+]);
+
 const isName = (e: PktExpr | undefined, name: string) => e?.kind === 'name' && e.name === name;
 const orNames = (e: PktExpr | undefined): string[] =>
   e?.kind === 'name' ? [e.name] : e?.kind === 'or' ? e.terms.flatMap(orNames) : [];
@@ -160,6 +170,8 @@ const orNames = (e: PktExpr | undefined): string[] =>
 /** Why the core cannot make this call, or null. */
 function callProblem(c: PktSyscall): string | null {
   const [, a1, a2] = c.args;
+  if (c.errno !== null && NON_BLOCKING_ERRNOS.has(c.errno))
+    return `${c.name} returning ${c.errno} (non-blocking sockets)`;
   switch (c.name) {
     case 'fcntl':
       return orNames(a2).includes('O_NONBLOCK') || isName(a1, 'F_GETFL')
@@ -198,6 +210,7 @@ function sockstat(cmd: string): PktAssertion | null {
 export function planScript(script: PktScript, profileName: ProfileName): PktPlan {
   const skip = new Set<string>();
   const directives = new Map<number, PktDirective>();
+  const unsupported = new Set<number>();
   let overrides: ProfileOverrides = {};
   let toleranceUsecs = DEFAULT_TOLERANCE_USECS;
   for (const o of script.options) {
@@ -230,7 +243,10 @@ export function planScript(script: PktScript, profileName: ProfileName): PktPlan
       case 'syscall': {
         started = true;
         const p = callProblem(e);
-        if (p) skip.add(p);
+        if (p) {
+          skip.add(p);
+          unsupported.add(i);
+        }
         return;
       }
       case 'python': {
@@ -282,7 +298,7 @@ export function planScript(script: PktScript, profileName: ProfileName): PktPlan
   const profile = makeProfile(profileName, overrides);
   if (maxSockBuf !== null && (maxSockBuf < profile.rcvBuf || maxSockBuf < profile.sndBuf))
     skip.add(`${MAXSOCKBUF} below the socket buffers (not modelled)`);
-  return { profile, overrides, toleranceUsecs, skip: [...skip], directives };
+  return { profile, overrides, toleranceUsecs, skip: [...skip], directives, unsupported };
 }
 
 /** The profile with these overrides, or what is wrong with them (outside the model's limits). */
