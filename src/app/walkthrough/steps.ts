@@ -94,6 +94,8 @@ export interface RetransmitStep extends StepBase {
   readonly gapBefore: number | null;
   /** Dropped by the link as it was sent. */
   readonly dropped: DropReason | null;
+  /** The copy before this one was a tail loss probe (so the gap is one RTO, not a backoff). */
+  readonly afterProbe: boolean;
 }
 
 export interface DropStep extends StepBase {
@@ -307,6 +309,8 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
   const lastAck: Record<Side, SegmentRecord | null> = { client: null, server: null };
   /** When the fast recovery in which each connection last retransmitted began. */
   const recoveryOf = new Map<string, number>();
+  /** Each connection's last retransmission was a loss probe. */
+  const lastWasProbe = new Map<string, boolean>();
   /** Timer records already part of a step. */
   const used = new Set<number>();
   const segById = new Map<number, SegmentRecord>();
@@ -429,12 +433,14 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
               segment: r,
               timer,
               cause,
+              afterProbe: r.conn !== null && (lastWasProbe.get(r.conn) ?? false),
               count: before?.rtx ?? 1,
               sinceLast: last === undefined ? null : r.t - last,
               gapBefore: last === undefined || prior === undefined ? null : last - prior,
               dropped: r.dropped,
             },
           });
+          if (r.conn !== null) lastWasProbe.set(r.conn, timer?.purpose === 'tlp');
         } else if (r.dropped !== null) {
           out.push({
             order,
