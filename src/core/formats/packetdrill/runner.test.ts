@@ -34,11 +34,17 @@ describe('our scripts from the Linux captures (conformance/packetdrill-linux)', 
   const dir = join(__dirname, '..', '..', '..', '..', 'conformance', 'packetdrill-linux');
   const files = readdirSync(dir).filter((f) => f.endsWith('.pkt'));
   it('are there', () =>
-    expect(files.sort()).toEqual(['echo.pkt', 'lost-data-sack.pkt', 'refused.pkt']));
+    expect(files.sort()).toEqual([
+      'echo.pkt',
+      'lost-data-sack.pkt',
+      'lost-syn.pkt',
+      'refused.pkt',
+    ]));
   // Level 2 as it stands: the model echoes the timestamp of a segment above a hole.
   const level2: Record<string, boolean> = {
     'echo.pkt': true,
     'lost-data-sack.pkt': false,
+    'lost-syn.pkt': true,
     'refused.pkt': true,
   };
   for (const f of files)
