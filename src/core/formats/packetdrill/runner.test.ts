@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPacketdrill, type PktResult } from './runner';
+import { WORK_BUDGET } from '../limits';
 
 const HEADER = '--ip_version=ipv4\n--tolerance_usecs=10000\n';
 /** A listener on the script's port, and the handshake of a connection to it. */
@@ -131,6 +132,14 @@ describe('divergences', () => {
     expect(failure(run(est.replace('ESTABLISHED | grep 1', 'ESTABLISHED | grep 0'))).actual).toBe(
       '1 connection in ESTABLISHED',
     );
+  });
+  it('a run past the work budget fails at the line that ran it out', () => {
+    // Resets for a listener are dropped without an answer; each is one segment of the budget.
+    const flood = `${LISTEN}${'+0 < R 1:1(0) win 0\n'.repeat(WORK_BUDGET.segments + 1)}`;
+    expect(failure(run(flood))).toMatchObject({
+      line: 8 + WORK_BUDGET.segments,
+      actual: expect.stringMatching(/^the run needs more than 25,000 segments/) as unknown,
+    });
   });
   it('a script that does not parse fails at its error', () => {
     expect(failure(run('0 frob'))).toMatchObject({

@@ -163,6 +163,8 @@ class Run {
   /** The previous event's actual instant (µs). */
   private last = 0;
   private level2: PktDivergence | null = null;
+  /** The event being run (a work budget that runs out is reported at it). */
+  private current: PktEvent | null = null;
   private readonly tol: number;
   private readonly scriptIp = parseIp(DEFAULT_CLIENT_IP)!;
 
@@ -190,7 +192,10 @@ class Run {
 
   go(): PktRunResult {
     try {
-      this.script.events.forEach((e, i) => this.event(e, i));
+      this.script.events.forEach((e, i) => {
+        this.current = e;
+        this.event(e, i);
+      });
       // Calls still blocked at the end must return by their time.
       for (const p of [...this.pending]) {
         this.advanceWhile(() => p.returnedAt === null, p.due + this.tol);
@@ -199,9 +204,10 @@ class Run {
     } catch (e) {
       let d: PktDivergence;
       if (e instanceof Diverged) d = e.d;
-      else if (e instanceof WorkBudgetExceeded)
-        d = { line: 0, expected: 'a run within the work budget', actual: e.message };
-      else throw e;
+      else if (e instanceof WorkBudgetExceeded) {
+        const at = this.current;
+        d = { line: at?.line ?? 0, expected: at?.text ?? '', actual: e.message };
+      } else throw e;
       return { status: 'fail', divergence: d, level2: false, level2Divergence: this.level2 };
     }
     return { status: 'pass', level2: this.level2 === null, level2Divergence: this.level2 };
