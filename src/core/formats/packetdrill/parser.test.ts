@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePacketdrill } from './parser';
 import { MAX_SCRIPT_CHARS } from './lexer';
@@ -246,6 +247,67 @@ describe('hostile input', () => {
     expect(errorOf(`0 < S 0:0(0) <${'nop,'.repeat(50)}nop>`).message).toMatch(/more than 40/);
     // Quoted tokens are cut short in messages.
     expect(errorOf(`0 ${'x'.repeat(10_000)}`).message.length).toBeLessThan(200);
+  });
+});
+
+describe('any text', () => {
+  // Pieces of the syntax, shuffled: most of it is wrong, and must be refused cleanly.
+  const piece = fc.constantFrom(
+    '0',
+    '+0.1',
+    '...',
+    '~',
+    '*',
+    '<',
+    '>',
+    'S.',
+    'F',
+    ' 1:1(0)',
+    ' ack 1',
+    ' win 5',
+    '<mss 1460,',
+    'nop>',
+    'TS val 1 ecr 2',
+    'close(3)',
+    ' = ',
+    '-1',
+    'EAGAIN',
+    '(note)',
+    '[1]',
+    '{a=1}',
+    '|',
+    '`sysctl -w a=1`',
+    '%{ x }%',
+    '//c',
+    '/*',
+    '*/',
+    '#ifdef FreeBSD',
+    '#endif',
+    '--mtu=9',
+    '\n',
+    ' ',
+    '"s"',
+    '\u00a0',
+    '\t',
+  );
+  it('parses or is refused with a PktSyntaxError, never anything else', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(piece, { maxLength: 40 }).map((a) => a.join('')),
+          fc.string(),
+        ),
+        (src) => {
+          try {
+            parsePacketdrill(src);
+          } catch (e) {
+            expect(e).toBeInstanceOf(PktSyntaxError);
+            expect((e as PktSyntaxError).line).toBeGreaterThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runPacketdrill, type PktResult } from './runner';
 import { WORK_BUDGET } from '../limits';
@@ -245,5 +246,47 @@ describe('exploring a skipped script', () => {
       reasons: ['connect returning EINPROGRESS (non-blocking sockets)'],
       explored: { status: 'pass', level2: true },
     });
+  });
+});
+
+describe('any sequence of lines', () => {
+  // Lines of the kinds the suite uses, in any order and at any time: the runner
+  // always answers pass, fail or skipped, and never throws.
+  const line = fc.constantFrom(
+    'socket(..., SOCK_STREAM, IPPROTO_TCP) = 3',
+    'bind(3, ..., ...) = 0',
+    'listen(3, 1) = 0',
+    'accept(3, ..., ...) = 4',
+    'connect(3, ..., ...) = 0',
+    'write(4, ..., 100) = 100',
+    'read(4, ..., 100) = ...',
+    'shutdown(4, SHUT_WR) = 0',
+    'close(4) = 0',
+    'close(3) = 0',
+    '< S 0:0(0) win 1000 <mss 536,sackOK,TS val 1 ecr 0,nop,wscale 3>',
+    '< . 1:1(0) ack 1 win 1000',
+    '< P. 1:101(100) ack 1 win 1000 <nop,nop,sack 1:5>',
+    '< F. 1:1(0) ack 1 win 0',
+    '< R 1:1(0) win 0',
+    '> S. 0:0(0) ack 1 <...>',
+    '> . 1:1(0) ack 1',
+    '* > . 1:1(0) ack 2',
+    '`sockstat -4 -P tcp -s | grep packetdril | grep -c ESTABLISHED | grep 1`',
+    '%{ assert tcpi_state == TCPI_LISTEN }%',
+  );
+  const timed = fc.tuple(fc.constantFrom('+0', '+0.1', '+1', '+30', '0.5', '0...1'), line);
+  it('is answered with a verdict', () => {
+    fc.assert(
+      fc.property(
+        fc.array(timed, { maxLength: 12 }),
+        fc.constantFrom<('linux' | 'rfc')[]>('linux', 'rfc'),
+        (lines, p) => {
+          const text = `${HEADER}${lines.map(([t, l]) => `${t} ${l}`).join('\n')}\n`;
+          const r = runPacketdrill(text, 't.pkt', p);
+          expect(['pass', 'fail', 'skipped']).toContain(r.status);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
