@@ -295,6 +295,8 @@ export interface Tcb {
   readonly ackLrcv: number;
   /** Right edge (RCV.NXT + window) of the last window advertised. */
   readonly rcvAdvRight: number;
+  /** RCV.NXT when we last sent an ACK (RFC 7323's Last.ACK.sent; Linux rcv_wup). */
+  readonly lastAckSent: number;
   /** When we last answered an out-of-window segment or sent a challenge ACK (rate limit), or null. */
   readonly lastOowAck: number | null;
 
@@ -404,6 +406,7 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     ackLrcv: 0,
     rcvAdvRight: 0,
     lastOowAck: null,
+    lastAckSent: 0,
     error: null,
     orphan: false,
   };
@@ -499,6 +502,7 @@ export function draft(t: Tcb): Draft {
     ackLrcv: t.ackLrcv,
     rcvAdvRight: t.rcvAdvRight,
     lastOowAck: t.lastOowAck,
+    lastAckSent: t.lastAckSent,
     error: t.error,
     orphan: t.orphan,
   };
@@ -670,6 +674,7 @@ function segment(d: Draft, flags: number, seq: number, payload: Uint8Array): Seg
   const syn = (flags & SYN) !== 0;
   const win = windowField(d, syn);
   if (flags & ACK) {
+    d.lastAckSent = d.rcvNxt;
     const advertised = syn ? win : win << d.rcvWscale;
     d.rcvWnd = advertised;
     const right = seqAdd(d.rcvNxt, advertised);
@@ -926,6 +931,7 @@ function activeSyn(d: Draft): Segment {
 function receiveSyn(d: Draft, seg: Segment): void {
   d.irs = seg.seq;
   d.rcvNxt = seqAdd(seg.seq, 1);
+  d.lastAckSent = d.rcvNxt;
   d.rcvAdvRight = d.rcvNxt;
   takeSynOptions(d, seg);
   // The window in a SYN is never scaled (RFC 7323 §2.2).
@@ -1101,7 +1107,15 @@ function ackAdvance(d: Draft, seg: Segment): void {
     d.sndWl1 = seg.seq;
     d.sndWl2 = seg.ack;
   }
-  if (d.tsOk && seg.options.ts && seqGe(seg.options.ts.val, d.tsRecent))
+  // RFC 7323 §4.3: TS.Recent takes a segment's TSval only if it is not past the last ACK
+  // sent (Last.ACK.sent; Linux rcv_wup): an ACK echoes the earliest segment it
+  // acknowledges, and a segment above a hole does not change what is echoed.
+  if (
+    d.tsOk &&
+    seg.options.ts &&
+    seqGe(seg.options.ts.val, d.tsRecent) &&
+    seqLe(seg.seq, d.lastAckSent)
+  )
     d.tsRecent = seg.options.ts.val;
 }
 
