@@ -172,6 +172,8 @@ const R = {
   cubic: 'RFC 9438 §4',
   idle: 'RFC 5681 §4.1',
   rcvWindow: 'RFC 9293 §3.8.6.2.2',
+  tlp: 'RFC 8985 §7',
+  reoTimer: 'RFC 8985 §6.3',
   rstAttack: 'RFC 5961 §3.2',
   synAttack: 'RFC 5961 §4',
   unread: 'RFC 1122 §4.2.2.13',
@@ -962,6 +964,22 @@ const RTX_HEAD: Readonly<Record<string, Bi>> = {
     en: 'Still in fast recovery: the {peer} is missing this segment as well, and the {side} resends it as the congestion window allows.',
     zh: '仍处于快速恢复中：{peer}也缺这个报文段，拥塞窗口允许时{side}就重发它。',
   },
+  'tlp:data': {
+    en: 'The {side}’s loss probe timer fired: nothing came back for the last data it sent, and nothing sent after it could draw a duplicate ACK. Instead of waiting for the retransmission timeout, Linux sends a tail loss probe (TLP): here the last segment again, so that an ACK — with a SACK block, if only the tail was lost — starts recovery. A probe does not back the timer off or shrink the window; if it goes unanswered, the retransmission timeout follows one RTO later.',
+    zh: '{side}的丢失探测计时器到期：它最后发出的数据一直没有回音，而且之后没有再发任何东西，不会引来重复 ACK。Linux 不等重传超时，而是发一个尾部丢失探测（TLP）：这里是把最后一个报文段再发一次，好让对方回一个 ACK——若只是尾部丢了，ACK 会带上 SACK 块——从而开始恢复。探测不会让计时器退避，也不缩小窗口；如果探测也没有回应，重传超时会在一个 RTO 之后到来。',
+  },
+  'tlp:fin': {
+    en: 'The {side}’s loss probe timer fired: its FIN, the last thing it sent, has not been acknowledged. Linux probes the tail by sending it again (TLP), without backing the timer off; the retransmission timeout follows one RTO later if this goes unanswered too.',
+    zh: '{side}的丢失探测计时器到期：它最后发出的 FIN 还没有得到确认。Linux 把它再发一次来探测尾部（TLP），计时器不退避；如果仍无回应，重传超时会在一个 RTO 之后到来。',
+  },
+  'reo:data': {
+    en: 'RACK’s reordering timer fired: a segment sent after this one had been delivered, but this one might only have been overtaken, so RACK waited a little longer than a round trip. It still has not arrived: it is lost, and the {side} resends it and enters fast recovery.',
+    zh: 'RACK 的乱序计时器到期：比它晚发的报文段已经送达，但它也许只是被超越了，所以 RACK 多等了比一个往返时间稍长的一段时间。它仍然没有到达：判定为丢失，{side}重发它并进入快速恢复。',
+  },
+  'reo:fin': {
+    en: 'RACK’s reordering timer fired: the FIN was sent before data that has since been delivered, and has not arrived in the extra time RACK allows for reordering. The {side} resends it.',
+    zh: 'RACK 的乱序计时器到期：FIN 比之后已送达的数据发得早，在 RACK 为乱序多留的时间里仍未到达。{side}重发它。',
+  },
   'slowstart:data': {
     en: 'Since the retransmission timeout, everything unacknowledged counts as lost and the congestion window started again from one segment. Each ACK opens it further (slow start, up to ssthresh), and the {side} resends the next segment the {peer} has not acknowledged or SACKed.',
     zh: '自从重传超时以来，所有未确认的数据都算作丢失，拥塞窗口从一个报文段重新开始。每个 ACK 都让它继续增大（慢启动，直到 ssthresh），{side}随之重发下一个{peer}既未确认也未 SACK 的报文段。',
@@ -987,6 +1005,10 @@ const RTX_HEAD_CITES: Readonly<Record<string, readonly string[]>> = {
   'recovery:data': [R.newReno, R.sackLoss, R.prr],
   'recovery:fin': [R.newReno, R.sackLoss],
   'slowstart:data': [R.lossWindow, R.rtoLost],
+  'tlp:data': [R.tlp],
+  'tlp:fin': [R.tlp],
+  'reo:data': [R.reoTimer, R.rack],
+  'reo:fin': [R.reoTimer],
   'slowstart:fin': [R.lossWindow, R.rtoLost],
 };
 
@@ -999,6 +1021,13 @@ const RTX_MODE: Readonly<Record<RtxCause, { linux: string; rfc: string }>> = {
 };
 
 const GAP: Readonly<Record<string, { text: Bi; cites: readonly string[] }>> = {
+  'after-probe': {
+    text: {
+      en: 'The copy before was a loss probe, which left the timer as it was: this timeout came one RTO ({gap}) after the probe, not twice that. From here on each timeout doubles the RTO.',
+      zh: '上一份副本是丢失探测，它没有让计时器退避：这次超时发生在探测之后一个 RTO（{gap}），而不是两倍。从这里开始，每次超时都会让 RTO 加倍。',
+    },
+    cites: [R.tlp, R.backoff],
+  },
   'first:syn': {
     text: {
       en: 'That first wait is the initial RTO, {rtoInit}: with no round trip measured yet, TCP starts from a cautious guess.',
@@ -1119,7 +1148,7 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
   const cls = segmentClass(s.segment.seg);
   const family = cls === 'syn' || cls === 'synack' ? 'syn' : 'data';
   const mode = s.timer
-    ? 'timer'
+    ? (s.timer.purpose ?? 'timer')
     : cls === 'synack'
       ? 'repeat'
       : RTX_MODE[s.cause ?? 'dupacks'][c.profile.name === 'linux' ? 'linux' : 'rfc'];
@@ -1177,8 +1206,9 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
   }
   if (mode === 'timer' && s.sinceLast !== null) {
     let gapKey: string;
+    if (s.afterProbe) gapKey = 'after-probe';
     // The copy before came from somewhere else (a fast retransmit): this is the timer's first wait.
-    if (s.gapBefore === null || !s.afterTimer)
+    else if (s.gapBefore === null || !s.afterTimer)
       gapKey = `first:${family}${c.profile.name === 'rfc' ? ':rfc' : ''}`;
     else if (cls === 'syn' && near(s.sinceLast, s.gapBefore)) gapKey = 'linear';
     else if (near(s.sinceLast, 2 * s.gapBefore)) gapKey = 'doubled';
@@ -1195,7 +1225,7 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
     if (p.sack) cites.push(R.rtoLost);
     if (p.name === 'linux') cites.push(R.enterLoss);
   }
-  if (mode === 'timer' || mode === 'repeat') {
+  if (mode === 'timer' || mode === 'repeat' || mode === 'tlp' || mode === 'reo') {
     parts.push(fill((family === 'syn' ? KARN_SYN : KARN_DATA)[c.lang], vars));
     cites.push(R.karn);
     if (family === 'syn') cites.push(R.synRto);
@@ -1409,6 +1439,20 @@ const TIMER_TEXT: Readonly<Record<string, { text: Bi; cites: readonly string[] }
     },
     cites: [R.zeroWindow, R.probe],
   },
+  'rtx:tlp': {
+    text: {
+      en: 'The {side}’s loss probe timer fired: nothing came back for the last data it sent. Linux sends a tail loss probe (TLP) — here a new segment, since the windows allowed one — so that its ACK, with SACK blocks if the tail was lost, shows what is missing without waiting for the retransmission timeout.',
+      zh: '{side}的丢失探测计时器到期：它最后发出的数据一直没有回音。Linux 发送一个尾部丢失探测（TLP）——窗口允许，这里发的是一个新的报文段——让它的 ACK（若尾部丢失，会带 SACK 块）说明缺了什么，而不必等重传超时。',
+    },
+    cites: [R.tlp],
+  },
+  'rtx:reo': {
+    text: {
+      en: 'RACK’s reordering timer fired: the segments it was waiting for turned out to have arrived or been acknowledged in the meantime, or are not yet overdue, so nothing is resent now.',
+      zh: 'RACK 的乱序计时器到期：它在等的报文段在此期间已经到达或被确认，或者还不算超时，所以这次没有重发任何东西。',
+    },
+    cites: [R.reoTimer],
+  },
   timeWait: {
     text: {
       en: 'The {side}’s TIME_WAIT timer fired, {waited} after it was set: the 2×MSL wait is over.',
@@ -1431,7 +1475,7 @@ function explainTimer(s: TimerStep, c: Ctx): Explanation {
     timer: s.timer.timer,
     waited: fmtTime(s.armedAt === null ? 0 : s.t - s.armedAt, c.lang),
   };
-  const e = TIMER_TEXT[s.timer.timer];
+  const e = TIMER_TEXT[s.timer.purpose ? `${s.timer.timer}:${s.timer.purpose}` : s.timer.timer];
   if (e)
     return {
       key: `timer:${s.timer.timer}`,

@@ -108,6 +108,8 @@ export interface RetransmitStep extends StepBase {
   readonly dropped: DropReason | null;
   /** The sender's congestion state as the instant ended (null without congestion samples). */
   readonly cc: CcSample | null;
+  /** The copy before this one was a tail loss probe (so the gap is one RTO, not a backoff). */
+  readonly afterProbe: boolean;
 }
 
 export interface DropStep extends StepBase {
@@ -357,6 +359,8 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
   const lastAck: Record<Side, SegmentRecord | null> = { client: null, server: null };
   /** When the fast recovery in which each connection last retransmitted began. */
   const recoveryOf = new Map<string, number>();
+  /** Each connection's last retransmission was a loss probe. */
+  const lastWasProbe = new Map<string, boolean>();
   /** Timer records already part of a step. */
   const used = new Set<number>();
   const segById = new Map<number, SegmentRecord>();
@@ -516,6 +520,7 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
               segment: r,
               timer,
               cause,
+              afterProbe: r.conn !== null && (lastWasProbe.get(r.conn) ?? false),
               count: before?.rtx ?? 1,
               sinceLast: last === undefined ? null : r.t - last,
               gapBefore: last === undefined || prior === undefined ? null : last - prior,
@@ -524,6 +529,7 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
               cc: r.conn === null ? null : sampleAt(r.conn, r.t),
             },
           });
+          if (r.conn !== null) lastWasProbe.set(r.conn, timer?.purpose === 'tlp');
         } else if (r.dropped !== null) {
           const step: Mutable<DropStep> = {
             kind: 'drop',

@@ -230,6 +230,22 @@ describe('the traces show what the summaries say', () => {
     expect(call(f, 'server', 'recv').map((c) => c.t)).toEqual([1100]);
   });
 
+  it('tail-loss-probe: a probe at the RTO, the timeout one RTO after it, 300 and 300 ms', () => {
+    const f = 'tail-loss-probe.scenario';
+    const data = segs(f, 'client').filter((s) => s.seg.payload.length > 0);
+    expect(data.map((s) => [s.t, s.rtx, s.dropped])).toEqual([
+      [150, false, 'rule'],
+      [450, true, 'rule'],
+      [750, true, null],
+    ]);
+    const fired = timers(f, 'client:1', 'rtx').filter((r) => r.op === 'fired');
+    expect(fired.map((r) => [r.t, r.purpose])).toEqual([
+      [450, 'tlp'],
+      [750, undefined],
+    ]);
+    expect(call(f, 'server', 'recv').map((c) => c.t)).toEqual([800]);
+  });
+
   it('lost-fin: the FIN is dropped and sent again after 300 ms', () => {
     const f = 'lost-fin.scenario';
     const fins = segs(f, 'client').filter((s) => s.seg.flags & FIN);

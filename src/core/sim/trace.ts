@@ -159,7 +159,16 @@ export interface TimerRecord {
   readonly timer: TimerName;
   readonly op: 'armed' | 'fired' | 'cancelled';
   readonly deadline: number;
+  /**
+   * For the retransmission timer when it is not the retransmission timeout: a tail
+   * loss probe (`tlp`) or RACK's reordering timer (`reo`). Absent otherwise.
+   */
+  readonly purpose?: TimerPurpose;
 }
+
+/** What else the retransmission timer is armed for (RFC 8985 §7 and §6.3). */
+export type TimerPurpose = 'tlp' | 'reo';
+const PURPOSES: readonly (TimerPurpose | undefined)[] = [undefined, 'tlp', 'reo'];
 
 /**
  * A sender's congestion state after a step that changed it: what the congestion
@@ -302,7 +311,7 @@ export class Trace {
   private oddOptions = new Map<number, TcpOptions>();
   /** Deliveries: t; id. */
   private d = new Columns(1, 1);
-  /** Timer records: t, deadline; conn, side | timer << 1 | op << 3. */
+  /** Timer records: t, deadline; conn, side | timer << 1 | op << 3 | purpose << 5. */
   private tm = new Columns(2, 2);
   /**
    * Congestion samples: t; conn << 3 | side | phase << 1, cwnd, ssthresh (NONE: none),
@@ -436,7 +445,7 @@ export class Trace {
       case 'deliver':
         return this.pushDeliver(r.t, r.id);
       case 'timer':
-        return this.pushTimer(r.t, r.side, r.conn, r.timer, r.op, r.deadline);
+        return this.pushTimer(r.t, r.side, r.conn, r.timer, r.op, r.deadline, r.purpose);
       default:
         this.objects.push(r);
         this.append(OBJECT, this.objects.length - 1);
@@ -524,6 +533,7 @@ export class Trace {
     timer: TimerName,
     op: TimerRecord['op'],
     deadline: number,
+    purpose?: TimerPurpose,
   ): void {
     const i = this.tm.add();
     const { f, u } = this.tm;
@@ -533,7 +543,8 @@ export class Trace {
     u[1]![i] =
       (side === 'server' ? 1 : 0) |
       (TIMER_NAMES.indexOf(timer) << 1) |
-      (TIMER_OPS.indexOf(op) << 3);
+      (TIMER_OPS.indexOf(op) << 3) |
+      (PURPOSES.indexOf(purpose) << 5);
     this.append(TIMER, i);
   }
 
@@ -671,14 +682,16 @@ export class Trace {
     if (kind === DELIVER) return { kind: 'deliver', t: this.d.f[0]![ref]!, id: this.d.u[0]![ref]! };
     if (kind === OBJECT) return this.objects[ref]!;
     const bits = this.tm.u[1]![ref]!;
-    return {
+    const purpose = PURPOSES[bits >> 5];
+    const r: TimerRecord = {
       kind: 'timer',
       t: this.tm.f[0]![ref]!,
       side: bits & 1 ? 'server' : 'client',
       conn: this.conns[this.tm.u[0]![ref]!]!,
       timer: TIMER_NAMES[(bits >> 1) & 3]!,
-      op: TIMER_OPS[bits >> 3]!,
+      op: TIMER_OPS[(bits >> 3) & 3]!,
       deadline: this.tm.f[1]![ref]!,
     };
+    return purpose ? { ...r, purpose } : r;
   }
 }

@@ -35,7 +35,16 @@ import {
   type TimerName,
 } from '../tcp/tcb';
 import { seqAdd, seqDiff } from '../tcp/seq';
-import type { Call, CallName, CallRecord, ShutHow, Side, StateCause, Trace } from '../sim/trace';
+import type {
+  Call,
+  CallName,
+  CallRecord,
+  ShutHow,
+  Side,
+  StateCause,
+  TimerPurpose,
+  Trace,
+} from '../sim/trace';
 
 export { SHUT_HOWS, type Call, type ShutHow } from '../sim/trace';
 
@@ -827,11 +836,14 @@ export class Host {
       const db = b.timers[timer];
       if (da === db) continue;
       const c = conn.id;
+      // The retransmission timer as a loss probe or RACK's reordering timer says so.
+      const purpose = (x: Tcb): TimerPurpose | undefined =>
+        timer === 'rtx' && !x.probing && x.rtxKind !== 'rto' ? x.rtxKind : undefined;
       if (da !== null) {
         const op = fired === timer ? 'fired' : 'cancelled';
-        this.env.trace.pushTimer(t, side, c, timer, op, da);
+        this.env.trace.pushTimer(t, side, c, timer, op, da, purpose(a));
       }
-      if (db !== null) this.env.trace.pushTimer(t, side, c, timer, 'armed', db);
+      if (db !== null) this.env.trace.pushTimer(t, side, c, timer, 'armed', db, purpose(b));
     }
   }
 

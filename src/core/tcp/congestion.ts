@@ -464,16 +464,17 @@ function rackSeen(d: Draft, e: RtxEntry): void {
  * sent before the most recently sent delivered one, and longer ago than that
  * one's RTT plus a reordering window, is lost. The window is 0 in recovery or
  * once `reordering` segments are SACKed, else min_rtt/4 (at most SRTT)
- * (tcp_rack_reo_wnd()). A segment not yet overdue waits for the next ACK or the
- * retransmission timer: the reordering timer is not modelled.
+ * (tcp_rack_reo_wnd()). Returns how long until the first segment sent before
+ * RACK's that is not yet overdue becomes so (for the reordering timer, §6.3), or null.
  */
-export function rackDetect(d: Draft): void {
-  if (d.rackXmit < 0 || (d.sackedOut === 0 && d.lostOut === d.retransOut)) return;
+export function rackDetect(d: Draft): number | null {
+  if (d.rackXmit < 0 || (d.sackedOut === 0 && d.lostOut === d.retransOut)) return null;
   const reo =
     d.ccPhase === 'fast-recovery' || d.sackedOut >= d.profile.reordering
       ? 0
       : Math.min(Math.max(0, d.minRtt) / 4, d.rto.srtt ?? Infinity);
   const q = d.rtxQueue;
+  let wait: number | null = null;
   for (let i = 0; i < q.length; i++) {
     const e = q[i]!;
     if (e.sacked || (e.lost && !e.rtxOut)) continue;
@@ -481,8 +482,11 @@ export function rackDetect(d: Draft): void {
     // number; a simulation sends many segments in one instant, so by send order.
     const before = e.sentAt < d.rackXmit || (e.sentAt === d.rackXmit && e.order < d.rackOrder);
     if (!before) continue;
-    if (e.sentAt + d.rackRtt + reo - d.now <= 0) markLost(d, i);
+    const left = e.sentAt + d.rackRtt + reo - d.now;
+    if (left <= 0) markLost(d, i);
+    else if (wait === null || left < wait) wait = left;
   }
+  return wait;
 }
 
 // ------------------------------------------------------------------ PRR (RFC 6937), Linux tcp_cwnd_reduction()

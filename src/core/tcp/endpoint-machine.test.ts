@@ -7,7 +7,7 @@
  * segments passed between two actors), never by forging a context.
  */
 import { describe, expect, it } from 'vitest';
-import { makeProfile, type Profile, type ProfileName } from './profile';
+import { makeProfile, type Profile, type ProfileName, type ProfileOverrides } from './profile';
 import { ACK, FIN, PSH, RST, SYN, type Segment } from './segment';
 import { seqAdd, seqDiff } from './seq';
 import { armedTimers, type Errno, type StateName } from './tcb';
@@ -1154,8 +1154,9 @@ function linked(
   name: ProfileName,
   oneWay: number,
   drop: (from: 'client' | 'server', s: Segment) => boolean,
+  overrides: ProfileOverrides = {},
 ): Pair {
-  const p = pair(name);
+  const p = pair(name, overrides);
   handshake(p, C, S, oneWay);
   wire(p, oneWay, drop);
   return p;
@@ -1184,7 +1185,10 @@ describe('RTO (RFC 6298) in the machine', () => {
     { name: 'linux' as const, floor: 200 },
     { name: 'rfc' as const, floor: 1000 },
   ])('$name: the timer doubles on each timeout (exponential backoff)', ({ name, floor }) => {
-    const p = linked(name, 10, (from, s) => from === 'client' && s.payload.length > 0);
+    // Without SACK: with it, Linux's first timer is a tail loss probe (below).
+    const p = linked(name, 10, (from, s) => from === 'client' && s.payload.length > 0, {
+      sack: false,
+    });
     const t0 = p.sched.now;
     p.client.write('x');
     p.sched.runUntil(t0 + 63 * floor);
@@ -1194,11 +1198,25 @@ describe('RTO (RFC 6298) in the machine', () => {
     expect(p.client.state).toBe('ESTABLISHED');
   });
 
+  it('linux with SACK: a tail loss probe at the RTO, the timeout one RTO later, then doubling (RFC 8985 §7)', () => {
+    const p = linked('linux', 10, (from, s) => from === 'client' && s.payload.length > 0);
+    const t0 = p.sched.now;
+    p.client.write('x');
+    // PTO = 2·SRTT + rto_min (one segment out) = 240 ms, later than the 200 ms RTO: the RTO's time.
+    expect(p.client.ctx.timers.rtx).toBe(t0 + 200);
+    expect(p.client.ctx.rtxKind).toBe('tlp');
+    p.sched.runUntil(t0 + 3200);
+    const times = p.client.log.filter((s) => s.rtx).map((s) => s.t - t0);
+    expect(times).toEqual([200, 400, 800, 1600, 3200]);
+    expect(p.client.ctx.rto.backoff).toBe(4);
+  });
+
   it.each(PROFILES)(
     '%s: after a retransmitted SYN and no RTT sample, data starts with RTO = 3 s (RFC 6298 §5.7)',
     (name) => {
-      // Without timestamps: with them, the SYN,ACK's TSecr times the retransmitted SYN.
-      const p = pair(name, { timestamps: false });
+      // Without timestamps: with them, the SYN,ACK's TSecr times the retransmitted SYN;
+      // without SACK, whose loss probe would come first.
+      const p = pair(name, { timestamps: false, sack: false });
       const { client, server, sched } = p;
       server.passiveOpen(S);
       client.activeOpen(C, SERVER);
@@ -1349,7 +1367,8 @@ describe.each(PROFILES)('more retransmission limits, %s profile', (name) => {
   });
 
   it('data: exponential backoff capped at 120 s, ETIMEDOUT after tcp_retries2 (15)', () => {
-    const p = pair(name);
+    // Without SACK: with it, Linux's first timer is a loss probe (RFC 8985 §7).
+    const p = pair(name, { sack: false });
     handshake(p, C, S);
     const t0 = p.sched.now;
     p.client.write('x');

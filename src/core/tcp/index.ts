@@ -19,6 +19,7 @@ export {
   unsentBytes,
   type Address,
   type CcPhase,
+  type RtxKind,
   type EmittedSegment,
   type Errno,
   type OooSegment,

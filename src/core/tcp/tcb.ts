@@ -105,6 +105,10 @@ export const INFINITE_SSTHRESH = 0x7fffffff;
  * recovery (after duplicate ACKs or SACKs), or recovery after a retransmission timeout.
  */
 export type CcPhase = 'slow-start' | 'avoidance' | 'fast-recovery' | 'rto-recovery';
+
+/** What the retransmission timer is armed for (see Tcb.rtxKind). */
+export type RtxKind = 'rto' | 'tlp' | 'reo';
+export const RTX_KINDS: readonly RtxKind[] = ['rto', 'tlp', 'reo'];
 export const CC_PHASES: readonly CcPhase[] = [
   'slow-start',
   'avoidance',
@@ -268,6 +272,14 @@ export interface Tcb {
   readonly dsack: SackBlock | null;
   /** The zero-window probe timer is running instead of the retransmission timer. */
   readonly probing: boolean;
+  /**
+   * What the retransmission timer is armed for when not probing a zero window: the
+   * retransmission timeout, a tail loss probe (RFC 8985 §7), or RACK's reordering
+   * timer (§6.3) — Linux runs all three on one timer (icsk_pending).
+   */
+  readonly rtxKind: RtxKind;
+  /** A loss probe is out: SND.NXT when it went (Linux tlp_high_seq), until an ACK reaches it. */
+  readonly tlpHigh: number | null;
 
   /** Timer deadlines (virtual ms), null when not armed. */
   readonly timers: Timers;
@@ -380,6 +392,8 @@ export function initialTcb({ profile, local }: TcbInput): Tcb {
     rcvSack: [],
     dsack: null,
     probing: false,
+    rtxKind: 'rto',
+    tlpHigh: null,
     timers: NO_TIMERS,
     fired: null,
     ackPending: false,
@@ -473,6 +487,8 @@ export function draft(t: Tcb): Draft {
     rcvSack: t.rcvSack,
     dsack: t.dsack,
     probing: t.probing,
+    rtxKind: t.rtxKind,
+    tlpHigh: t.tlpHigh,
     timers: t.timers,
     fired: t.fired,
     ackPending: t.ackPending,
@@ -769,7 +785,35 @@ function track(d: Draft, seq: number, len: number, ctl: number): void {
 
 function armRtx(d: Draft): void {
   d.probing = false;
+  d.rtxKind = 'rto';
   setTimer(d, 'rtx', d.now + currentRto(d.rto, d.profile));
+}
+
+/**
+ * Linux tcp_set_xmit_timer() after an ACK, and tcp_schedule_loss_probe() after sending:
+ * with SACK, outside recovery, and data outstanding, arm a tail loss probe (RFC 8985
+ * §7.2) instead of the retransmission timeout: PTO = 2·SRTT, plus rto_min when one
+ * segment is out (its ACK may be delayed) or two timer ticks otherwise; 1 s without an
+ * RTT sample; never later than the RTO would fire (`advancing`: a full RTO from now,
+ * else the RTO of the oldest segment outstanding). False when no probe is armed.
+ */
+function scheduleLossProbe(d: Draft, advancing: boolean): boolean {
+  const p = d.profile;
+  if (!linuxRules(p) || !d.sackOk || d.probing || d.rtxQueue.length === 0) return false;
+  // Open state only (Linux: not in Disorder, where SACKs or duplicate ACKs came).
+  if (d.sackedOut > 0 || d.lostOut > 0) return false;
+  if (d.ccPhase !== 'slow-start' && d.ccPhase !== 'avoidance') return false;
+  const srtt = d.rto.srtt;
+  let timeout =
+    srtt === undefined
+      ? p.rtoInitial
+      : 2 * srtt + (d.rtxQueue.length === 1 ? p.rtoMin : 2 * Math.max(p.timerTick, 1));
+  const rto = currentRto(d.rto, p);
+  const rtoDelta = advancing ? rto : d.rtxQueue[0]!.sentAt + rto - d.now;
+  if (rtoDelta > 0) timeout = Math.min(timeout, rtoDelta);
+  d.rtxKind = 'tlp';
+  setTimer(d, 'rtx', d.now + timeout);
+  return true;
 }
 
 // ---------------------------------------------------------------- opening
@@ -1019,9 +1063,11 @@ function ackAdvance(d: Draft, seg: Segment): void {
       linuxRules(d.profile) && !d.sackOk && d.ccPhase === 'fast-recovery'
         ? Math.max(0, d.dupAcks - ackedPackets)
         : 0;
-    // RFC 6298 §5.2 and §5.3.
+    // RFC 6298 §5.2 and §5.3 (a loss probe may take the RTO's place below).
     if (d.sndUna === d.sndNxt) setTimer(d, 'rtx', null);
     else armRtx(d);
+    // A loss probe is answered once the ACK covers what was out when it went.
+    if (d.tlpHigh !== null && seqGe(seg.ack, d.tlpHigh)) d.tlpHigh = null;
   } else if (
     seg.ack === d.sndUna &&
     seg.payload.length === 0 &&
@@ -1043,6 +1089,11 @@ function ackAdvance(d: Draft, seg: Segment): void {
     // Without SACK, Linux takes a duplicate ACK as one packet delivered.
     if (dup && !d.sackOk && linuxRules(d.profile)) delivered += 1;
     congestionOnAck(d, { ackedBytes, ackedPackets, delivered, dup, flightBefore });
+    // RACK's reordering timer, if armed, stands; else, when the ACK delivered something,
+    // a loss probe may replace the RTO, or an RTO replaces a probe no longer wanted
+    // (Linux tcp_set_xmit_timer()).
+    if (d.rtxKind !== 'reo' && delivered > 0 && d.sndUna !== d.sndNxt)
+      if (!scheduleLossProbe(d, true) && d.rtxKind === 'tlp') armRtx(d);
   }
   // Window update (RFC 9293 §3.10.7.4, fifth check).
   if (seqLt(d.sndWl1, seg.seq) || (d.sndWl1 === seg.seq && seqLe(d.sndWl2, seg.ack))) {
@@ -1052,6 +1103,17 @@ function ackAdvance(d: Draft, seg: Segment): void {
   }
   if (d.tsOk && seg.options.ts && seqGe(seg.options.ts.val, d.tsRecent))
     d.tsRecent = seg.options.ts.val;
+}
+
+/**
+ * RACK's reordering timer (RFC 8985 §6.3; Linux tcp_rack_mark_lost()): a segment
+ * sent before a delivered one but not yet overdue is looked at again when it
+ * will be, plus two timer ticks (TCP_TIMEOUT_MIN), on the retransmission timer.
+ */
+function armReo(d: Draft, wait: number | null): void {
+  if (wait === null || d.probing) return;
+  d.rtxKind = 'reo';
+  setTimer(d, 'rtx', d.now + wait + 2 * Math.max(d.profile.timerTick, 1));
 }
 
 /** Fold an RTT measurement (ms) into the estimator, and the minimum RTT. */
@@ -1089,7 +1151,7 @@ function congestionOnAck(d: Draft, a: AckNews): void {
   if (phase === 'fast-recovery') {
     if (L) {
       const lostBefore = d.lostOut;
-      if (d.sackOk) rackDetect(d);
+      if (d.sackOk) armReo(d, rackDetect(d));
       else if (unaAdvanced) markHeadLost(d); // tcp_newreno_mark_lost() on a partial ACK
       prrReduce(d, a.delivered, unaAdvanced, d.lostOut > lostBefore);
     } else if (d.sackOk) {
@@ -1112,13 +1174,13 @@ function congestionOnAck(d: Draft, a: AckNews): void {
   }
   if (phase === 'rto-recovery') {
     grow(d, a.ackedBytes, a.ackedPackets, a.flightBefore, true);
-    if (L && d.sackOk) rackDetect(d);
+    if (L && d.sackOk) armReo(d, rackDetect(d));
     else if (d.sackOk) markLostBySack(d);
     return;
   }
   grow(d, a.ackedBytes, a.ackedPackets, a.flightBefore);
   if (L) {
-    if (d.sackOk) rackDetect(d);
+    if (d.sackOk) armReo(d, rackDetect(d));
     else if (d.dupAcks >= d.profile.reordering) markHeadLost(d);
   } else {
     if (d.sackOk) markLostBySack(d);
@@ -1438,7 +1500,7 @@ export function consume(t: Tcb, now: number, n: number, mayUpdate: boolean, out:
  * Send whatever the window, Nagle's algorithm and the queue allow (RFC 9293
  * §3.8.6, RFC 1122 §4.2.3.4), then the FIN once all data is out.
  */
-export function output(d: Draft, out: Out): void {
+export function output(d: Draft, out: Out, most = Infinity): void {
   const p = d.profile;
   const dataStart = seqAdd(d.iss, 1);
   const dataEnd = seqAdd(dataStart, d.sndWritten);
@@ -1447,7 +1509,8 @@ export function output(d: Draft, out: Out): void {
   if (d.lostOut > d.retransOut) retransmitLost(d, out);
   if (seqDiff(dataEnd, d.sndNxt) > 0) restartAfterIdle(d, currentRto(d.rto, p));
   let cwndHeld = false;
-  for (;;) {
+  let sent = 0;
+  for (; sent < most; sent++) {
     const unsent = seqDiff(dataEnd, d.sndNxt);
     if (unsent <= 0) break;
     const usable = seqDiff(seqAdd(d.sndUna, d.sndWnd), d.sndNxt);
@@ -1458,8 +1521,15 @@ export function output(d: Draft, out: Out): void {
       break;
     }
     const last = len === unsent;
-    // Nagle: hold a small segment while anything sent is unacknowledged.
-    if (p.nagle && len < mss && d.sndNxt !== d.sndUna && !(last && d.finQueued)) break;
+    // Nagle: hold a small segment while anything sent is unacknowledged (not for a loss probe).
+    if (
+      p.nagle &&
+      most === Infinity &&
+      len < mss &&
+      d.sndNxt !== d.sndUna &&
+      !(last && d.finQueued)
+    )
+      break;
     // Sender-side silly window avoidance: do not send a sliver of window space.
     if (len < mss && !last && len < d.sndWnd / 2) break;
     const off = seqDiff(d.sndNxt, dataStart);
@@ -1481,13 +1551,16 @@ export function output(d: Draft, out: Out): void {
     track(d, seq, len + (withFin ? 1 : 0), flags & (FIN | PSH));
   }
   d.cwndLimited = cwndHeld;
-  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd && cwndAllows(d, 0)) {
+  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd && sent < most && cwndAllows(d, 0)) {
     const seq = d.sndNxt;
     push(out, segment(d, FIN | ACK, seq, EMPTY));
     noteSent(d, false);
     d.sndNxt = seqAdd(seq, 1);
     track(d, seq, 1, FIN);
+    sent++;
   }
+  // Linux tcp_write_xmit(): new data out, schedule a loss probe (not for the probe itself).
+  if (sent > 0 && most === Infinity && d.rtxKind !== 'reo') scheduleLossProbe(d, false);
   // Zero window with data waiting and nothing in flight: probe (RFC 9293 §3.8.6.1).
   if (
     d.sndNxt === d.sndUna &&
@@ -1564,7 +1637,7 @@ function retransmitLost(d: Draft, out: Out): void {
 /** Has the retransmission timer run out of retries (Linux tcp_write_timeout())? */
 export function rtxGiveUp(t: Tcb, state: StateName): boolean {
   const p = t.profile;
-  if (t.probing) return false;
+  if (t.probing || t.rtxKind !== 'rto') return false;
   const now = t.timers.rtx ?? t.now;
   if (state === 'SYN_SENT') {
     if (t.retransmits >= p.tcp_syn_retries + p.tcp_syn_linear_timeouts) return true;
@@ -1583,6 +1656,8 @@ export function rtxGiveUp(t: Tcb, state: StateName): boolean {
 export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
   const d = fire(t, 'rtx');
   const p = d.profile;
+  if (!d.probing && d.rtxKind === 'tlp') return sendLossProbe(d, out);
+  if (!d.probing && d.rtxKind === 'reo') return reoTimeout(d, out);
   if (d.probing) {
     // Zero-window probe: an old sequence number makes the peer answer with its current window size.
     push(out, segment(d, ACK, seqAdd(d.sndUna, -1), EMPTY));
@@ -1600,6 +1675,47 @@ export function onRtxTimeout(t: Tcb, state: StateName, out: Out): Tcb {
   if (!linear) d.rto = backOff(d.rto);
   d.dupAcks = 0;
   if (d.rtxQueue.length > 0) setTimer(d, 'rtx', d.now + currentRto(d.rto, p));
+  return d;
+}
+
+/**
+ * The loss probe timer fired (RFC 8985 §7.3; Linux tcp_send_loss_probe()): send one
+ * new segment if the windows allow, else the last segment again, so that an ACK —
+ * with SACK, if the tail was lost — comes back and recovery starts without waiting
+ * for the RTO. One probe per tail: while one is out, the timer becomes the RTO.
+ */
+function sendLossProbe(d: Draft, out: Out): Draft {
+  d.rtxKind = 'rto';
+  if (d.tlpHigh === null && d.rtxQueue.length > 0) {
+    const before = d.sndNxt;
+    output(d, out, 1);
+    if (d.sndNxt === before) {
+      // Nothing new could go: the last segment not SACKed, as it was sent.
+      let i = d.rtxQueue.length - 1;
+      while (i > 0 && d.rtxQueue[i]!.sacked) i--;
+      retransmitEntry(d, i, 'ESTABLISHED', out);
+    }
+    d.tlpHigh = d.sndNxt;
+  }
+  if (d.rtxQueue.length > 0) armRtx(d);
+  return d;
+}
+
+/**
+ * RACK's reordering timer fired (Linux tcp_rack_reo_timeout()): what is overdue now is
+ * lost; recovery starts if it had not, and the lost segments go as the window allows.
+ */
+function reoTimeout(d: Draft, out: Out): Draft {
+  d.rtxKind = 'rto';
+  const lost = d.lostOut;
+  const wait = rackDetect(d);
+  if (d.lostOut > lost && d.ccPhase !== 'fast-recovery' && d.ccPhase !== 'rto-recovery') {
+    enterRecovery(d);
+    prrReduce(d, 1, false, true);
+  }
+  if (d.rtxQueue.length > 0) armRtx(d);
+  armReo(d, wait);
+  output(d, out);
   return d;
 }
 

@@ -135,6 +135,47 @@ describe.each(names)('linux conformance: %s', (name) => {
   });
 });
 
+/**
+ * Captures made here (conformance/linux-local/, each with the script that made it),
+ * for behaviour the shared set does not show: held to the same comparison, with no
+ * rows excused.
+ */
+const localDir = join(root, 'conformance', 'linux-local');
+const localNames = readdirSync(localDir)
+  .filter((f) => f.endsWith('.segments'))
+  .map((f) => f.replace(/\.segments$/, ''))
+  .sort();
+
+describe('local captures', () => {
+  it('are here, each with its scenario, sysctls and capture script', () => {
+    expect(localNames).toEqual(['lost-tail']);
+    for (const n of localNames)
+      for (const f of [`${n}.scenario`, `${n}.sysctl`, `${n}.calls`, `capture-${n}.sh`])
+        expect(existsSync(join(localDir, f)), f).toBe(true);
+  });
+});
+
+describe.each(localNames)('linux conformance (local capture): %s', (name) => {
+  const sc = parseScenario(readFileSync(join(localDir, `${name}.scenario`), 'utf8'), name);
+  const overrides = sysctlOverrides(readFileSync(join(localDir, `${name}.sysctl`), 'utf8'));
+  const run = runScenario(sc, { overrides });
+
+  it('puts the same segments on the wire as the kernel, at the same times within 10%', () => {
+    const expected = parseReference(readFileSync(join(localDir, `${name}.segments`), 'utf8'));
+    const actual = wireLines(run.world.trace.records);
+    const report = compareWire(expected, actual, 0.1, 5).map(
+      (m) =>
+        `#${m.index}: ${m.what}\n   ours:   ${m.actual ? formatWireLine(m.actual) : '-'}\n   kernel: ${m.expected ? formatWireLine(m.expected) : '-'}`,
+    );
+    expect(report).toEqual([]);
+    expect(actual.length).toBe(expected.length);
+  });
+
+  it('gives every socket call the result the kernel gave', () => {
+    expect(run.expectations.filter((e) => !e.ok)).toEqual([]);
+  });
+});
+
 describe('the comparison itself', () => {
   const ref = parseReference(
     '0.0 1000 9821 ··········S· 0 0 0\n1.0 1000 9821 ··········S· 0 0 0\n',

@@ -62,6 +62,9 @@ export function describeSegment(seg: Segment, rel: { seq: number; ack: number })
   return parts.join(', ');
 }
 
+/** What the retransmission timer stands for when it is not the retransmission timeout. */
+const PURPOSE_TEXT = { tlp: 'loss probe', reo: 'RACK reordering' } as const;
+
 const CLOSE_TEXT = {
   plain: 'close()',
   unreadData: 'close() with unread data',
@@ -129,7 +132,7 @@ export function formatTrace(records: readonly TraceRecord[]): string[] {
       }
       case 'timer':
         lines.push(
-          `${seconds(r.t)} ${r.side} timer ${r.timer} ${r.op} (deadline ${seconds(r.deadline)}) ${r.conn}`,
+          `${seconds(r.t)} ${r.side} timer ${r.timer}${r.purpose ? ` (${PURPOSE_TEXT[r.purpose]})` : ''} ${r.op} (deadline ${seconds(r.deadline)}) ${r.conn}`,
         );
         break;
       case 'note':
