@@ -521,16 +521,20 @@ describe('the transfer lessons show what their summaries say', () => {
     expect(segs(f).some((s) => s.rtx)).toBe(false);
   });
 
-  it('window-scaling: no window scale option; the window field caps the flight at 45 segments while cwnd reaches 90', () => {
+  it('window-scaling: no window scale option; the window field caps the flight at 44 segments while cwnd reaches 88', () => {
     const r = run('window-scaling.scenario');
     const syns = r.world.trace.segments.filter((s) => s.seg.flags & SYN);
-    expect(syns.map((s) => s.seg.options.wscale)).toEqual([undefined, undefined]);
+    expect(syns.map((s) => [s.seg.options.wscale, s.seg.options.ts])).toEqual([
+      [undefined, undefined],
+      [undefined, undefined],
+    ]);
     const cc = ccOf(r);
-    expect([0, 450, 650, 850].map((t) => (t ? ccAt(cc, t) : cc[0]!).cwnd / MSS_LINUX)).toEqual([
+    expect([0, 450, 650, 850].map((t) => (t ? ccAt(cc, t) : cc[0]!).cwnd / MSS_RFC)).toEqual([
       10, 20, 40, 80,
     ]);
-    expect(Math.max(...cc.map((s) => s.flight)) / MSS_LINUX).toBe(45);
-    expect(Math.max(...cc.map((s) => s.cwnd)) / MSS_LINUX).toBe(90);
-    expect(cc.filter((s) => s.t > 1000).every((s) => s.flight <= 65535)).toBe(true);
+    expect(Math.max(...cc.map((s) => s.flight)) / MSS_RFC).toBe(44);
+    expect(Math.max(...cc.map((s) => s.cwnd)) / MSS_RFC).toBe(88);
+    expect(cc.filter((s) => s.t > 1000).every((s) => s.flight === 44 * MSS_RFC)).toBe(true);
+    expect(r.world.trace.segments.some((s) => s.rtx)).toBe(false);
   });
 });
