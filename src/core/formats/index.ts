@@ -8,3 +8,4 @@ export * from './scenario-meta';
 export * from './limits';
 /** The JSON-shape checker of share links, for stored sessions too. */
 export * as jsonShape from './json-shape';
+export * from './packetdrill';

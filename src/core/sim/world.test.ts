@@ -344,3 +344,44 @@ describe('history rebuilt from checkpoints', () => {
     expect(live.length).toBeGreaterThan(50);
   }, 120_000);
 });
+
+describe('a scripted side', () => {
+  it('hands what the host sends to the script and makes the script’s segments arrive now, off the link', () => {
+    const got: { flags: number; ack: number; t: number; id: number }[] = [];
+    const w = makeWorld(1, DELAY, {
+      scripted: {
+        side: 'client',
+        receive: (seg, id) => got.push({ flags: seg.flags, ack: seg.ack, t: w.now, id }),
+      },
+    });
+    listenOn(w);
+    w.runUntil(5);
+    const syn = {
+      srcIp: w.client.ip,
+      dstIp: w.server.ip,
+      srcPort: 40000,
+      dstPort: 9821,
+      seq: 1000,
+      ack: 0,
+      flags: SYN,
+      window: 65535,
+      options: {},
+      payload: new Uint8Array(0),
+    };
+    const id = w.inject(syn);
+    // The SYN-ACK leaves in the same instant and reaches the script at once.
+    expect(got).toEqual([{ flags: SYN | ACK, ack: 1001, t: 5, id: id + 1 }]);
+    const segs = w.trace.segments;
+    expect(segs.map((s) => [s.from, s.t, s.arriveAt])).toEqual([
+      ['client', 5, 5],
+      ['server', 5, 5],
+    ]);
+    // Nothing is on the link: the client's host never hears of the SYN-ACK.
+    expect(w.at(5).inFlight).toEqual([]);
+    expect(w.client.conns).toEqual([]);
+  });
+
+  it('refuses inject() in a world without one', () => {
+    expect(() => makeWorld(1).inject({} as never)).toThrow(/scripted side/);
+  });
+});

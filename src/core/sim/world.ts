@@ -36,6 +36,20 @@ export interface WorldOptions {
    * threw is unfinished; throw it away.
    */
   readonly budget?: WorkBudget;
+  /**
+   * A script plays this side instead of its host (the packetdrill runner):
+   * every segment sent toward it is recorded as sent and arrived at once and
+   * handed to `receive` instead of crossing the link, and the script's own
+   * segments arrive at the other host through `inject`. Its host stays idle.
+   * A scripted run is rebuilt from its script, not from `inputs`.
+   */
+  readonly scripted?: ScriptedSide;
+}
+
+/** The side a script plays, and where the segments sent to it go. */
+export interface ScriptedSide {
+  readonly side: Side;
+  readonly receive: (seg: Segment, id: number) => void;
 }
 
 export interface WorkBudget {
@@ -218,6 +232,14 @@ export class World {
     }
     if (this.exceeded) return;
     const now = this.sched.now;
+    const scripted = this.options.scripted;
+    if (scripted && scripted.side !== from) {
+      const id = this.nextSegId++;
+      this.trace.pushSegment(id, from, conn, now, now, null, rtx, null, seg);
+      this.trace.pushDeliver(now, id);
+      scripted.receive(seg, id);
+      return;
+    }
     const fate = this.link.fate(from, seg, now);
     const maxScan = this.options.budget?.scanBytes;
     // The search that went over has finished; no segment after it is searched.
@@ -233,6 +255,27 @@ export class World {
       this.trace.pushSegment(dupId, from, conn, now, fate.dupAt, null, rtx, id, seg);
       this.scheduleArrival(dupId, fate.dupAt, to, seg);
     }
+  }
+
+  /**
+   * A segment of the scripted side (`WorldOptions.scripted`) arrives at the other
+   * host now, without crossing the link; recorded as sent and delivered now.
+   * Returns its id in the trace.
+   */
+  inject(seg: Segment): number {
+    const scripted = this.options.scripted;
+    if (!scripted) throw new Error('inject() needs a world with a scripted side');
+    const maxSegments = this.options.budget?.segments;
+    if (maxSegments !== undefined && this.nextSegId >= maxSegments)
+      throw new WorkBudgetExceeded('segments', maxSegments);
+    const to = scripted.side === 'client' ? this.server : this.client;
+    const id = this.nextSegId++;
+    const now = this.sched.now;
+    this.trace.pushSegment(id, scripted.side, null, now, now, null, false, null, seg);
+    this.trace.pushDeliver(now, id);
+    to.receive(seg, id);
+    if (this.exceeded) throw this.exceeded;
+    return id;
   }
 
   /** The longest time any segment was (to be) in flight: bounds the in-flight scan of `at`. */
