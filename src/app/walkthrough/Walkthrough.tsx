@@ -213,6 +213,10 @@ export function Walkthrough({ autoStart = false }: { autoStart?: boolean } = {})
         return t('eofTitle');
       case 'timer':
         return t('timerTitle', { timer: t(`timer_${s.timer.timer}`) });
+      case 'cc':
+        return t('ccTitle', { from: t(`phase_${s.from}`), to: t(`phase_${s.to}`) });
+      case 'window':
+        return t(s.change === 'closed' ? 'windowClosedTitle' : 'windowOpenedTitle');
     }
   }
 

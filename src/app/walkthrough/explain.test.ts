@@ -40,6 +40,10 @@ function describeStep(s: Step): string {
       return `${s.kind} ${s.side} flags ${s.segment.seg.flags}`;
     case 'timer':
       return `timer ${s.timer.timer}`;
+    case 'cc':
+      return `cc ${s.side} ${s.from}>${s.to}`;
+    case 'window':
+      return `window ${s.side} ${s.change}`;
   }
 }
 
@@ -106,7 +110,7 @@ describe('explanations of the shipped scenarios', () => {
     const drop = steps.find((s) => s.kind === 'drop');
     expect(drop).toBeDefined();
     const en = explain(drop!, 'en', run.world.profile);
-    expect(en.key).toBe('drop:send:queue:data');
+    expect(en.key).toMatch(/^drop:send:queue:data/);
     expect(en.text).toContain('bottleneck');
     expect(en.fallback).toBe(false);
     const zh = explain(drop!, 'zh', run.world.profile);
@@ -395,5 +399,129 @@ ${SERVER}`);
     expect(causes.slice(causes.indexOf('timer') + 1)).toContain('after-timeout');
     const later = steps[causes.lastIndexOf('after-timeout')]!;
     expect(explain(later, 'en', profile).key).toBe('retransmit:slowstart:data');
+  });
+});
+
+describe('explanations of data transfer', () => {
+  const walks = new Map<string, ReturnType<typeof walkOf>>();
+  const walkOf = (file: string) => {
+    const run = runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file));
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
+    const ex = (s: Step, lang: Lang = 'en') => explain(s, lang, run.world.profile);
+    return { steps, ex };
+  };
+  const walk = (file: string) => {
+    let w = walks.get(file);
+    if (!w) walks.set(file, (w = walkOf(file)));
+    return w;
+  };
+  /** The fast-recovery lesson with SACK on and plain Reno: RFC 6675's recovery, and cheap. */
+  const renoSack = () => {
+    const file = 'fast-recovery.scenario';
+    const text = readFileSync(join(dir, file), 'utf8').replace(
+      'profile rfc',
+      'profile rfc\nset sack on\nset cc reno',
+    );
+    const run = runScenario(parseScenario(text, file));
+    const steps = buildSteps(run.world.trace.records, run.world.trace);
+    return steps.map((s) => explain(s, 'en', run.world.profile));
+  };
+
+  it('says how a lost segment will be found: its timer, three duplicate ACKs, a SACK, or the same recovery', () => {
+    const key = (file: string) => {
+      const { steps, ex } = walk(file);
+      return steps.filter((s) => s.kind === 'drop').map((s) => ex(s).key);
+    };
+    expect(key('lost-data.scenario')).toEqual(['drop:send:rule:data']);
+    expect(key('fast-recovery.scenario')).toEqual(['drop:send:rule:data:dupacks']);
+    expect(key('sack-recovery.scenario')).toEqual([
+      'drop:send:rule:data:sack:linux',
+      'drop:send:rule:data:recovery:linux',
+      'drop:send:rule:data:recovery:linux',
+    ]);
+    expect(renoSack().find((e) => e.key.startsWith('drop:'))!.key).toBe(
+      'drop:send:rule:data:sack:rfc',
+    );
+    const { steps, ex } = walk('fast-recovery.scenario');
+    const drop = steps.find((s) => s.kind === 'drop')!;
+    expect(ex(drop).text).toContain('third such duplicate ACK');
+    expect(ex(drop).text).toContain('at 0.3 s');
+    expect(ex(drop, 'zh').text).toContain('在 0.3 秒');
+  });
+
+  it('gives NewReno’s numbers at a fast retransmit: ssthresh, and cwnd = ssthresh + 3·SMSS', () => {
+    const { steps, ex } = walk('fast-recovery.scenario');
+    const rtx = steps.find((s) => s.kind === 'retransmit')!;
+    const en = ex(rtx);
+    expect(en.key).toBe('retransmit:fast:data');
+    expect(en.text).toContain('= 9 segments');
+    expect(en.text).toContain('ssthresh + 3·SMSS = 12 segments');
+    expect(en.cites).toContain('RFC 6582 §3.2');
+    expect(ex(rtx, 'zh').text).toContain('窗口膨胀');
+  });
+
+  it('after a timeout: the timer’s first wait when a fast retransmission went before, and the collapse to one segment', () => {
+    const { steps, ex } = walk('rto-collapse.scenario');
+    const rto = steps.find((s) => s.kind === 'retransmit' && s.timer)!;
+    const en = ex(rto).text;
+    expect(en).toContain('The wait was the current RTO');
+    expect(en).not.toContain('the one before it');
+    expect(en).toContain('ssthresh becomes 20.5 segments, cwnd goes down to one segment');
+    expect(ex(rto).cites).toContain('RFC 5681 §3.1');
+    expect(ex(rto, 'zh').text).toContain('丢失窗口');
+  });
+
+  it('explains the ends of recovery and of slow start, with the run’s numbers and its congestion control', () => {
+    const cc = (file: string) => {
+      const { steps, ex } = walk(file);
+      return steps.filter((s) => s.kind === 'cc').map((s) => ex(s));
+    };
+    const [deflate, ca] = cc('fast-recovery.scenario');
+    expect(deflate!.key).toBe('cc:fast-recovery>slow-start');
+    expect(deflate!.text).toContain('min(ssthresh, FlightSize + SMSS)');
+    expect(deflate!.text).toContain('8 segments, below ssthresh (9)');
+    expect(ca!.key).toBe('cc:slow-start>avoidance');
+    expect(ca!.text).toContain('about one segment per round trip');
+    const [prr] = cc('sack-recovery.scenario');
+    expect(prr!.key).toBe('cc:fast-recovery>avoidance');
+    expect(prr!.text).toContain('PRR');
+    expect(prr!.text).toContain('CUBIC');
+    expect(prr!.cites).toEqual(expect.arrayContaining(['RFC 6937', 'RFC 9438 §4']));
+    const reno = renoSack().filter((e) => e.key.startsWith('cc:'));
+    expect(reno[0]!.key).toBe('cc:fast-recovery>avoidance');
+    expect(reno[0]!.text).toContain('RFC 6675');
+    expect(reno[0]!.text).not.toContain('CUBIC');
+    const [rto, back] = cc('rto-collapse.scenario');
+    expect(rto!.key).toBe('cc:rto-recovery>slow-start');
+    expect(rto!.text).toContain('below ssthresh (20.5)');
+    expect(back!.text).toContain('cwnd (21 segments) has reached ssthresh (20.5)');
+  });
+
+  it('falls back to the record for a phase change it does not know', () => {
+    const { steps } = walk('fast-recovery.scenario');
+    const s = steps.find((x) => x.kind === 'cc')!;
+    if (s.kind !== 'cc') return;
+    // Avoidance back to slow start with the window growing: not a restart after idle.
+    const odd = { ...s, from: 'avoidance' as const, to: 'slow-start' as const };
+    const e = explain({ ...odd, before: s.after, after: s.after }, 'en', RFC);
+    expect(e.fallback).toBe(true);
+    expect(e.key).toBe('fallback:cc');
+    expect(e.text).toContain('avoidance');
+  });
+
+  it('explains a zero window, the probes’ backoff, and the window update when the application reads', () => {
+    const { steps, ex } = walk('zero-window.scenario');
+    const [closed, opened] = steps.filter((s) => s.kind === 'window').map((s) => ex(s));
+    expect(closed!.key).toBe('window:closed');
+    expect(closed!.text).toContain('window of 0');
+    expect(opened!.key).toBe('window:opened');
+    expect(opened!.text).toContain('The application read 8392 bytes');
+    expect(opened!.text).toContain('offering 8192 bytes');
+    expect(opened!.cites).toContain('Linux tcp_cleanup_rbuf()');
+    const probes = steps.filter((s) => s.kind === 'timer').map((s) => ex(s).text);
+    expect(probes[1]).toContain('This wait was 565.31 ms');
+    const zh = steps.filter((s) => s.kind === 'window').map((s) => ex(s, 'zh').text);
+    expect(zh[0]).toContain('通告的窗口为 0');
+    expect(zh[1]).toContain('应用读取了 8392 字节');
   });
 });

@@ -29,13 +29,16 @@ import {
   segmentClass,
   type CallStep,
   type CauseKind,
+  type CcStep,
   type DropStep,
+  type ResendKind,
   type RetransmitStep,
   type RtxCause,
   type SegmentClass,
   type StateStep,
   type Step,
   type TimerStep,
+  type WindowStep,
 } from './steps';
 
 export interface Explanation {
@@ -165,6 +168,10 @@ const R = {
   newReno: 'RFC 6582 §3.2',
   lossWindow: 'RFC 5681 §3.1',
   rtoLost: 'RFC 6675 §5.1',
+  sackRecovery: 'RFC 6675 §5',
+  cubic: 'RFC 9438 §4',
+  idle: 'RFC 5681 §4.1',
+  rcvWindow: 'RFC 9293 §3.8.6.2.2',
   tlp: 'RFC 8985 §7',
   reoTimer: 'RFC 8985 §6.3',
   rstAttack: 'RFC 5961 §3.2',
@@ -188,6 +195,9 @@ const R = {
   bindConflict: 'Linux inet_csk_bind_conflict()',
   linger: 'Linux SO_LINGER, socket(7)',
   posixErrno: 'POSIX <errno.h>',
+  enterLoss: 'Linux tcp_enter_loss()',
+  cwndRestart: 'Linux tcp_cwnd_restart()',
+  cleanupRbuf: 'Linux tcp_cleanup_rbuf()',
 } as const;
 
 // ------------------------------------------------------------------ state changes
@@ -791,21 +801,87 @@ const DROP_EFFECT: Readonly<Record<SegmentClass, { text: Bi; cites: readonly str
   },
 };
 
+/** "at 0.51224 s" / "在 0.51224 秒". */
+function atText(t: number, c: Ctx): string {
+  const at = fmtInstant(t, c.lang);
+  return c.lang === 'zh' ? `在 ${at}` : `at ${at}`;
+}
+
 function dueText(deadline: number | null, c: Ctx): string {
   if (deadline === null) return '';
   const at = fmtInstant(deadline, c.lang);
   return c.lang === 'zh' ? `（将在 ${at} 到期）` : ` (due at ${at})`;
 }
 
+/**
+ * What becomes of lost data that something other than its own timer resends:
+ * the segments after it reveal the hole (duplicate ACKs, SACK blocks), or the
+ * timeout of another segment comes first. Keyed by how it went again, and the
+ * profile where that differs.
+ */
+const DROP_RESENT: Readonly<Record<string, { text: Bi; cites: readonly string[] }>> = {
+  dupacks: {
+    text: {
+      en: 'The {peer} never receives these bytes, but the segments sent after them still arrive, and each one makes the {peer} acknowledge the same byte again. At the third such duplicate ACK the {side} will resend this segment ({at}), without waiting for its retransmission timer.',
+      zh: '{peer}收不到这些字节，但之后发出的报文段照样到达，每到一个，{peer}就再确认一次同一个字节。收到第三个这样的重复 ACK 时，{side}就会重发这个报文段（{at}），而不必等重传计时器到期。',
+    },
+    cites: [R.fastRtx],
+  },
+  'sack:linux': {
+    text: {
+      en: 'The {peer} never receives these bytes, but the segments sent after them still arrive, and its ACKs will list them in SACK blocks, leaving a hole where this one belongs. From that, RACK will deem it lost and the {side} will resend it ({at}), without waiting for its retransmission timer.',
+      zh: '{peer}收不到这些字节，但之后发出的报文段照样到达，它的 ACK 会在 SACK 块中列出它们，唯独在这个报文段的位置留下一个空洞。据此，RACK 会判定它已丢失，{side}会重发它（{at}），而不必等重传计时器到期。',
+    },
+    cites: [R.rack],
+  },
+  'sack:rfc': {
+    text: {
+      en: 'The {peer} never receives these bytes, but the segments sent after them still arrive, and its ACKs will list them in SACK blocks, leaving a hole where this one belongs. Once three segments above the hole are SACKed, RFC 6675 deems it lost and the {side} will resend it ({at}), without waiting for its retransmission timer.',
+      zh: '{peer}收不到这些字节，但之后发出的报文段照样到达，它的 ACK 会在 SACK 块中列出它们，唯独在这个报文段的位置留下一个空洞。空洞之上有三个报文段被 SACK 之后，RFC 6675 就判定它已丢失，{side}会重发它（{at}），而不必等重传计时器到期。',
+    },
+    cites: [R.sackLoss],
+  },
+  'recovery:linux': {
+    text: {
+      en: 'The {peer} never receives these bytes. Another lost segment starts a fast recovery first; in it, the SACK blocks show this hole too, RACK deems it lost, and the {side} resends it ({at}) without waiting for its retransmission timer.',
+      zh: '{peer}收不到这些字节。另一个丢失的报文段先引发了快速恢复；在这次恢复中，SACK 块也显示出这个空洞，RACK 判定它已丢失，{side}会重发它（{at}），而不必等重传计时器到期。',
+    },
+    cites: [R.rack, R.prr],
+  },
+  'recovery:rfc': {
+    text: {
+      en: 'The {peer} never receives these bytes. Another lost segment starts a fast recovery first; in it, the ACKs show this hole too, and the {side} resends it ({at}) without waiting for its retransmission timer.',
+      zh: '{peer}收不到这些字节。另一个丢失的报文段先引发了快速恢复；在这次恢复中，ACK 也显示出这个空洞，{side}会重发它（{at}），而不必等重传计时器到期。',
+    },
+    cites: [R.newReno, R.sackLoss],
+  },
+  'after-timeout': {
+    text: {
+      en: 'The {peer} never receives these bytes, and no ACK reveals the loss in time: a retransmission timeout comes first, and this segment goes again ({at}) in the slow start that follows it.',
+      zh: '{peer}收不到这些字节，而且没有 ACK 能及时揭示这次丢失：重传超时先到，这个报文段将在超时之后的慢启动中重发（{at}）。',
+    },
+    cites: [R.rtoTimer, R.lossWindow],
+  },
+};
+
+function resentKey(by: ResendKind, c: Ctx): string | null {
+  if (by === 'timer' || by === 'repeat') return null;
+  if (by === 'sack' || by === 'recovery')
+    return `${by}:${c.profile.name === 'linux' ? 'linux' : 'rfc'}`;
+  return by;
+}
+
 function explainDrop(s: DropStep, c: Ctx): Explanation {
   const cls = segmentClass(s.segment.seg);
   const reasonKey = `${s.inFlight ? 'flight' : 'send'}:${s.reason}`;
   const reason = DROP_REASON[reasonKey];
-  const effect = DROP_EFFECT[cls];
+  const rk = cls === 'data' && s.resent ? resentKey(s.resent.by, c) : null;
+  const effect = (rk !== null ? DROP_RESENT[rk] : undefined) ?? DROP_EFFECT[cls];
   const vars = {
     ...baseVars(s.side, c),
     seg: segmentLabel(s.segment.seg, c.lang),
     due: dueText(s.rtxDeadline, c),
+    at: s.resent ? atText(s.resent.t, c) : '',
   };
   if (!reason)
     return {
@@ -819,10 +895,16 @@ function explainDrop(s: DropStep, c: Ctx): Explanation {
       cites: [R.rtxTimeout],
       fallback: true,
     };
+  const cites =
+    rk === 'recovery:rfc'
+      ? c.profile.sack
+        ? [R.sackLoss, R.sackRecovery]
+        : [R.newReno]
+      : effect.cites;
   return {
-    key: `drop:${reasonKey}:${cls}`,
+    key: `drop:${reasonKey}:${cls}${rk !== null ? `:${rk}` : ''}`,
     text: `${fill(reason[c.lang], vars)}${c.lang === 'zh' ? '' : ' '}${fill(effect.text[c.lang], vars)}`,
-    cites: effect.cites,
+    cites,
     fallback: false,
   };
 }
@@ -867,8 +949,8 @@ const RTX_HEAD: Readonly<Record<string, Bi>> = {
     zh: '返回的 ACK 带有 SACK 块：{peer}收到了之后发出的内容，唯独没有这个报文段。Linux 的 RACK 判定它已丢失，{side}立即重发并进入快速恢复。',
   },
   'sack:data': {
-    en: 'The SACK blocks in the ACKs show three segments above this one arrived while it did not: by RFC 6675 it is lost. The {side} resends it at once and enters fast recovery, with cwnd set to ssthresh, half the data that was in flight.',
-    zh: 'ACK 中的 SACK 块表明，在它之后已有三个报文段到达，而它没有：按 RFC 6675，它已丢失。{side}立即重发，并进入快速恢复，cwnd 设为 ssthresh，即在途数据的一半。',
+    en: 'The SACK blocks in the ACKs show three segments above this one arrived while it did not: by RFC 6675 it is lost. The {side} resends it at once and enters fast recovery, with cwnd set to ssthresh, {cut}.',
+    zh: 'ACK 中的 SACK 块表明，在它之后已有三个报文段到达，而它没有：按 RFC 6675，它已丢失。{side}立即重发，并进入快速恢复，cwnd 设为 ssthresh，即{cut}。',
   },
   'sack:fin': {
     en: 'The SACK blocks show the {peer} has what came after this segment but not the segment itself: the {side} resends it at once and enters fast recovery.',
@@ -1026,6 +1108,40 @@ const DROPPED_TOO: Readonly<Record<string, Bi>> = {
   },
 };
 
+/** What ssthresh becomes at a loss, by congestion control. */
+const CUT: Readonly<Record<string, Bi>> = {
+  'rfc:reno': { en: 'half the data that was in flight', zh: '在途数据的一半' },
+  'linux:reno': { en: 'half the window', zh: '窗口的一半' },
+  cubic: { en: '0.7 of the window (CUBIC’s β)', zh: '窗口的 0.7 倍（CUBIC 的 β）' },
+};
+const cutOf = (p: Profile, lang: Lang): string =>
+  (CUT[p.cc === 'cubic' ? 'cubic' : `${p.name === 'linux' ? 'linux' : 'rfc'}:reno`] ?? CUT.cubic!)[
+    lang
+  ];
+
+/** The new ssthresh, as the first retransmission of a recovery sets it. */
+const SSTHRESH_NOW: Bi = {
+  en: 'ssthresh is now {ss} segments, {cut}.',
+  zh: 'ssthresh 现在是 {ss} 个报文段，即{cut}。',
+};
+
+/** A timeout's answer in congestion control (after the timer's retransmission of data). */
+const COLLAPSE: Bi = {
+  en: 'Congestion control takes a timeout as its strongest signal: ssthresh becomes {ss} segments, cwnd goes down to one segment (the loss window), and everything not yet acknowledged{sacked} counts as lost, to be resent as the window grows again in slow start.',
+  zh: '拥塞控制把超时视为最强烈的拥塞信号：ssthresh 变为 {ss} 个报文段，cwnd 降到一个报文段（丢失窗口），所有尚未确认{sacked}的数据都算作丢失，随着窗口在慢启动中重新增大而依次重发。',
+};
+
+/** Entering NewReno's (or Reno's) fast recovery, with the window's numbers. */
+const INFLATE: Bi = {
+  en: 'Fast recovery begins ({which}): ssthresh = max(FlightSize / 2, 2·SMSS) = {ss} segments, and cwnd = ssthresh + 3·SMSS = {cwnd} segments, counting the three segments the duplicate ACKs say have left the network. Each further duplicate ACK adds one SMSS (inflation), so that new data can keep flowing while the hole is repaired.',
+  zh: '快速恢复开始（{which}）：ssthresh = max(FlightSize / 2, 2·SMSS) = {ss} 个报文段，cwnd = ssthresh + 3·SMSS = {cwnd} 个报文段——三个重复 ACK 说明已有三个报文段离开了网络。此后每个重复 ACK 再让 cwnd 增加一个 SMSS（窗口膨胀），这样在补洞期间新数据仍能继续发出。',
+};
+
+/** The sender's segment size, to count a window in segments (both ends share the profile). */
+const smss = (p: Profile): number => p.mss - (p.timestamps ? 12 : 0);
+/** A window in segments, for people: "55", "9.5". */
+const inSegs = (bytes: number, p: Profile): string => trim(bytes / smss(p), 1);
+
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= Math.max(0.5, b * 0.01);
 
 function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
@@ -1038,12 +1154,14 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
       : RTX_MODE[s.cause ?? 'dupacks'][c.profile.name === 'linux' ? 'linux' : 'rfc'];
   const headKey = `${mode}:${cls}`;
   const head = RTX_HEAD[headKey];
+  const p = c.profile;
   const vars: Vars = {
     ...baseVars(s.side, c),
     seg: segmentLabel(s.segment.seg, c.lang),
     n: s.count,
     gap: fmtTime(s.sinceLast ?? 0, c.lang),
     prev: fmtTime(s.gapBefore ?? 0, c.lang),
+    cut: cutOf(p, c.lang),
   };
   const sep = c.lang === 'zh' ? '' : ' ';
   if (!head)
@@ -1060,10 +1178,37 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
     };
   const parts = [fill(head[c.lang], vars)];
   const cites = [...RTX_HEAD_CITES[headKey]!];
+  if (mode === 'recovery')
+    cites.splice(
+      0,
+      cites.length,
+      ...(p.name === 'linux'
+        ? [R.rack, R.prr]
+        : p.sack
+          ? [R.sackLoss, R.sackRecovery]
+          : [R.newReno]),
+    );
+  // RFC 5681's fast recovery, with its numbers (Linux and SACK recovery set cwnd otherwise).
+  const ss = s.cc?.ssthresh ?? null;
+  if (mode === 'rack' && cls === 'data' && ss !== null && s.cc?.phase === 'fast-recovery')
+    parts.push(fill(SSTHRESH_NOW[c.lang], { ss: inSegs(ss, p), cut: cutOf(p, c.lang) }));
+  if (mode === 'fast' && p.name === 'rfc' && !p.sack && p.cc !== 'cubic' && ss !== null) {
+    const sepc = c.lang === 'zh' ? '，' : ', ';
+    const which = p.cc === 'reno' ? `RFC 5681${sepc}Reno` : `RFC 6582${sepc}NewReno`;
+    parts.push(
+      fill(INFLATE[c.lang], {
+        which,
+        ss: inSegs(ss, p),
+        cwnd: inSegs(ss + 3 * smss(p), p),
+      }),
+    );
+    cites.push(R.newReno);
+  }
   if (mode === 'timer' && s.sinceLast !== null) {
     let gapKey: string;
     if (s.afterProbe) gapKey = 'after-probe';
-    else if (s.gapBefore === null)
+    // The copy before came from somewhere else (a fast retransmit): this is the timer's first wait.
+    else if (s.gapBefore === null || !s.afterTimer)
       gapKey = `first:${family}${c.profile.name === 'rfc' ? ':rfc' : ''}`;
     else if (cls === 'syn' && near(s.sinceLast, s.gapBefore)) gapKey = 'linear';
     else if (near(s.sinceLast, 2 * s.gapBefore)) gapKey = 'doubled';
@@ -1073,6 +1218,13 @@ function explainRetransmit(s: RetransmitStep, c: Ctx): Explanation {
     cites.push(...g.cites);
   }
   if (s.dropped) parts.push(fill((DROPPED_TOO[s.dropped] ?? DROPPED_TOO.user!)[c.lang], vars));
+  if (mode === 'timer' && cls === 'data' && s.cc?.phase === 'rto-recovery' && ss !== null) {
+    const sacked = p.sack ? (c.lang === 'zh' ? '或 SACK' : ' or SACKed') : '';
+    parts.push(fill(COLLAPSE[c.lang], { ss: inSegs(ss, p), sacked }));
+    cites.push(R.lossWindow);
+    if (p.sack) cites.push(R.rtoLost);
+    if (p.name === 'linux') cites.push(R.enterLoss);
+  }
   if (mode === 'timer' || mode === 'repeat' || mode === 'tlp' || mode === 'reo') {
     parts.push(fill((family === 'syn' ? KARN_SYN : KARN_DATA)[c.lang], vars));
     cites.push(R.karn);
@@ -1282,8 +1434,8 @@ function explainCall(s: CallStep, c: Ctx): Explanation {
 const TIMER_TEXT: Readonly<Record<string, { text: Bi; cites: readonly string[] }>> = {
   rtx: {
     text: {
-      en: 'The {side}’s retransmission timer fired with nothing to resend: it was probing a zero window. The {peer} had advertised no room, so the {side} sends a tiny probe to learn when the window opens again, and backs the timer off.',
-      zh: '{side}的重传计时器到期了，但没有需要重发的内容：它在探测零窗口。{peer}通告的接收窗口为零，于是{side}发送一个很小的探测报文，看窗口何时重新打开，并让计时器退避。',
+      en: 'The {side}’s retransmission timer fired with nothing to resend: it was probing a zero window. The {peer} had advertised no room, so the {side} sends a tiny probe to learn when the window opens again, and backs the timer off. This wait was {waited}; each probe doubles the wait before the next, as long as the window stays shut.',
+      zh: '{side}的重传计时器到期了，但没有需要重发的内容：它在探测零窗口。{peer}通告的接收窗口为零，于是{side}发送一个很小的探测报文，看窗口何时重新打开，并让计时器退避。这次等待了 {waited}；只要窗口一直为零，每探测一次，下一次的等待就翻一倍。',
     },
     cites: [R.zeroWindow, R.probe],
   },
@@ -1342,6 +1494,175 @@ function explainTimer(s: TimerStep, c: Ctx): Explanation {
   };
 }
 
+// ------------------------------------------------------------------ congestion phases
+
+/** How the window grows in congestion avoidance, by congestion control. */
+const GROWTH: Readonly<Record<'reno' | 'cubic', Bi>> = {
+  reno: {
+    en: 'the window now grows by about one segment per round trip instead of doubling.',
+    zh: '窗口不再每个往返时间翻倍，而是每个往返时间只增加大约一个报文段。',
+  },
+  cubic: {
+    en: 'CUBIC now grows the window along a cubic curve of the time since the loss — quickly at first, levelling off as it nears the window at which the loss happened, then probing beyond it — and never more slowly than Reno would (its Reno-friendly estimate).',
+    zh: 'CUBIC 让窗口沿着一条以丢包后经过的时间为自变量的三次曲线增长——起初较快，接近发生丢包时的窗口大小时逐渐放平，然后越过它继续试探——而且绝不比 Reno 增长得更慢（即它的 Reno 友好估计）。',
+  },
+};
+
+/** How fast recovery brought cwnd to where it ends, by profile and recovery. */
+const RECOVERY_HOW: Readonly<Record<string, Bi>> = {
+  linux: {
+    en: 'PRR brought cwnd down to ssthresh step by step, one ACK at a time, rather than all at once.',
+    zh: 'PRR 是随着一个个 ACK 逐步把 cwnd 降到 ssthresh 的，而不是一下子降下来。',
+  },
+  'rfc:sack': {
+    en: 'RFC 6675 kept cwnd at ssthresh throughout, sending whenever what was in the network (the pipe) fell below it.',
+    zh: '按 RFC 6675，恢复期间 cwnd 一直等于 ssthresh，只要网络中的数据量（pipe）低于它就发送。',
+  },
+  'rfc:newreno': {
+    en: 'The full ACK deflates the window that the duplicate ACKs inflated: cwnd = min(ssthresh, FlightSize + SMSS).',
+    zh: '完整确认（full ACK）让被重复 ACK 膨胀的窗口收缩回来：cwnd = min(ssthresh, FlightSize + SMSS)。',
+  },
+  'rfc:reno': {
+    en: 'The first ACK of new data ends Reno’s recovery and deflates cwnd to ssthresh.',
+    zh: '第一个确认新数据的 ACK 结束了 Reno 的恢复，cwnd 收缩到 ssthresh。',
+  },
+};
+
+interface CcEntry {
+  readonly text: Bi;
+  readonly cites: (c: Ctx) => readonly string[];
+}
+
+const CC_ENTRIES: Readonly<Record<string, CcEntry>> = {
+  'fast-recovery>avoidance': {
+    text: {
+      en: 'Fast recovery is over: this ACK covers everything that was in flight when the loss was found, so every hole is filled. {how} cwnd is now {cwnd} segments, equal to ssthresh, and the {side} carries on in congestion avoidance: {growth}',
+      zh: '快速恢复结束：这个 ACK 覆盖了发现丢包时在途的全部数据，所有空洞都已补上。{how}现在 cwnd 为 {cwnd} 个报文段，等于 ssthresh，{side}进入拥塞避免阶段：{growth}',
+    },
+    cites: (c) => [
+      R.fastRtx,
+      c.profile.name === 'linux' ? R.prr : c.profile.sack ? R.sackRecovery : R.newReno,
+      ...(c.profile.cc === 'cubic' ? [R.cubic] : []),
+    ],
+  },
+  'fast-recovery>slow-start': {
+    text: {
+      en: 'Fast recovery is over: this ACK covers everything that was in flight when the loss was found (a full ACK). {how} With little in flight that gives {cwnd} segments, below ssthresh ({ssthresh}), so the window grows in slow start — a segment for every segment acknowledged — until it gets there.',
+      zh: '快速恢复结束：这个 ACK 覆盖了发现丢包时在途的全部数据（完整确认）。{how}由于在途数据不多，结果是 {cwnd} 个报文段，低于 ssthresh（{ssthresh} 个），所以窗口先以慢启动增长——每确认一个报文段就增加一个报文段——直到达到 ssthresh。',
+    },
+    cites: (c) => [R.newReno, R.lossWindow, ...(c.profile.sack ? [R.sackRecovery] : [])],
+  },
+  'rto-recovery>slow-start': {
+    text: {
+      en: 'The recovery from the retransmission timeout is over: everything that was outstanding when the timer fired has now been acknowledged. cwnd restarted from one segment and is {cwnd} segments now, still below ssthresh ({ssthresh}), so the {side} carries on in slow start: a segment more for every segment acknowledged, until the window reaches ssthresh.',
+      zh: '超时之后的恢复结束了：计时器到期时所有未确认的数据现在都已得到确认。cwnd 从一个报文段重新开始，现在是 {cwnd} 个报文段，仍低于 ssthresh（{ssthresh} 个），所以{side}继续慢启动：每确认一个报文段，窗口就增加一个报文段，直到达到 ssthresh。',
+    },
+    cites: (c) => [R.lossWindow, ...(c.profile.name === 'linux' ? [R.enterLoss] : [R.rtoLost])],
+  },
+  'rto-recovery>avoidance': {
+    text: {
+      en: 'The recovery from the retransmission timeout is over: everything that was outstanding when the timer fired has been acknowledged, and cwnd, restarted from one segment, has grown back to ssthresh ({ssthresh} segments). From here the {side} is in congestion avoidance: {growth}',
+      zh: '超时之后的恢复结束了：计时器到期时所有未确认的数据都已得到确认，cwnd 从一个报文段重新开始，已经回到 ssthresh（{ssthresh} 个报文段）。从这里起{side}进入拥塞避免阶段：{growth}',
+    },
+    cites: (c) => [
+      R.lossWindow,
+      ...(c.profile.name === 'linux' ? [R.enterLoss] : [R.rtoLost]),
+      ...(c.profile.cc === 'cubic' ? [R.cubic] : []),
+    ],
+  },
+  'slow-start>avoidance': {
+    text: {
+      en: 'cwnd ({cwnd} segments) has reached ssthresh ({ssthresh}), the estimate of a safe window that the last loss left behind: slow start is over. From here the {side} is in congestion avoidance: {growth}',
+      zh: 'cwnd（{cwnd} 个报文段）达到了 ssthresh（{ssthresh} 个），也就是上一次丢包留下的安全窗口估计：慢启动结束。从这里起{side}进入拥塞避免阶段：{growth}',
+    },
+    cites: (c) => [R.lossWindow, ...(c.profile.cc === 'cubic' ? [R.cubic] : [])],
+  },
+  'avoidance>slow-start:idle': {
+    text: {
+      en: 'cwnd is down from {before} to {cwnd} segments, below ssthresh ({ssthresh}) again: the {side} had sent nothing for longer than an RTO, so its picture of the path is stale and the window restarts from the initial window (restart after idle). It grows in slow start until it is back at ssthresh.',
+      zh: 'cwnd 从 {before} 个报文段降到了 {cwnd} 个，又低于 ssthresh（{ssthresh} 个）：{side}已经超过一个 RTO 没有发送任何数据，它对路径的了解已经过时，所以窗口从初始窗口重新开始（空闲后重启），并以慢启动增长，直到回到 ssthresh。',
+    },
+    cites: (c) => [R.idle, ...(c.profile.name === 'linux' ? [R.cwndRestart] : [])],
+  },
+};
+
+function ccKey(s: CcStep): string {
+  const k = `${s.from}>${s.to}`;
+  if (k === 'avoidance>slow-start') return s.after.cwnd < s.before.cwnd ? `${k}:idle` : k;
+  return k;
+}
+
+function explainCc(s: CcStep, c: Ctx): Explanation {
+  const p = c.profile;
+  const key = ccKey(s);
+  const e = CC_ENTRIES[key];
+  const howKey =
+    p.name === 'linux'
+      ? 'linux'
+      : p.sack
+        ? 'rfc:sack'
+        : `rfc:${p.cc === 'reno' ? 'reno' : 'newreno'}`;
+  const vars: Vars = {
+    ...baseVars(s.side, c),
+    cwnd: inSegs(s.after.cwnd, p),
+    before: inSegs(s.before.cwnd, p),
+    ssthresh: s.after.ssthresh === null ? '∞' : inSegs(s.after.ssthresh, p),
+    how: (RECOVERY_HOW[howKey] ?? RECOVERY_HOW.linux!)[c.lang],
+    growth: GROWTH[p.cc === 'cubic' ? 'cubic' : 'reno'][c.lang],
+    from: s.from,
+    to: s.to,
+  };
+  if (!e)
+    return {
+      key: 'fallback:cc',
+      text: fill(
+        c.lang === 'zh'
+          ? '{side}的拥塞控制从 {from} 转入 {to}（cwnd {cwnd} 个报文段）。'
+          : 'The {side}’s congestion control went from {from} to {to} (cwnd {cwnd} segments).',
+        vars,
+      ),
+      cites: [R.lossWindow],
+      fallback: true,
+    };
+  return { key: `cc:${key}`, text: fill(e.text[c.lang], vars), cites: e.cites(c), fallback: false };
+}
+
+// ------------------------------------------------------------------ the receive window
+
+const WINDOW_TEXT: Readonly<Record<WindowStep['change'], { text: Bi; cites: readonly string[] }>> =
+  {
+    closed: {
+      text: {
+        en: 'The {side}’s receive buffer is full: the application has not read what arrived, so this ACK offers a window of 0. However much the {peer} still has queued, it may send no new data now. It keeps the data and waits; if no window update comes, its timer will send a small probe to ask for the window again (the persist timer).',
+        zh: '{side}的接收缓冲区已满：应用没有读取已到达的数据，所以这个 ACK 通告的窗口为 0。无论{peer}还有多少数据排队待发，现在都不能再发送新数据。它保留这些数据并等待；如果迟迟等不到窗口更新，它的计时器会发出一个小小的探测报文，再次询问窗口大小（持续计时器）。',
+      },
+      cites: [R.zeroWindow, R.probe],
+    },
+    opened: {
+      text: {
+        en: '{reading}The {side} tells the {peer} at once, with a window update offering {window} bytes: the {peer} may send again. (Had this update been lost, the {peer}’s next probe would have found the window open.)',
+        zh: '{reading}{side}立即用一个窗口更新告诉{peer}：现在可以接收 {window} 字节，{peer}可以继续发送了。（即使这个更新丢失，{peer}的下一个探测报文也会发现窗口已经打开。）',
+      },
+      cites: [R.rcvWindow, R.cleanupRbuf, R.zeroWindow],
+    },
+  };
+
+function explainWindow(s: WindowStep, c: Ctx): Explanation {
+  const e = WINDOW_TEXT[s.change];
+  const reading =
+    s.read > 0
+      ? c.lang === 'zh'
+        ? `应用读取了 ${s.read} 字节，接收缓冲区腾出了空间。`
+        : `The application read ${s.read} bytes, and the receive buffer has room again. `
+      : '';
+  const vars: Vars = { ...baseVars(s.side, c), window: s.window, reading };
+  const cites =
+    s.change === 'opened' && c.profile.name !== 'linux'
+      ? e.cites.filter((x) => x !== R.cleanupRbuf)
+      : e.cites;
+  return { key: `window:${s.change}`, text: fill(e.text[c.lang], vars), cites, fallback: false };
+}
+
 // ------------------------------------------------------------------ entry point
 
 /**
@@ -1368,6 +1689,10 @@ function explainIn(step: Step, c: Ctx): Explanation {
       return explainCall(step, c);
     case 'timer':
       return explainTimer(step, c);
+    case 'cc':
+      return explainCc(step, c);
+    case 'window':
+      return explainWindow(step, c);
   }
 }
 

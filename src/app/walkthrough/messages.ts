@@ -26,6 +26,13 @@ type Key =
   | 'errorTitle'
   | 'eofTitle'
   | 'timerTitle'
+  | 'ccTitle'
+  | 'phase_slow-start'
+  | 'phase_avoidance'
+  | 'phase_fast-recovery'
+  | 'phase_rto-recovery'
+  | 'windowClosedTitle'
+  | 'windowOpenedTitle'
   | 'timer_rtx'
   | 'timer_timeWait'
   | 'timer_finWait2'
@@ -81,6 +88,13 @@ export const messages = {
     errorTitle: '{call}() → -1 {errno}',
     eofTitle: 'recv() → 0, end of stream',
     timerTitle: '{timer} timer fired',
+    ccTitle: '{from} → {to}',
+    'phase_slow-start': 'slow start',
+    phase_avoidance: 'congestion avoidance',
+    'phase_fast-recovery': 'fast recovery',
+    'phase_rto-recovery': 'RTO recovery',
+    windowClosedTitle: 'offers a zero window',
+    windowOpenedTitle: 'opens its window again',
     timer_rtx: 'retransmission',
     timer_timeWait: 'TIME_WAIT',
     timer_finWait2: 'FIN_WAIT_2',
@@ -134,6 +148,13 @@ export const messages = {
     errorTitle: '{call}() → -1 {errno}',
     eofTitle: 'recv() → 0，数据流结束',
     timerTitle: '{timer}计时器到期',
+    ccTitle: '{from} → {to}',
+    'phase_slow-start': '慢启动',
+    phase_avoidance: '拥塞避免',
+    'phase_fast-recovery': '快速恢复',
+    'phase_rto-recovery': 'RTO 恢复',
+    windowClosedTitle: '通告零窗口',
+    windowOpenedTitle: '重新打开窗口',
     timer_rtx: '重传',
     timer_timeWait: 'TIME_WAIT ',
     timer_finWait2: 'FIN_WAIT_2 ',

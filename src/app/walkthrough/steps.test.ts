@@ -51,6 +51,10 @@ function brief(s: Step): string {
       return `${t} ${s.side} eof ${s.call.call}`;
     case 'timer':
       return `${t} ${s.side} timer ${s.timer.timer}`;
+    case 'cc':
+      return `${t} ${s.side} cc ${s.from}>${s.to}`;
+    case 'window':
+      return `${t} ${s.side} window ${s.change}`;
   }
 }
 
@@ -191,6 +195,70 @@ describe('buildSteps', () => {
       { kind: 'drop', t: 30, id: 0, reason: 'user' },
     ] as unknown as TraceRecord[];
     expect(buildSteps(rs).map(brief)).toEqual(['30 client drop user in flight']);
+  });
+});
+
+describe('buildSteps: data transfer', () => {
+  const run = (file: string) => {
+    const w = runScenario(parseScenario(readFileSync(join(dir, file), 'utf8'), file)).world;
+    return { w, steps: buildSteps(w.trace.records, w.trace) };
+  };
+  const drops = (steps: Step[]) =>
+    steps.flatMap((s) => (s.kind === 'drop' ? [s.resent && [s.resent.by, s.resent.t]] : []));
+
+  it('a dropped segment knows how it went again: its timer, duplicate ACKs, a SACK, or the same recovery', () => {
+    expect(drops(run('lost-data.scenario').steps)).toEqual([['timer', 450]]);
+    expect(drops(run('fast-recovery.scenario').steps)).toEqual([['dupacks', 300]]);
+    const sack = drops(run('sack-recovery.scenario').steps);
+    expect(sack.map((d) => d && d[0])).toEqual(['sack', 'recovery', 'recovery']);
+    // A segment never sent again has nothing to say.
+    expect(drops(buildSteps(records('lost-handshake-ack.scenario')))).toEqual([null]);
+  });
+
+  it('stops where a receiver closes its window and where it opens it again, with what the application read', () => {
+    const { steps } = run('zero-window.scenario');
+    const windows = steps.filter((s) => s.kind === 'window');
+    expect(windows.map(brief)).toEqual(['370 server window closed', '3000 server window opened']);
+    const opened = windows[1]!;
+    expect(opened.kind === 'window' && [opened.window, opened.read]).toEqual([8192, 8392]);
+    // The probes' answers offer 0 again: no more steps.
+    expect(steps.filter((s) => s.kind === 'timer').map(brief)).toEqual([
+      '702.66 client timer rtx',
+      '1267.97 client timer rtx',
+      '2398.59 client timer rtx',
+    ]);
+  });
+
+  it('stops at congestion phase changes no retransmission started, read from the congestion series', () => {
+    const { w, steps } = run('fast-recovery.scenario');
+    expect(steps.filter((s) => s.kind === 'cc' || s.kind === 'retransmit').map(brief)).toEqual([
+      '300 client retransmit #1',
+      '400 client cc fast-recovery>slow-start',
+      '500 client cc slow-start>avoidance',
+    ]);
+    const end = steps.find((s) => s.kind === 'cc')!;
+    expect(end.kind === 'cc' && [end.before.cwnd, end.after.cwnd]).toEqual([18 * 1460, 8 * 1460]);
+    // It sorts after the ACK that made it.
+    expect(end.records[0]!.t).toBe(400);
+    // Without the series there are none.
+    expect(buildSteps(w.trace.records).some((s) => s.kind === 'cc')).toBe(false);
+  });
+
+  it('knows whether the copy before a timer retransmission was the timer’s too', () => {
+    const timerRtx = (steps: Step[]) =>
+      steps.flatMap((s) => (s.kind === 'retransmit' && s.timer ? [s.afterTimer] : []));
+    expect(timerRtx(run('lost-data.scenario').steps)).toEqual([false, true]);
+    // After a fast retransmission: the timer's first wait.
+    expect(timerRtx(run('rto-collapse.scenario').steps)).toEqual([false]);
+  });
+
+  it('gives a retransmission the sender’s congestion state as its instant ended', () => {
+    const { steps } = run('rto-collapse.scenario');
+    const rtx = steps.filter((s) => s.kind === 'retransmit');
+    expect(rtx.map((s) => s.kind === 'retransmit' && s.cc?.phase)).toEqual([
+      'fast-recovery',
+      'rto-recovery',
+    ]);
   });
 });
 

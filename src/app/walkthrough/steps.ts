@@ -17,6 +17,13 @@
  * - `timer`: a retransmission, TIME_WAIT or FIN_WAIT_2 timer that fired with
  *   nothing else to show for it (a zero-window probe, say). Delayed-ACK
  *   timers are not steps.
+ * - `cc`: a sender's congestion phase changed without a retransmission to
+ *   show for it — slow start reaching ssthresh, a recovery ending, a restart
+ *   after idle — read from the trace's congestion samples. Entering fast
+ *   recovery or the recovery after a timeout is part of the retransmission
+ *   that starts it.
+ * - `window`: a receiver offered a zero window (its buffer is full), or
+ *   opened it again.
  *
  * Steps are sorted by time; at one instant they keep the order in which things
  * happened, except that a segment a state change sent comes after that change
@@ -48,6 +55,9 @@ import { buildGraph, machineTransitions, type DiagramTransition } from '../diagr
 
 /** What sent a retransmission that no timer of its own sent (see RetransmitStep.cause). */
 export type RtxCause = 'dupacks' | 'sack' | 'recovery' | 'after-timeout';
+
+/** How a dropped segment went again: its timer, one of the causes above, or a repeated SYN ('repeat'). */
+export type ResendKind = RtxCause | 'timer' | 'repeat';
 
 /** The trace's congestion samples, where buildSteps reads each sender's phase. */
 export interface CcSeries {
@@ -92,8 +102,12 @@ export interface RetransmitStep extends StepBase {
   readonly sinceLast: number | null;
   /** The gap before that one (ms), to tell a doubled timeout from a repeated one. */
   readonly gapBefore: number | null;
+  /** The copy before this one was a retransmission the timer sent (so `sinceLast` follows a backoff). */
+  readonly afterTimer: boolean;
   /** Dropped by the link as it was sent. */
   readonly dropped: DropReason | null;
+  /** The sender's congestion state as the instant ended (null without congestion samples). */
+  readonly cc: CcSample | null;
   /** The copy before this one was a tail loss probe (so the gap is one RTO, not a backoff). */
   readonly afterProbe: boolean;
 }
@@ -106,6 +120,8 @@ export interface DropStep extends StepBase {
   readonly inFlight: boolean;
   /** When the sender's retransmission timer is due, if it is running. */
   readonly rtxDeadline: number | null;
+  /** How and when the segment went again (its next copy in the trace), if it did. */
+  readonly resent: { readonly by: ResendKind; readonly t: number } | null;
 }
 
 export interface CallStep extends StepBase {
@@ -121,7 +137,29 @@ export interface TimerStep extends StepBase {
   readonly armedAt: number | null;
 }
 
-export type Step = StateStep | RetransmitStep | DropStep | CallStep | TimerStep;
+export interface CcStep extends StepBase {
+  readonly kind: 'cc';
+  readonly from: CcPhase;
+  readonly to: CcPhase;
+  /** The sender's congestion state just before the change, and just after. */
+  readonly before: CcSample;
+  readonly after: CcSample;
+}
+
+export interface WindowStep extends StepBase {
+  readonly kind: 'window';
+  /** The segment that offered the window (the receiver's). */
+  readonly segment: SegmentRecord;
+  /** 'closed': it offered 0 after a window; 'opened': a window after 0. */
+  readonly change: 'closed' | 'opened';
+  /** The window it offered, in bytes (the field shifted by the window scale). */
+  readonly window: number;
+  /** Bytes the application had read at this instant, when a read is what opened it. */
+  readonly read: number;
+}
+
+export type Step =
+  StateStep | RetransmitStep | DropStep | CallStep | TimerStep | CcStep | WindowStep;
 export type StepKind = Step['kind'];
 
 // ------------------------------------------------------------------ causes
@@ -276,22 +314,18 @@ interface Armed {
  */
 export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step[] {
   const out: Keyed[] = [];
-  // Each sender's congestion phase by instant (one sample per connection per instant).
-  const phases = new Map<string, { t: number[]; phase: CcPhase[] }>();
+  // Each sender's congestion samples by instant (one per connection per instant).
+  const series = new Map<string, { t: number[]; phase: CcPhase[]; at: number[] }>();
   for (let i = 0; cc && i < cc.ccCount; i++) {
     const s = cc.ccSample(i);
-    let p = phases.get(s.conn);
-    if (!p) phases.set(s.conn, (p = { t: [], phase: [] }));
+    let p = series.get(s.conn);
+    if (!p) series.set(s.conn, (p = { t: [], phase: [], at: [] }));
     p.t.push(s.t);
     p.phase.push(s.phase);
+    p.at.push(i);
   }
-  /**
-   * The phase a connection was in after instant t (its last sample at or before t),
-   * and when that run of the phase began.
-   */
-  const phaseAt = (conn: string, t: number): { phase: CcPhase; since: number } | null => {
-    const p = phases.get(conn);
-    if (!p) return null;
+  /** Index in a connection's series of its last sample at or before t, or -1. */
+  const lastAt = (p: { t: number[] }, t: number): number => {
     let lo = 0;
     let hi = p.t.length;
     while (lo < hi) {
@@ -299,11 +333,27 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
       if (p.t[mid]! <= t) lo = mid + 1;
       else hi = mid;
     }
-    if (lo === 0) return null;
-    const phase = p.phase[lo - 1]!;
-    let k = lo - 1;
+    return lo - 1;
+  };
+  /**
+   * The phase a connection was in after instant t (its last sample at or before t),
+   * and when that run of the phase began.
+   */
+  const phaseAt = (conn: string, t: number): { phase: CcPhase; since: number } | null => {
+    const p = series.get(conn);
+    if (!p) return null;
+    const k0 = lastAt(p, t);
+    if (k0 < 0) return null;
+    const phase = p.phase[k0]!;
+    let k = k0;
     while (k > 0 && p.phase[k - 1] === phase) k--;
     return { phase, since: p.t[k]! };
+  };
+  /** A connection's congestion sample as instant t ended, if it has one. */
+  const sampleAt = (conn: string, t: number): CcSample | null => {
+    const p = series.get(conn);
+    const k = p ? lastAt(p, t) : -1;
+    return p && k >= 0 && cc ? cc.ccSample(p.at[k]!) : null;
   };
   /** The last segment each side received, by the side it went to (arrived at or before the current instant). */
   const lastAck: Record<Side, SegmentRecord | null> = { client: null, server: null };
@@ -318,8 +368,20 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
   const armed = new Map<string, Armed>();
   const firstSent = new Map<string, number>();
   const rtxCount = new Map<string, number>();
-  const copies = new Map<string, { times: number[]; rtx: number }>();
+  const copies = new Map<string, { times: number[]; rtx: number; byTimer: boolean }>();
   const synTimes: Record<Side, number[]> = { client: [], server: [] };
+  /** Drop steps whose segment has not gone again yet, by copy key. */
+  const unresent = new Map<string, Mutable<DropStep>[]>();
+  const noteDrop = (key: string | null, step: Mutable<DropStep>): void => {
+    if (key === null) return;
+    const l = unresent.get(key);
+    if (l) l.push(step);
+    else unresent.set(key, [step]);
+  };
+  /** The window scale each side offered in its SYN, by "side|local port|remote port". */
+  const offeredShift = new Map<string, number | null>();
+  /** The last window field each connection sent. */
+  const lastWindow = new Map<string, number>();
   const lateTimers: { i: number; r: TimerRecord; armedAt: number | null }[] = [];
 
   const armedAt = (conn: string, timer: string, deadline: number): number | null => {
@@ -357,6 +419,19 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
     return deadline !== null && deadline > t ? deadline : null;
   };
 
+  /** Bytes the side's recv() calls returned at the instant of record `i`. */
+  const bytesReadAt = (i: number, side: Side): number => {
+    const t = records[i]!.t;
+    let lo = i;
+    while (lo > 0 && records[lo - 1]!.t === t) lo--;
+    let n = 0;
+    for (let k = lo; k < records.length && records[k]!.t === t; k++) {
+      const x = records[k]!;
+      if (x.kind === 'call' && x.side === side && x.call === 'recv' && x.ret > 0) n += x.ret;
+    }
+    return n;
+  };
+
   records.forEach((r, i) => {
     switch (r.kind) {
       case 'state': {
@@ -388,13 +463,19 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
           if (r.rtx) rtxCount.set(r.conn, (rtxCount.get(r.conn) ?? 0) + 1);
         }
         if ((r.seg.flags & (SYN | ACK)) === SYN) synTimes[r.from].push(r.t);
+        if (r.seg.flags & SYN)
+          offeredShift.set(
+            `${r.from}|${r.seg.srcPort}|${r.seg.dstPort}`,
+            r.seg.options.wscale ?? null,
+          );
         const key = copyKey(r);
         const before = key === null ? undefined : copies.get(key);
+        const afterTimer = before?.byTimer ?? false;
         if (key !== null) {
           if (before) {
             before.times.push(r.t);
             if (r.rtx) before.rtx++;
-          } else copies.set(key, { times: [r.t], rtx: r.rtx ? 1 : 0 });
+          } else copies.set(key, { times: [r.t], rtx: r.rtx ? 1 : 0, byTimer: false });
         }
         // A segment the machine sent while changing state sorts after that change.
         let order = i;
@@ -408,6 +489,7 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
           const j = firedFor(i, r.conn, 'rtx');
           const timer = j === null ? null : (records[j] as TimerRecord);
           if (j !== null) used.add(j);
+          if (before) before.byTimer = timer !== null;
           // Why a retransmission no timer sent went: the sender's phase as its instant
           // ended, and whether the ACK that came last carried SACK blocks.
           let cause: RtxCause | null = null;
@@ -418,6 +500,11 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
               cause = 'recovery';
             else cause = lastAck[r.from]?.seg.options.sack ? 'sack' : 'dupacks';
             if (p?.phase === 'fast-recovery') recoveryOf.set(r.conn, p.since);
+          }
+          if (key !== null) {
+            for (const d of unresent.get(key) ?? [])
+              d.resent = { by: timer ? 'timer' : (cause ?? 'repeat'), t: r.t };
+            unresent.delete(key);
           }
           // `before` now includes this copy: the last two entries before it are the previous copies.
           const times = before?.times ?? [r.t];
@@ -437,43 +524,78 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
               count: before?.rtx ?? 1,
               sinceLast: last === undefined ? null : r.t - last,
               gapBefore: last === undefined || prior === undefined ? null : last - prior,
+              afterTimer,
               dropped: r.dropped,
+              cc: r.conn === null ? null : sampleAt(r.conn, r.t),
             },
           });
           if (r.conn !== null) lastWasProbe.set(r.conn, timer?.purpose === 'tlp');
         } else if (r.dropped !== null) {
-          out.push({
-            order,
-            step: {
-              kind: 'drop',
-              t: r.t,
-              side: r.from,
-              records: [r],
-              segment: r,
-              reason: r.dropped,
-              inFlight: false,
-              rtxDeadline: rtxDeadline(i, r.conn),
-            },
-          });
+          const step: Mutable<DropStep> = {
+            kind: 'drop',
+            t: r.t,
+            side: r.from,
+            records: [r],
+            segment: r,
+            reason: r.dropped,
+            inFlight: false,
+            rtxDeadline: rtxDeadline(i, r.conn),
+            resent: null,
+          };
+          noteDrop(key, step);
+          out.push({ order, step });
+        }
+        // A receiver closing its window, or opening it again.
+        if (r.conn !== null && r.seg.flags & ACK && !(r.seg.flags & (SYN | RST))) {
+          const was = lastWindow.get(r.conn);
+          lastWindow.set(r.conn, r.seg.window);
+          const change =
+            was === undefined
+              ? null
+              : was > 0 && r.seg.window === 0
+                ? 'closed'
+                : was === 0 && r.seg.window > 0
+                  ? 'opened'
+                  : null;
+          if (change) {
+            const mine = offeredShift.get(`${r.from}|${r.seg.srcPort}|${r.seg.dstPort}`);
+            const theirs = offeredShift.get(
+              `${r.from === 'client' ? 'server' : 'client'}|${r.seg.dstPort}|${r.seg.srcPort}`,
+            );
+            const shift = mine != null && theirs != null ? mine : 0;
+            out.push({
+              order,
+              step: {
+                kind: 'window',
+                t: r.t,
+                side: r.from,
+                records: [r],
+                segment: r,
+                change,
+                window: r.seg.window * 2 ** shift,
+                read: change === 'opened' ? bytesReadAt(i, r.from) : 0,
+              },
+            });
+          }
         }
         break;
       }
       case 'drop': {
         const s = segById.get(r.id);
         if (!s) break;
-        out.push({
-          order: i,
-          step: {
-            kind: 'drop',
-            t: r.t,
-            side: s.from,
-            records: [r, s],
-            segment: s,
-            reason: r.reason,
-            inFlight: true,
-            rtxDeadline: rtxDeadline(i, s.conn),
-          },
-        });
+        const step: Mutable<DropStep> = {
+          kind: 'drop',
+          t: r.t,
+          side: s.from,
+          records: [r, s],
+          segment: s,
+          reason: r.reason,
+          inFlight: true,
+          rtxDeadline: rtxDeadline(i, s.conn),
+          resent: null,
+        };
+        noteDrop(copyKey(s), step);
+        out.push({ order: i, step });
         break;
       }
       case 'call': {
@@ -521,8 +643,51 @@ export function buildSteps(records: readonly TraceRecord[], cc?: CcSeries): Step
     });
   }
 
+  // Congestion phase changes that no retransmission started.
+  if (cc)
+    for (const p of series.values())
+      for (let k = 1; k < p.phase.length; k++) {
+        const from = p.phase[k - 1]!;
+        const to = p.phase[k]!;
+        if (from === to || RECOVERY_PHASES.has(to)) continue;
+        const before = cc.ccSample(p.at[k - 1]!);
+        const after = cc.ccSample(p.at[k]!);
+        const i = lastRecordAt(records, after.t);
+        out.push({
+          // After whatever the instant's records showed (the ACK that made the change).
+          order: i + 0.75,
+          step: {
+            kind: 'cc',
+            t: after.t,
+            side: after.side,
+            records: i >= 0 && records[i]!.t === after.t ? [records[i]!] : [],
+            from,
+            to,
+            before,
+            after,
+          },
+        });
+      }
+
   out.sort((a, b) => a.step.t - b.step.t || a.order - b.order);
   return out.map((k) => k.step);
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Phases a retransmission starts (its step tells of them). */
+const RECOVERY_PHASES: ReadonlySet<CcPhase> = new Set<CcPhase>(['fast-recovery', 'rto-recovery']);
+
+/** Index of the last record at or before t (records are in time order), or -1. */
+function lastRecordAt(records: readonly TraceRecord[], t: number): number {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (records[mid]!.t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 // ------------------------------------------------------------------ navigation
