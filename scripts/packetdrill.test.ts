@@ -77,7 +77,7 @@ describe('npm run packetdrill', () => {
     expect(main([OURS], f.io)).toBe(EXIT.ok);
     expect(f.stdout).toMatch(/^pass {5}.*echo\.pkt$/m);
     expect(f.stdout).toMatch(
-      /4 scripts under linux: 4 passed \(3 at level 2\), 0 failed, 0 skipped/,
+      /4 scripts under linux: 4 passed \(4 at level 2\), 0 failed, 0 skipped/,
     );
   });
   it('--json: one object per script, then the summary line', () => {
@@ -88,13 +88,8 @@ describe('npm run packetdrill', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatchObject({ status: 'pass', level2: true });
-    expect(lines[1]).toMatchObject({
-      status: 'pass',
-      level2: false,
-      level2_divergence: { line: 28 },
-    });
-    expect(lines[4]).toEqual({ scripts: 4, passed: 4, failed: 0, skipped: 0, level2_passed: 3 });
+    for (const l of lines.slice(0, 4)) expect(l).toMatchObject({ status: 'pass', level2: true });
+    expect(lines[4]).toEqual({ scripts: 4, passed: 4, failed: 0, skipped: 0, level2_passed: 4 });
   });
   it('exits 1 when a script fails, with its line, the script’s line and what the model did', () => {
     const f = fakeIo();

@@ -1565,7 +1565,7 @@ export function output(d: Draft, out: Out, most = Infinity): void {
     track(d, seq, len + (withFin ? 1 : 0), flags & (FIN | PSH));
   }
   d.cwndLimited = cwndHeld;
-  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd && sent < most && cwndAllows(d, 0)) {
+  if (d.finQueued && !finSent(d) && d.sndNxt === dataEnd && sent < most && cwndAllows(d, 1)) {
     const seq = d.sndNxt;
     push(out, segment(d, FIN | ACK, seq, EMPTY));
     noteSent(d, false);
@@ -1637,13 +1637,18 @@ function retransmitEntry(d: Draft, i: number, state: StateName, out: Out): void 
   setEntry(d, i, { ...h, retransmitted: true, sentAt: d.now, order: d.xmits, rtxOut: h.lost });
 }
 
-/** Resend the segments deemed lost, in order, while the congestion window allows. */
+/**
+ * Resend the segments deemed lost, in order, while the congestion window allows. The
+ * first of a fast recovery goes whatever the window: the fast retransmit itself
+ * (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4.3; PRR forces it too, RFC 6937).
+ */
 function retransmitLost(d: Draft, out: Out): void {
   const q = d.rtxQueue;
   for (let i = 0; i < q.length && d.lostOut > d.retransOut; i++) {
     const e = d.rtxQueue[i]!;
     if (!e.lost || e.rtxOut || e.sacked) continue;
-    if (!cwndAllows(d, e.len)) break;
+    const fastRetransmit = d.ccPhase === 'fast-recovery' && d.prrOut === 0;
+    if (!fastRetransmit && !cwndAllows(d, e.len)) break;
     retransmitEntry(d, i, 'ESTABLISHED', out);
   }
 }
