@@ -519,7 +519,7 @@ describe('explanations of data transfer', () => {
     expect(opened!.text).toContain('offering 8192 bytes');
     expect(opened!.cites).toContain('Linux tcp_cleanup_rbuf()');
     const probes = steps.filter((s) => s.kind === 'timer').map((s) => ex(s).text);
-    expect(probes[1]).toContain('This wait was 565.31 ms');
+    expect(probes[1]).toContain('This wait was 628.75 ms');
     const zh = steps.filter((s) => s.kind === 'window').map((s) => ex(s, 'zh').text);
     expect(zh[0]).toContain('通告的窗口为 0');
     expect(zh[1]).toContain('应用读取了 8392 字节');

@@ -223,9 +223,9 @@ describe('buildSteps: data transfer', () => {
     expect(opened.kind === 'window' && [opened.window, opened.read]).toEqual([8192, 8392]);
     // The probes' answers offer 0 again: no more steps.
     expect(steps.filter((s) => s.kind === 'timer').map(brief)).toEqual([
-      '702.66 client timer rtx',
-      '1267.97 client timer rtx',
-      '2398.59 client timer rtx',
+      '734.38 client timer rtx',
+      '1363.13 client timer rtx',
+      '2620.63 client timer rtx',
     ]);
   });
 

@@ -511,7 +511,7 @@ describe('the transfer lessons show what their summaries say', () => {
     const probes = segs(f, 'client').filter(
       (s) => s.seg.payload.length === 0 && s.t > 400 && s.t < 3000,
     );
-    expect(probes.map((s) => Math.round(s.t) / 1000)).toEqual([0.703, 1.268, 2.399]);
+    expect(probes.map((s) => Math.round(s.t) / 1000)).toEqual([0.734, 1.363, 2.621]);
     const waits = probes.map((s, i) => s.t - (i === 0 ? 420 : probes[i - 1]!.t));
     expect(near(waits[2]! / waits[1]!, 2, 0.01)).toBe(true);
     // Each probe is answered, still with a window of 0.

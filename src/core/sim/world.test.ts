@@ -104,7 +104,7 @@ describe('World.at(t)', () => {
 });
 
 describe('dropping a segment in flight', () => {
-  it('a data segment dropped by id is retransmitted after the RTO (200 ms, Linux RTO_MIN) and delivered once', () => {
+  it('a data segment dropped by id is retransmitted after the RTO (SRTT + Linux RTO_MIN) and delivered once', () => {
     const w = makeWorld(2, DELAY);
     const lfd = listenOn(w);
     const acc = w.call('server', { name: 'accept', fd: lfd });
@@ -117,9 +117,9 @@ describe('dropping a segment in flight', () => {
     const data = segmentsFrom(w, 'client').at(-1)!;
     expect(data.t).toBe(100);
     expect(data.seg.flags).toBe(ACK | PSH);
-    // RTT 20 ms: SRTT 20, RTTVAR 10, RTO = 20 + 4*10 = 60, raised to Linux's 200 ms minimum.
+    // RTT 20 ms: SRTT 20, RTTVAR 10; Linux's RTO is SRTT + max(4·RTTVAR, 200 ms) = 220 ms.
     const rtoDeadline = w.at(100).timers.find((x) => x.conn === 'client:1' && x.timer === 'rtx');
-    expect(rtoDeadline?.deadline).toBe(300);
+    expect(rtoDeadline?.deadline).toBe(320);
 
     w.runUntil(105);
     expect(w.isInFlight(data.id)).toBe(true);
@@ -131,16 +131,16 @@ describe('dropping a segment in flight', () => {
     expect(w.at(104).inFlight.map((s) => s.id)).toEqual([data.id]);
     expect(w.at(106).inFlight).toEqual([]);
 
-    w.runUntil(299);
+    w.runUntil(319);
     expect(reader.chunks).toEqual([]);
     expect(segmentsFrom(w, 'client').filter((s) => s.t > 100)).toEqual([]);
     w.runUntil(1000);
     const rtx = segmentsFrom(w, 'client').filter((s) => s.t > 100)[0]!;
-    expect(rtx.t).toBe(300);
+    expect(rtx.t).toBe(320);
     expect(rtx.rtx).toBe(true);
     expect(rtx.seg.seq).toBe(data.seg.seq);
     expect(text(rtx.seg.payload)).toBe('precious');
-    expect(rtx.arriveAt).toBe(300 + DELAY);
+    expect(rtx.arriveAt).toBe(320 + DELAY);
     expect(reader.chunks.map(text)).toEqual(['precious']);
     expect(w.trace.records.some((r) => r.kind === 'deliver' && r.id === data.id)).toBe(false);
   });

@@ -1164,9 +1164,10 @@ function linked(
 
 describe('RTO (RFC 6298) in the machine', () => {
   it.each([
-    { name: 'linux' as const, floor: 200 },
+    // Linux: SRTT + max(4·RTTVAR, rto_min) = 20 + 200; RFC 6298: the 1 s floor.
+    { name: 'linux' as const, floor: 220 },
     { name: 'rfc' as const, floor: 1000 },
-  ])('$name: after an RTT sample of 20 ms the RTO is the floor, $floor ms', ({ name, floor }) => {
+  ])('$name: after an RTT sample of 20 ms the RTO is $floor ms', ({ name, floor }) => {
     const p = linked(name, 10, (from, s) => from === 'client' && s.payload.length > 0);
     expect(p.client.ctx.rto.srtt).toBe(20);
     expect(p.client.ctx.rto.rttvar).toBe(10);
@@ -1182,7 +1183,7 @@ describe('RTO (RFC 6298) in the machine', () => {
   });
 
   it.each([
-    { name: 'linux' as const, floor: 200 },
+    { name: 'linux' as const, floor: 220 },
     { name: 'rfc' as const, floor: 1000 },
   ])('$name: the timer doubles on each timeout (exponential backoff)', ({ name, floor }) => {
     // Without SACK: with it, Linux's first timer is a tail loss probe (below).
@@ -1202,12 +1203,12 @@ describe('RTO (RFC 6298) in the machine', () => {
     const p = linked('linux', 10, (from, s) => from === 'client' && s.payload.length > 0);
     const t0 = p.sched.now;
     p.client.write('x');
-    // PTO = 2·SRTT + rto_min (one segment out) = 240 ms, later than the 200 ms RTO: the RTO's time.
-    expect(p.client.ctx.timers.rtx).toBe(t0 + 200);
+    // PTO = 2·SRTT + rto_min (one segment out) = 240 ms, later than the 220 ms RTO: the RTO's time.
+    expect(p.client.ctx.timers.rtx).toBe(t0 + 220);
     expect(p.client.ctx.rtxKind).toBe('tlp');
-    p.sched.runUntil(t0 + 3200);
+    p.sched.runUntil(t0 + 3520);
     const times = p.client.log.filter((s) => s.rtx).map((s) => s.t - t0);
-    expect(times).toEqual([200, 400, 800, 1600, 3200]);
+    expect(times).toEqual([220, 440, 880, 1760, 3520]);
     expect(p.client.ctx.rto.backoff).toBe(4);
   });
 

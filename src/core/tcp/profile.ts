@@ -84,6 +84,11 @@ export interface Profile {
    */
   readonly linuxSynReceived: boolean;
   /**
+   * The RTO is SRTT plus a variance term never below rtoMin (Linux tcp_rtt_estimator(),
+   * __tcp_set_rto()), rather than RFC 6298's max(rtoMin, SRTT + 4·RTTVAR).
+   */
+  readonly rtoMinOnVariance: boolean;
+  /**
    * Congestion control: `reno` (RFC 5681 fast recovery), `newreno` (RFC 6582, and RFC 6675
    * when SACK is on), `cubic` (RFC 9438; Linux's default, net.ipv4.tcp_congestion_control).
    */
@@ -128,6 +133,7 @@ export const LINUX: Profile = Object.freeze({
   timerTick: 4,
   nagle: true,
   linuxSynReceived: true,
+  rtoMinOnVariance: true,
   cc: 'cubic',
   sack: true,
   initCwnd: 10,
@@ -164,6 +170,7 @@ export const RFC: Profile = Object.freeze({
   timerTick: 0,
   nagle: true,
   linuxSynReceived: false,
+  rtoMinOnVariance: false,
   cc: 'newreno',
   sack: false,
   initCwnd: 10,

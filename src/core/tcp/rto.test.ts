@@ -76,9 +76,10 @@ describe('RFC 6298 §2.3: later measurements (alpha 1/8, beta 1/4, RTTVAR from t
   });
 });
 
-describe('clamping (RFC 6298 §2.4, §2.5)', () => {
+describe('clamping (RFC 6298 §2.4, §2.5; Linux adds rto_min to SRTT)', () => {
   it.each([
-    { name: 'linux', limits: LINUX, r: 10, rto: 200 },
+    // Linux: SRTT + max(4·RTTVAR, rto_min) = 10 + max(20, 200).
+    { name: 'linux', limits: LINUX, r: 10, rto: 210 },
     { name: 'rfc', limits: RFC, r: 10, rto: 1000 },
     { name: 'linux', limits: LINUX, r: 100, rto: 300 },
     { name: 'rfc', limits: RFC, r: 100, rto: 1000 },
@@ -89,6 +90,15 @@ describe('clamping (RFC 6298 §2.4, §2.5)', () => {
     const s = sampleRtt(initialRto(limits), r, limits);
     expect(s.base).toBe(rto);
     expect(currentRto(s, limits)).toBe(rto);
+  });
+
+  it('linux keeps SRTT + rto_min once the RTT settles; RFC 6298 falls to rto_min', () => {
+    const steady = [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100];
+    const linux = samples(steady, LINUX);
+    expect(linux.base).toBe(100 + 200);
+    const rfcLike = samples(steady, { ...LINUX, rtoMinOnVariance: false });
+    expect(rfcLike.base).toBeLessThan(300);
+    expect(rfcLike.base).toBeGreaterThanOrEqual(200);
   });
 
   it('the clamp applies to RTO, not to the estimator', () => {

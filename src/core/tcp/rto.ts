@@ -16,6 +16,12 @@ export interface RtoLimits {
   readonly rtoInitial: number;
   readonly rtoMin: number;
   readonly rtoMax: number;
+  /**
+   * Linux's form: RTO = SRTT + max(4·RTTVAR, rto_min), the variance term never below
+   * rto_min (tcp_rtt_estimator() keeps rttvar_us ≥ tcp_rto_min, __tcp_set_rto() adds
+   * it to SRTT). Otherwise RFC 6298's: max(rto_min, SRTT + max(G, 4·RTTVAR)).
+   */
+  readonly rtoMinOnVariance?: boolean;
 }
 
 const ALPHA = 1 / 8;
@@ -46,7 +52,10 @@ export function sampleRtt(s: RtoState, r: number, limits: RtoLimits): RtoState {
     rttvar = (1 - BETA) * s.rttvar + BETA * Math.abs(s.srtt - r);
     srtt = (1 - ALPHA) * s.srtt + ALPHA * r;
   }
-  return { srtt, rttvar, base: clamp(srtt + Math.max(G, K * rttvar), limits), backoff: s.backoff };
+  const base = limits.rtoMinOnVariance
+    ? Math.min(limits.rtoMax, srtt + Math.max(G, K * rttvar, limits.rtoMin))
+    : clamp(srtt + Math.max(G, K * rttvar), limits);
+  return { srtt, rttvar, base, backoff: s.backoff };
 }
 
 /** The timeout to arm now: the base doubled once per backoff (§5.5), capped at the maximum (§2.5). */
