@@ -23,7 +23,7 @@
  * - BENCH_SEGMENTS: the run sizes, comma-separated (default 10000,100000; the
  *   first has no suffix, the others _<n/1000>k);
  * - BENCH_TRACE: a file name prefix; when set, a Chrome performance trace of
- *   the playing phase is written to <prefix>-<size>.json (see
+ *   the playing phase is written to <prefix>-<size>.json (and -seek, -graphs, -fit) (see
  *   tmp/trace-summary.ts for reading one); the app is then built unminified.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -214,7 +214,13 @@ async function measure(browser: Browser, size: number): Promise<RunFigures> {
   // And the whole run fitted in the graphs: every segment of it in view.
   await page.getByRole('button', { name: 'Whole run' }).click();
   await page.waitForTimeout(600);
+  if (TRACE)
+    await browser.startTracing(page, {
+      path: `${TRACE}-${size}-fit.json`,
+      categories: TRACE_CATEGORIES,
+    });
   const fitted = await playFromMiddle(page);
+  if (TRACE) await browser.stopTracing();
   const fFrames = fitted.deltas.sort((a, b) => a - b);
   await page.close();
   const p95of = (f: number[]) => Number((f[Math.floor(f.length * 0.95)] ?? NaN).toFixed(1));
